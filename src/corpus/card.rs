@@ -1,0 +1,213 @@
+//! The article card, as the rest of tidings sees it: every field of `shared/FORMAT.md`, typed.
+//!
+//! Strings that repeat across a corpus (provider, category, type, topics) are `Arc<str>` shared
+//! through the loader's interner; everything else is a `Box<str>` so a loaded card holds no spare
+//! capacity. The `secured` payload is never kept, only that it was there and how long it was.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// Position of a card in [`crate::corpus::Corpus::cards`]; stable for the life of a corpus.
+pub type CardIx = u32;
+
+/// A card's identity across re-loads and moves of its folder (see [`crate::corpus::id`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardId(pub u64);
+
+impl fmt::Display for CardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl Serialize for CardId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::str::FromStr for CardId {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        u64::from_str_radix(s, 16).map(CardId)
+    }
+}
+
+/// The URL variants a card or related entry may carry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Urls {
+    pub web_url: Option<Arc<str>>,
+    /// Shares its allocation with `web_url` when both are the same string, as in most cards.
+    pub original_url: Option<Arc<str>>,
+    pub amp_web_url: Option<Arc<str>>,
+    pub cdn_amp_web_url: Option<Arc<str>>,
+}
+
+/// Which of a card's URLs a user means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UrlKind {
+    Web,
+    Original,
+    Amp,
+    CdnAmp,
+}
+
+impl UrlKind {
+    pub const ALL: [UrlKind; 4] = [
+        UrlKind::Web,
+        UrlKind::Original,
+        UrlKind::Amp,
+        UrlKind::CdnAmp,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UrlKind::Web => "web",
+            UrlKind::Original => "original",
+            UrlKind::Amp => "AMP",
+            UrlKind::CdnAmp => "AMP cache",
+        }
+    }
+}
+
+impl Urls {
+    pub fn get(&self, kind: UrlKind) -> Option<&str> {
+        match kind {
+            UrlKind::Web => self.web_url.as_deref(),
+            UrlKind::Original => self.original_url.as_deref(),
+            UrlKind::Amp => self.amp_web_url.as_deref(),
+            UrlKind::CdnAmp => self.cdn_amp_web_url.as_deref(),
+        }
+    }
+
+    /// The URL `o` opens and its kind: `webUrl`, else `originalUrl`, `ampWebUrl`, `cdnAmpWebUrl`.
+    pub fn preferred(&self) -> Option<(UrlKind, &str)> {
+        UrlKind::ALL.into_iter().find_map(|kind| {
+            self.get(kind)
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| (kind, u))
+        })
+    }
+
+    /// Every URL present, in preference order.
+    pub fn iter(&self) -> impl Iterator<Item = (UrlKind, &str)> {
+        UrlKind::ALL
+            .into_iter()
+            .filter_map(|kind| self.get(kind).map(|u| (kind, u)))
+    }
+}
+
+/// The publisher of a card or related entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Provider {
+    pub name: Option<Arc<str>>,
+    pub domain: Option<Arc<str>>,
+}
+
+/// A lead image.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    pub url: Option<Box<str>>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub is_cached: Option<bool>,
+}
+
+/// One entry of a card's `related` list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Related {
+    pub title: Option<Box<str>>,
+    pub excerpt: Option<Box<str>>,
+    #[serde(serialize_with = "serialize_time")]
+    pub published_date_time: Option<Timestamp>,
+    #[serde(flatten)]
+    pub urls: Urls,
+    #[serde(rename = "type")]
+    pub kind: Option<Arc<str>>,
+    pub provider: Option<Provider>,
+    pub quality: Option<i64>,
+    pub images: Box<[Image]>,
+}
+
+/// That a card carried an opaque `secured` payload, and its size; the payload itself is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Secured {
+    /// Bytes of the whole `payload;iv` string.
+    pub length: usize,
+}
+
+/// One article card.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    pub id: CardId,
+    /// Where the card was read from (for the embedded demo corpus, its name under `assets/`).
+    pub path: PathBuf,
+    pub category: Option<Arc<str>>,
+    pub title: Option<Box<str>>,
+    pub excerpt: Option<Box<str>>,
+    #[serde(serialize_with = "serialize_time")]
+    pub published_date_time: Option<Timestamp>,
+    #[serde(flatten)]
+    pub urls: Urls,
+    #[serde(rename = "type")]
+    pub kind: Option<Arc<str>>,
+    pub quality: Option<i64>,
+    /// Raw value; `-1` means unknown, see [`Card::heat_known`].
+    pub heat: Option<i64>,
+    pub published: Option<bool>,
+    pub provider: Option<Provider>,
+    pub topics: Box<[Arc<str>]>,
+    pub images: Box<[Image]>,
+    pub related: Box<[Related]>,
+    pub secured: Option<Secured>,
+    /// The Markdown body after the closing `---`, if any.
+    pub body: Option<Box<str>>,
+}
+
+impl Card {
+    /// The title, or a stand-in naming the file so a card without one is still findable.
+    pub fn display_title(&self) -> &str {
+        match self.title.as_deref() {
+            Some(t) if !t.trim().is_empty() => t,
+            _ => self
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("(untitled)"),
+        }
+    }
+
+    pub fn provider_name(&self) -> Option<&str> {
+        self.provider.as_ref().and_then(|p| p.name.as_deref())
+    }
+
+    pub fn provider_domain(&self) -> Option<&str> {
+        self.provider.as_ref().and_then(|p| p.domain.as_deref())
+    }
+
+    /// Heat, with the format's `-1` (and any other negative) read as unknown.
+    pub fn heat_known(&self) -> Option<i64> {
+        self.heat.filter(|h| *h >= 0)
+    }
+}
+
+impl Related {
+    pub fn provider_name(&self) -> Option<&str> {
+        self.provider.as_ref().and_then(|p| p.name.as_deref())
+    }
+}
+
+fn serialize_time<S: serde::Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.collect_str(t),
+        None => s.serialize_none(),
+    }
+}

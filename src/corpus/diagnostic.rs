@@ -1,0 +1,78 @@
+//! What loading says about a file: a problem with its place (path, line, column) and severity.
+//!
+//! A bad file is data, not a failure: the loader turns every problem into a [`Diagnostic`] and
+//! goes on. Messages hold raw text from the file; they pass the text gate when they are shown.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The card loaded, but a field was dropped or the file is not quite well formed.
+    Warning,
+    /// The file was skipped.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    /// 1-based; the opening `---` is line 1.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:column: severity: message`, the shape editors and CI logs link from.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.severity,
+            self.message
+        )
+    }
+}
+
+/// Why a file is not a card. Each becomes an error [`Diagnostic`].
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FileProblem {
+    #[error("empty file")]
+    Empty,
+    #[error("no front matter: a card starts with a line `---`")]
+    NoFrontMatter,
+    #[error("file is {size} bytes, over the {cap}-byte size cap")]
+    TooLarge { size: u64, cap: u64 },
+    #[error("file is UTF-16 encoded; cards are UTF-8")]
+    Utf16,
+    #[error("invalid UTF-8 (byte 0x{byte:02X}); is the file Latin-1 or Windows-1252?")]
+    InvalidUtf8 { byte: u8 },
+    #[error("YAML: {0}")]
+    Yaml(String),
+    #[error("front matter is {0}, not a mapping of fields")]
+    NotMapping(&'static str),
+    #[error("flow collections nested {0} deep; refusing to parse (limit {limit})", limit = super::parse::MAX_FLOW_DEPTH)]
+    TooDeep(usize),
+    #[error("{0} aliases; refusing to expand (limit {limit})", limit = super::parse::MAX_ALIASES)]
+    TooManyAliases(usize),
+    #[error("cannot read: {0}")]
+    Io(String),
+}

@@ -855,10 +855,11 @@ fn image(s: &mut String, indent: &str, url: &str, w: u32, h: u32, cached: bool) 
 // Command line
 // ---------------------------------------------------------------------------
 
-struct Args {
-    dir: PathBuf,
-    n: u64,
-    seed: u64,
+/// What to generate; public so benchmarks can include this file and build their corpus.
+pub struct Args {
+    pub dir: PathBuf,
+    pub n: u64,
+    pub seed: u64,
 }
 
 fn parse_args(mut it: impl Iterator<Item = OsString>) -> Result<Option<Args>, String> {
@@ -908,7 +909,7 @@ fn parse_u64(v: &OsStr, what: &str) -> Result<u64, String> {
         })
 }
 
-fn write_corpus(args: &Args) -> Result<u64, String> {
+pub fn write_corpus(args: &Args) -> Result<u64, String> {
     let g = Gen {
         seed: args.seed,
         n: args.n,

@@ -2,8 +2,15 @@
 //! library, so tests drive everything it does.
 
 pub mod action;
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod corpus;
+pub mod effects;
+pub mod event;
 pub mod keymap;
+pub mod runtime;
+pub mod search;
 pub mod text;
+pub mod tui;
+pub mod ui;

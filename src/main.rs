@@ -5,20 +5,19 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use tidings::cli::{Cli, Command};
-use tidings::commands;
+use tidings::{commands, runtime};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
     let status = match cli.command {
-        Some(Command::Check(args)) => {
-            commands::check::run(&args, &mut stdout.lock(), &mut stderr.lock())
-        }
-        _ => {
-            eprintln!("tidings: not yet");
-            2
-        }
+        None => runtime::run(cli.reader),
+        Some(Command::Check(args)) => commands::check::run(&args, &mut out, &mut err),
+        Some(Command::Search(args)) => commands::search::run(&args, &mut out, &mut err),
+        Some(Command::Show(args)) => commands::show::run(&args, &mut out, &mut err),
+        Some(Command::Completions { shell }) => commands::generate::completions(shell, &mut out),
+        Some(Command::Man) => commands::generate::man(&mut out),
     };
     ExitCode::from(status)
 }

@@ -1,6 +1,10 @@
 //! The non-interactive commands, each a function from parsed arguments to an exit status.
 
 pub mod check;
+pub mod generate;
+pub mod output;
+pub mod search;
+pub mod show;
 
 use std::path::PathBuf;
 

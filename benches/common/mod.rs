@@ -1,0 +1,31 @@
+//! Shared by the benchmarks: a generated corpus on disk, made once and kept under `target/`.
+
+use std::path::PathBuf;
+
+#[path = "../../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+/// A folder holding `n` generated cards (seed 42), generated on first use.
+pub fn generated(n: u64) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-corpus")
+        .join(n.to_string());
+    let done = dir.join(".complete");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let args = gen_corpus::Args {
+            dir: dir.clone(),
+            n,
+            seed: 42,
+        };
+        if let Err(e) = std::fs::create_dir_all(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| gen_corpus::write_corpus(&args))
+        {
+            panic!("cannot generate the benchmark corpus: {e}");
+        }
+        let _ = std::fs::write(&done, b"");
+    }
+    dir
+}

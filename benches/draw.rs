@@ -1,0 +1,102 @@
+//! Drawing one frame of the reader at 120x40 with 100k generated cards loaded: the list, the
+//! detail and the related pane, unfiltered and filtered.
+//!
+//! `cargo bench --bench draw`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tidings::app::{self, Msg, Options, State};
+use tidings::corpus::load::{self, LoadEvent, LoadOptions};
+use tidings::search::worker::FilterResult;
+use tidings::search::{query, rank};
+
+mod common;
+
+fn loaded_state() -> State {
+    let dir = common::generated(100_000);
+    let files = match load::discover(&[dir]) {
+        Ok((files, _)) => files,
+        Err(e) => panic!("{e}"),
+    };
+    let now = jiff::Timestamp::now();
+    let (mut state, _) = State::new(
+        120,
+        40,
+        now,
+        Options {
+            color: true,
+            ..Options::default()
+        },
+    );
+    load::stream(&files, &LoadOptions::default(), |event| {
+        let msg = match event {
+            LoadEvent::Batch {
+                cards,
+                diagnostics,
+                progress,
+            } => Msg::Loaded {
+                cards,
+                diagnostics,
+                progress,
+            },
+            LoadEvent::Done { progress, elapsed } => Msg::LoadDone { progress, elapsed },
+        };
+        app::update(&mut state, msg);
+        true
+    });
+    state
+}
+
+fn bench_draw(c: &mut Criterion) {
+    let mut state = loaded_state();
+    let mut terminal = match Terminal::new(TestBackend::new(120, 40)) {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    c.bench_function("draw_120x40_100k", |b| {
+        b.iter(|| {
+            let _ = black_box(terminal.draw(|frame| tidings::ui::draw(frame, &state)));
+        })
+    });
+
+    // Filtered, so each visible row also computes its highlighted characters.
+    let effects = app::update(&mut state, Msg::User(tidings::action::Action::StartQuery));
+    drop(effects);
+    let mut generation = 0;
+    for c in "learn".chars() {
+        for effect in app::update(
+            &mut state,
+            Msg::User(tidings::action::Action::QueryInsert(c)),
+        ) {
+            if let app::Effect::Filter { generation: g, .. } = effect {
+                generation = g;
+            }
+        }
+    }
+    let q = match query::parse("learn") {
+        Ok(q) => q,
+        Err(e) => panic!("{e}"),
+    };
+    let hits = rank::rank(&state.corpus.cards, &q, None);
+    let total = state.corpus.len();
+    app::update(
+        &mut state,
+        Msg::Filtered(FilterResult {
+            generation,
+            hits: Arc::new(hits),
+            total,
+        }),
+    );
+    c.bench_function("draw_120x40_100k_filtered", |b| {
+        b.iter(|| {
+            let _ = black_box(terminal.draw(|frame| tidings::ui::draw(frame, &state)));
+        })
+    });
+}
+
+criterion_group!(benches, bench_draw);
+criterion_main!(benches);

@@ -1,0 +1,324 @@
+//! What `search` and `show` share: the JSON shape of a card (every field of FORMAT.md plus its
+//! id, path, resolved links and backlinks), a JSON writer that is safe to print on a terminal,
+//! and the small helpers human formats need (dates, ages, the URL that opens, CSV and Markdown
+//! escaping).
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use jiff::{Timestamp, tz::TimeZone};
+use serde::Serialize;
+
+use crate::corpus::{Card, CardId, CardIx, Corpus, Image, Provider, Related, Secured, Urls};
+use crate::text;
+
+/// A card with its links resolved: the related entries' targets and the cards citing it, as
+/// indices into the corpus the card is shown against.
+pub struct Resolved<'a> {
+    pub card: &'a Card,
+    /// One per related entry: the card in the corpus it names, if any.
+    pub targets: Vec<Option<CardIx>>,
+    /// Cards whose related lists name this card, in load order.
+    pub backlinks: Vec<CardIx>,
+}
+
+impl<'a> Resolved<'a> {
+    /// A card of the corpus, with the links the loader found.
+    pub fn in_corpus(corpus: &'a Corpus, ix: CardIx) -> Option<Resolved<'a>> {
+        let card = corpus.get(ix)?;
+        let mut targets = corpus.links.targets(ix).to_vec();
+        targets.resize(card.related.len(), None);
+        Some(Resolved {
+            card,
+            targets,
+            backlinks: corpus.links.backlinks(ix).to_vec(),
+        })
+    }
+
+    /// A card read on its own (`show FILE`), linked against `corpus` the way the loader links:
+    /// by normalised URL, in both directions.
+    pub fn standalone(card: &'a Card, corpus: &Corpus) -> Resolved<'a> {
+        use crate::corpus::links::url_key;
+        let targets = card
+            .related
+            .iter()
+            .map(|r| {
+                r.urls
+                    .iter()
+                    .find_map(|(_, u)| corpus.links.card_with_url(u))
+            })
+            .collect();
+        let own: Vec<String> = card.urls.iter().filter_map(|(_, u)| url_key(u)).collect();
+        let backlinks = if own.is_empty() {
+            Vec::new()
+        } else {
+            corpus
+                .cards
+                .iter()
+                .filter(|(_, c)| {
+                    c.related.iter().any(|r| {
+                        r.urls
+                            .iter()
+                            .filter_map(|(_, u)| url_key(u))
+                            .any(|k| own.contains(&k))
+                    })
+                })
+                .map(|(ix, _)| ix)
+                .collect()
+        };
+        Resolved {
+            card,
+            targets,
+            backlinks,
+        }
+    }
+}
+
+/// One card as JSON: the keys of FORMAT.md, always present (`null` when the card lacks the
+/// field), plus `id`, `path`, `backlinks` and, from `search`, `score`. Documented in README.md.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardJson<'a> {
+    pub id: CardId,
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    pub category: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub excerpt: Option<&'a str>,
+    pub published_date_time: Option<String>,
+    #[serde(flatten)]
+    pub urls: &'a Urls,
+    #[serde(rename = "type")]
+    pub kind: Option<&'a str>,
+    pub quality: Option<i64>,
+    pub heat: Option<i64>,
+    pub published: Option<bool>,
+    pub provider: Option<&'a Provider>,
+    pub topics: &'a [Arc<str>],
+    pub images: &'a [Image],
+    pub related: Vec<RelatedJson<'a>>,
+    pub secured: Option<Secured>,
+    pub body: Option<&'a str>,
+    pub backlinks: Vec<CardId>,
+}
+
+/// A related entry as JSON: its own fields (the card model's serialisation) plus `id`, the
+/// card of the corpus it names or `null` when it points outside.
+#[derive(Serialize)]
+pub struct RelatedJson<'a> {
+    #[serde(flatten)]
+    pub entry: &'a Related,
+    pub id: Option<CardId>,
+}
+
+impl<'a> CardJson<'a> {
+    pub fn new(resolved: &Resolved<'a>, corpus: &Corpus, score: Option<i64>) -> CardJson<'a> {
+        let card = resolved.card;
+        let id_of = |ix: CardIx| corpus.get(ix).map(|c| c.id);
+        CardJson {
+            id: card.id,
+            path: card.path.to_string_lossy().into_owned(),
+            score,
+            category: card.category.as_deref(),
+            title: card.title.as_deref(),
+            excerpt: card.excerpt.as_deref(),
+            published_date_time: card.published_date_time.map(|t| t.to_string()),
+            urls: &card.urls,
+            kind: card.kind.as_deref(),
+            quality: card.quality,
+            heat: card.heat,
+            published: card.published,
+            provider: card.provider.as_ref(),
+            topics: &card.topics,
+            images: &card.images,
+            related: card
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, entry)| RelatedJson {
+                    entry,
+                    id: resolved.targets.get(i).copied().flatten().and_then(id_of),
+                })
+                .collect(),
+            secured: card.secured,
+            body: card.body.as_deref(),
+            backlinks: resolved
+                .backlinks
+                .iter()
+                .filter_map(|ix| id_of(*ix))
+                .collect(),
+        }
+    }
+}
+
+/// Writes `value` as compact JSON. Strings stay exact, but besides what JSON requires, the
+/// characters a terminal would act on or that disguise text (DEL, C1 controls such as the 8-bit
+/// CSI, bidi and zero-width characters) are written as `\uXXXX` escapes: a JSON decoder gets
+/// the same string back, and `tidings search -f json` printed on a terminal cannot drive it.
+pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if json_escaped(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                // Every such character is in the Basic Multilingual Plane: one `\u` escape.
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+fn json_escaped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+/// The local calendar date of a timestamp.
+pub fn local_date(t: Timestamp) -> String {
+    let zoned = t.to_zoned(TimeZone::system());
+    jiff::fmt::strtime::format("%Y-%m-%d", &zoned).unwrap_or_else(|_| t.to_string())
+}
+
+/// The URL the reader's `o` would open for these URLs: the preferred one, if it passes the
+/// opener's check.
+pub fn opening_url(urls: &Urls) -> Option<&str> {
+    urls.preferred()
+        .map(|(_, u)| u)
+        .filter(|u| crate::app::check_url(u).is_ok())
+}
+
+/// A CSV field: through the text gate, a leading `=`, `+`, `-` or `@` defused with `'` so a
+/// spreadsheet does not run it as a formula, and quoted per RFC 4180 when it needs to be.
+pub fn csv_text(s: &str) -> String {
+    let clean = text::clean_line(s);
+    let defused = if clean.starts_with(['=', '+', '-', '@']) {
+        format!("'{clean}")
+    } else {
+        clean.into_owned()
+    };
+    csv_quote(&defused)
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break (the gate leaves no line
+/// breaks in card text, but a field of ours could still hold a comma).
+pub fn csv_quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Card text for Markdown: gated, with Markdown's punctuation backslash-escaped so a title can
+/// neither break a table row (`|`) nor become a link, emphasis or raw HTML.
+pub fn md_text(s: &str) -> String {
+    let clean = text::clean_line(s);
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A URL as a Markdown link target, or `None` for one that is not a well-formed `http`/`https`
+/// URL: such a URL is shown as text, never made clickable.
+pub fn md_url(url: &str) -> Option<String> {
+    crate::app::check_url(url).ok()?;
+    let mut out = String::with_capacity(url.len());
+    for c in text::clean_line(url).chars() {
+        match c {
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '|' => out.push_str("%7C"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// `[text](url)` when the URL may be linked, else the escaped text alone.
+pub fn md_link(label: &str, url: Option<&str>) -> String {
+    match url.and_then(md_url) {
+        Some(url) => format!("[{}]({url})", md_text(label)),
+        None => md_text(label),
+    }
+}
+
+/// Whether writing failed because the reader went away (`| head`): not worth a message.
+pub fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// Reports a write error other than a closed pipe.
+pub fn report_write_error(e: &io::Error, err: &mut dyn Write) {
+    if !is_broken_pipe(e) {
+        let _ = writeln!(err, "tidings: cannot write the output: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_what_a_terminal_acts_on_and_round_trips() {
+        let s = "a\u{1b}[2Jb\u{9b}c\u{202e}d\u{200b}e\u{7f}é€";
+        let mut out = Vec::new();
+        write_json(&mut out, s).unwrap();
+        let printed = String::from_utf8(out).unwrap();
+        assert!(!printed.contains(['\u{1b}', '\u{9b}', '\u{202e}', '\u{200b}', '\u{7f}']));
+        assert!(printed.contains("é€"));
+        let back: String = serde_json::from_str(&printed).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn csv_fields_are_gated_defused_and_quoted() {
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_text("a, b"), "\"a, b\"");
+        assert_eq!(csv_text("plain\u{1b}[31m red"), "plain red");
+        assert_eq!(csv_text("-1"), "'-1");
+    }
+
+    #[test]
+    fn markdown_text_cannot_break_a_table_or_link() {
+        assert_eq!(md_text("a | b [c](d)"), "a \\| b \\[c\\](d)");
+        assert_eq!(md_link("x", Some("javascript:alert(1)")), "x");
+        assert_eq!(
+            md_link("x", Some("https://a.example/p(1)")),
+            "[x](https://a.example/p%281%29)"
+        );
+    }
+}

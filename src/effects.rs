@@ -1,0 +1,86 @@
+//! The only place the reader touches the world: the browser, the clipboard, the filter worker,
+//! and suspending. Each [`Effect`] from `update` is carried out here; what comes of it returns
+//! as a message.
+
+use std::sync::mpsc::Sender;
+use std::thread;
+
+use base64::Engine;
+
+use crate::app::{Effect, Msg, Notice, State};
+use crate::event::Event;
+use crate::search::worker::{FilterRequest, FilterWorker};
+use crate::text;
+use crate::tui::Guard;
+
+pub struct Effects {
+    pub tx: Sender<Event>,
+    pub worker: FilterWorker,
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. The payload is
+/// base64, so nothing in it can end the sequence early.
+pub fn osc52(text: &str) -> String {
+    let payload = base64::engine::general_purpose::STANDARD.encode(text);
+    format!("\x1b]52;c;{payload}\x07")
+}
+
+impl Effects {
+    pub fn run(&self, effect: Effect, state: &State, guard: &mut Guard) {
+        match effect {
+            Effect::OpenUrl(url) => {
+                let tx = self.tx.clone();
+                // The launcher is waited on briefly to catch failures; never on the UI thread.
+                let _ = thread::Builder::new().name("open".into()).spawn(move || {
+                    if let Err(e) = open::that_detached(&url) {
+                        let text = format!(
+                            "could not open {}: {} (is xdg-open installed, is there a display?)",
+                            text::clean_line(&url),
+                            text::clean_line(&e.to_string())
+                        );
+                        let _ = tx.send(Event::App(Msg::Notice(Notice {
+                            text,
+                            is_error: true,
+                        })));
+                    }
+                });
+            }
+            Effect::Copy(url) => {
+                if let Err(e) = guard.write_raw(osc52(&url).as_bytes()) {
+                    self.notice(format!("could not copy: {e}"));
+                }
+            }
+            Effect::Filter { generation, query } => self.worker.submit(FilterRequest {
+                generation,
+                query,
+                cards: state.corpus.cards.clone(),
+            }),
+            Effect::Suspend => {
+                if let Err(e) = guard.suspend() {
+                    self.notice(format!("could not suspend: {e}"));
+                }
+            }
+        }
+    }
+
+    fn notice(&self, text: String) {
+        let _ = self.tx.send(Event::App(Msg::Notice(Notice {
+            text,
+            is_error: true,
+        })));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_wraps_base64() {
+        assert_eq!(osc52("https://a.b/"), "\x1b]52;c;aHR0cHM6Ly9hLmIv\x07");
+        // A hostile string cannot terminate the sequence: its bytes are all base64.
+        let seq = osc52("\x07\x1b\\");
+        assert_eq!(seq.matches('\x07').count(), 1);
+        assert_eq!(seq.matches('\x1b').count(), 1);
+    }
+}

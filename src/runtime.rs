@@ -1,0 +1,223 @@
+//! The reader's event loop: start the loader and the filter worker, then repeatedly drain the
+//! event channel into `update`, carry out the effects, and draw once.
+
+use std::io::IsTerminal;
+use std::sync::mpsc::RecvTimeoutError;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
+use jiff::Timestamp;
+
+use crate::action::Action;
+use crate::app::{self, Msg, Options, State};
+use crate::cli::ReaderArgs;
+use crate::commands::{exit, files_for};
+use crate::corpus::CardId;
+use crate::corpus::load::{self, LoadEvent, LoadOptions};
+use crate::effects::Effects;
+use crate::event::{self, Event};
+use crate::keymap;
+use crate::search::worker::FilterWorker;
+use crate::text;
+use crate::tui::{self, Guard};
+use crate::ui;
+
+/// How often card ages are brought up to date.
+const TICK: Duration = Duration::from_secs(30);
+
+/// Runs the reader; returns the exit status. Usage errors are reported before the terminal is
+/// touched.
+pub fn run(args: ReaderArgs) -> u8 {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "tidings: the reader needs a terminal; for pipes use `tidings search QUERY [PATH...]`"
+        );
+        return exit::USAGE;
+    }
+    let select = match args.select.as_deref().map(str::parse::<CardId>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => {
+            eprintln!(
+                "tidings: --select wants a card id of 16 hex digits, not {:?}",
+                text::clean_line(args.select.as_deref().unwrap_or_default())
+            );
+            return exit::USAGE;
+        }
+    };
+    let (files, walk_diagnostics) = match files_for(&args.paths) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("tidings: {}", text::clean_line(&e.to_string()));
+            return exit::USAGE;
+        }
+    };
+    let options = Options {
+        query: args.query,
+        select,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    tui::install_panic_hook();
+    let mut guard = match Guard::new() {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("tidings: cannot set up the terminal: {e}");
+            return exit::USAGE;
+        }
+    };
+    let result = event_loop(
+        &mut guard,
+        files,
+        walk_diagnostics,
+        args.load.into(),
+        options,
+    );
+    drop(guard);
+    match result {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("tidings: {e}");
+            1
+        }
+    }
+}
+
+fn event_loop(
+    guard: &mut Guard,
+    files: Vec<load::FileEntry>,
+    walk_diagnostics: Vec<crate::corpus::Diagnostic>,
+    load_options: LoadOptions,
+    options: Options,
+) -> std::io::Result<()> {
+    let (tx, rx) = event::channel();
+    event::spawn_input(tx.clone());
+    event::spawn_signals(tx.clone())?;
+
+    let size = guard.terminal.size()?;
+    let (mut state, effects) = State::new(size.width, size.height, Timestamp::now(), options);
+    state.diagnostics = walk_diagnostics;
+
+    let loader_tx = tx.clone();
+    thread::Builder::new()
+        .name("loader".into())
+        .spawn(move || {
+            load::stream(&files, &load_options, |event| {
+                let msg = match event {
+                    LoadEvent::Batch {
+                        cards,
+                        diagnostics,
+                        progress,
+                    } => Msg::Loaded {
+                        cards,
+                        diagnostics,
+                        progress,
+                    },
+                    LoadEvent::Done { progress, elapsed } => Msg::LoadDone { progress, elapsed },
+                };
+                // A closed channel means the reader quit: stop loading.
+                loader_tx.send(Event::App(msg)).is_ok()
+            });
+        })?;
+
+    let worker_tx = tx.clone();
+    let worker = FilterWorker::spawn(move |result| {
+        let _ = worker_tx.send(Event::App(Msg::Filtered(result)));
+    });
+    let effects_runner = Effects {
+        tx: tx.clone(),
+        worker,
+    };
+    for effect in effects {
+        effects_runner.run(effect, &state, guard);
+    }
+
+    let mut last_tick = Instant::now();
+    loop {
+        guard.terminal.draw(|frame| ui::draw(frame, &state))?;
+        let first = match rx.recv_timeout(TICK) {
+            Ok(event) => Some(event),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            app::update(&mut state, Msg::Tick(Timestamp::now()));
+        }
+        // Everything already waiting is applied before the next draw, so a burst of keys or
+        // batches costs one frame, not one each.
+        let mut pending: Vec<Event> = first.into_iter().collect();
+        pending.extend(rx.try_iter());
+        for event in pending {
+            let msg = match event {
+                Event::Terminal(term) => {
+                    for msg in to_msgs(&state, term) {
+                        for effect in app::update(&mut state, msg) {
+                            effects_runner.run(effect, &state, guard);
+                        }
+                    }
+                    if state.should_quit {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                Event::App(msg) => msg,
+                Event::Terminate => return Ok(()),
+                Event::InputClosed(reason) => {
+                    return Err(std::io::Error::other(format!(
+                        "terminal input closed: {reason}"
+                    )));
+                }
+            };
+            for effect in app::update(&mut state, msg) {
+                effects_runner.run(effect, &state, guard);
+            }
+            if state.should_quit {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A terminal event as messages for `update`, through the key table.
+fn to_msgs(state: &State, event: TermEvent) -> Vec<Msg> {
+    match event {
+        TermEvent::Key(key) => keymap::action_for(state.mode(), &key)
+            .map(Msg::User)
+            .into_iter()
+            .collect(),
+        TermEvent::Mouse(mouse) => {
+            let (column, row) = (mouse.column, mouse.row);
+            let action = match mouse.kind {
+                MouseEventKind::ScrollDown => Action::Scroll {
+                    column,
+                    row,
+                    down: true,
+                },
+                MouseEventKind::ScrollUp => Action::Scroll {
+                    column,
+                    row,
+                    down: false,
+                },
+                MouseEventKind::Down(MouseButton::Left) => Action::Click { column, row },
+                _ => return Vec::new(),
+            };
+            vec![Msg::User(action)]
+        }
+        TermEvent::Resize(width, height) => vec![Msg::Resize { width, height }],
+        TermEvent::Paste(text) => {
+            // Pasted text is typed into the query line only; anywhere else it would be read
+            // as a stream of commands.
+            if state.editing_query {
+                text.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .map(|c| Msg::User(Action::QueryInsert(c)))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,390 @@
+//! The list pane: one row per card in the view, the title first and short columns (provider,
+//! age, quality, heat) right-aligned after it. Narrow panes drop columns before they squeeze the
+//! title, because the title is what a reader scans.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{Theme, has_focus, spaces, thousands};
+use crate::app::{Pane, State};
+use crate::corpus::Card;
+use crate::text;
+
+/// Columns of the selection gutter (`▸ `).
+const GUTTER: usize = 2;
+const PROVIDER_W: usize = 14;
+/// `11mo` is the widest age.
+const AGE_W: usize = 4;
+/// `q100`, `h100`.
+const SCORE_W: usize = 4;
+/// The title keeps at least this many columns before another column is shown.
+const TITLE_MIN: usize = 16;
+
+/// How long ago `then` was, in the list's few characters: `now`, `5m`, `3h`, `2d`, `5mo`, `3y`.
+/// A time in the future reads `now`: a clock a little ahead is not worth a stranger word.
+pub fn age(now: Timestamp, then: Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(then.as_second());
+    let minutes = secs / 60;
+    let hours = minutes / 60;
+    let days = hours / 24;
+    if minutes < 1 {
+        "now".to_string()
+    } else if hours < 1 {
+        format!("{minutes}m")
+    } else if days < 1 {
+        format!("{hours}h")
+    } else if days < 30 {
+        format!("{days}d")
+    } else if days < 365 {
+        format!("{}mo", (days / 30).min(11))
+    } else {
+        format!("{}y", days / 365)
+    }
+}
+
+/// The age of an optional time, `?` when there is none.
+pub fn age_of(now: Timestamp, then: Option<Timestamp>) -> String {
+    then.map_or_else(|| "?".to_string(), |t| age(now, t))
+}
+
+/// Which short columns fit beside the title in `width` columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Columns {
+    pub provider: bool,
+    pub age: bool,
+    pub quality: bool,
+    pub heat: bool,
+}
+
+impl Columns {
+    /// Adds columns by usefulness (age, quality, heat, provider) while the title keeps
+    /// [`TITLE_MIN`] columns; so provider goes first as the pane narrows, then heat and quality.
+    pub fn for_width(width: usize) -> Columns {
+        let mut cols = Columns::default();
+        let mut title = width.saturating_sub(GUTTER);
+        let mut take = |w: usize| {
+            // The column and the space before it.
+            let ok = title > TITLE_MIN + w;
+            if ok {
+                title -= w + 1;
+            }
+            ok
+        };
+        cols.age = take(AGE_W);
+        cols.quality = cols.age && take(SCORE_W);
+        cols.heat = cols.quality && take(SCORE_W);
+        cols.provider = cols.heat && take(PROVIDER_W);
+        cols
+    }
+
+    fn width(&self) -> usize {
+        let mut w = 0;
+        for (on, cw) in [
+            (self.provider, PROVIDER_W),
+            (self.age, AGE_W),
+            (self.quality, SCORE_W),
+            (self.heat, SCORE_W),
+        ] {
+            if on {
+                w += cw + 1;
+            }
+        }
+        w
+    }
+}
+
+/// The block title: the count, or matches out of the total while a filter is on.
+pub fn title(state: &State) -> String {
+    let total = state.corpus.len();
+    if state.hits.is_some() {
+        format!(" {} / {} ", thousands(state.view.len()), thousands(total))
+    } else if total == 1 {
+        " 1 card ".to_string()
+    } else {
+        format!(" {} cards ", thousands(total))
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let focused = has_focus(state, Pane::List);
+    let mut block = theme.pane_block(Line::from(title(state)), focused);
+    if !state.view.is_empty() {
+        let position = format!(
+            " {}/{} ",
+            thousands(state.selected.saturating_add(1).min(state.view.len())),
+            thousands(state.view.len())
+        );
+        block = block.title_bottom(Line::from(position).right_aligned());
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let width = usize::from(inner.width);
+    let height = usize::from(inner.height);
+    let lines = if state.view.is_empty() {
+        vec![Line::styled(
+            text::truncate(&empty_message(state), width).into_owned(),
+            theme.dim(),
+        )]
+    } else {
+        let columns = Columns::for_width(width);
+        let highlight = !state.active_query.is_empty();
+        state
+            .view
+            .iter()
+            .enumerate()
+            .skip(state.list_offset)
+            .take(height)
+            .filter_map(|(row, ix)| {
+                let card = state.corpus.get(*ix)?;
+                let positions = if highlight {
+                    crate::search::rank::title_match_positions(card, &state.active_query)
+                } else {
+                    Vec::new()
+                };
+                Some(row_line(
+                    state,
+                    card,
+                    &positions,
+                    row == state.selected,
+                    focused,
+                    width,
+                    columns,
+                    theme,
+                ))
+            })
+            .collect()
+    };
+    Paragraph::new(lines).render(inner, frame.buffer_mut());
+}
+
+/// What an empty list says: still loading, nothing loaded, or nothing matched.
+fn empty_message(state: &State) -> String {
+    if state.corpus.is_empty() {
+        if state.loading.is_some() {
+            "loading…".to_string()
+        } else {
+            "no cards".to_string()
+        }
+    } else if state.filtering && state.hits.is_none() {
+        "filtering…".to_string()
+    } else if state.query.error.is_some() {
+        // The text on the query line is not what the list shows; do not name it.
+        "no matches".to_string()
+    } else {
+        format!("no matches for {}", text::clean_line(&state.query.text))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row_line(
+    state: &State,
+    card: &Card,
+    positions: &[usize],
+    selected: bool,
+    focused: bool,
+    width: usize,
+    columns: Columns,
+    theme: &Theme,
+) -> Line<'static> {
+    let title_w = width.saturating_sub(GUTTER + columns.width());
+    let gutter = if selected { "▸ " } else { "  " };
+    let mut spans = vec![Span::raw(text::truncate(gutter, width).into_owned())];
+    spans.extend(title_spans(card.display_title(), positions, title_w, theme));
+
+    let dim = theme.dim();
+    if columns.provider {
+        let provider = card.provider_name().unwrap_or("—");
+        let provider = text::pad_to(&text::clean_line(provider), PROVIDER_W);
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(provider, dim));
+    }
+    if columns.age {
+        let age = age_of(state.now, card.published_date_time);
+        spans.push(Span::styled(format!(" {age:>AGE_W$}"), dim));
+    }
+    if columns.quality {
+        let q = card
+            .quality
+            .map_or_else(|| "q?".to_string(), |q| format!("q{q}"));
+        spans.push(Span::styled(format!(" {}", right(&q, SCORE_W)), dim));
+    }
+    if columns.heat {
+        let h = match card.heat {
+            Some(h) if h >= 0 => format!("h{h}"),
+            Some(_) => "h–".to_string(),
+            None => "h?".to_string(),
+        };
+        spans.push(Span::styled(format!(" {}", right(&h, SCORE_W)), dim));
+    }
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme.selected(focused))
+    } else {
+        line
+    }
+}
+
+/// `s` right-aligned in `w` columns, cut if longer.
+fn right(s: &str, w: usize) -> String {
+    let t = text::truncate(s, w);
+    format!("{}{}", spaces(w.saturating_sub(text::width(&t))), t)
+}
+
+/// The title cleaned and fitted to exactly `width` columns, with the characters the query
+/// matched in their own style.
+///
+/// `positions` index the characters of the raw title; the gate can remove or rewrite
+/// characters, so they are carried over to the clean title by walking both together.
+pub fn title_spans(
+    raw: &str,
+    positions: &[usize],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let clean = text::clean_line(raw);
+    let shown = text::truncate(&clean, width);
+    let pad = spaces(width.saturating_sub(text::width(&shown)));
+    if positions.is_empty() {
+        return vec![Span::raw(shown.into_owned()), Span::raw(pad)];
+    }
+    let marks = clean_positions(raw, &clean, positions);
+    let cut = shown.len() < clean.len();
+    let kept = if cut {
+        shown.len().saturating_sub('…'.len_utf8())
+    } else {
+        shown.len()
+    };
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    let mut char_ix = 0;
+    for (at, grapheme) in shown.grapheme_indices(true) {
+        let n = grapheme.chars().count();
+        let marked = at < kept && (char_ix..char_ix + n).any(|c| marks.get(c) == Some(&true));
+        char_ix += n;
+        if marked != run_marked && !run.is_empty() {
+            spans.push(styled_run(std::mem::take(&mut run), run_marked, theme));
+        }
+        run_marked = marked;
+        run.push_str(grapheme);
+    }
+    if !run.is_empty() {
+        spans.push(styled_run(run, run_marked, theme));
+    }
+    spans.push(Span::raw(pad));
+    spans
+}
+
+fn styled_run(s: String, marked: bool, theme: &Theme) -> Span<'static> {
+    if marked {
+        Span::styled(s, theme.matched())
+    } else {
+        Span::raw(s)
+    }
+}
+
+/// For each character of `clean`, whether it stands for a matched character of `raw`.
+///
+/// The clean title is the raw one with characters removed and whitespace folded, so a greedy
+/// walk pairs each clean character with the next equal raw one (a space with any whitespace).
+fn clean_positions(raw: &str, clean: &str, positions: &[usize]) -> Vec<bool> {
+    let raw_chars: Vec<char> = raw.chars().collect();
+    let mut matched = vec![false; raw_chars.len()];
+    for p in positions {
+        if let Some(m) = matched.get_mut(*p) {
+            *m = true;
+        }
+    }
+    let mut out = Vec::with_capacity(clean.len());
+    let mut r = 0;
+    for c in clean.chars() {
+        let mut mark = false;
+        while let Some(rc) = raw_chars.get(r) {
+            r += 1;
+            if *rc == c || (c == ' ' && rc.is_whitespace()) {
+                mark = matched.get(r - 1).copied().unwrap_or(false);
+                break;
+            }
+        }
+        out.push(mark);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("test timestamp")
+    }
+
+    #[test]
+    fn ages_step_through_units() {
+        let now = ts("2026-11-23T12:00:00Z");
+        let cases = [
+            ("2026-11-23T12:00:00Z", "now"),
+            ("2026-11-23T11:59:30Z", "now"),
+            ("2026-11-23T11:55:00Z", "5m"),
+            ("2026-11-23T11:00:01Z", "59m"),
+            ("2026-11-23T09:00:00Z", "3h"),
+            ("2026-11-22T12:00:01Z", "23h"),
+            ("2026-11-21T12:00:00Z", "2d"),
+            ("2026-10-25T12:00:00Z", "29d"),
+            ("2026-06-20T12:00:00Z", "5mo"),
+            ("2025-11-24T12:00:00Z", "11mo"),
+            ("2025-11-23T12:00:00Z", "1y"),
+            ("2023-11-01T12:00:00Z", "3y"),
+        ];
+        for (then, want) in cases {
+            assert_eq!(age(now, ts(then)), want, "{then}");
+        }
+    }
+
+    #[test]
+    fn future_times_read_now() {
+        let now = ts("2026-11-23T12:00:00Z");
+        assert_eq!(age(now, ts("2027-01-01T00:00:00Z")), "now");
+        assert_eq!(age_of(now, None), "?");
+    }
+
+    #[test]
+    fn ages_fit_their_column() {
+        let now = ts("2026-11-23T12:00:00Z");
+        for secs in (0..400 * 86_400).step_by(3_607) {
+            let then = Timestamp::from_second(now.as_second() - secs).expect("in range");
+            assert!(age(now, then).len() <= AGE_W, "{secs}");
+        }
+    }
+
+    #[test]
+    fn columns_drop_provider_first_then_scores() {
+        let wide = Columns::for_width(64);
+        assert!(wide.provider && wide.age && wide.quality && wide.heat);
+        let mid = Columns::for_width(38);
+        assert!(!mid.provider && mid.age && mid.quality && mid.heat);
+        let small = Columns::for_width(28);
+        assert!(!small.heat && small.age && small.quality);
+        assert_eq!(Columns::for_width(10), Columns::default());
+    }
+
+    #[test]
+    fn matches_follow_the_clean_title() {
+        let theme = Theme::new(false);
+        // Raw "\x1b[1mab cd": the match on 'c' (raw index 7) must mark 'c' of "ab cd".
+        let spans = title_spans("\x1b[1mab\tcd", &[7], 10, &theme);
+        let marked: Vec<&str> = spans
+            .iter()
+            .filter(|s| s.style == theme.matched())
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(marked, ["c"]);
+        let all: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(all, "ab cd     ");
+    }
+}

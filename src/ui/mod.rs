@@ -1,0 +1,227 @@
+//! Pure drawing: [`draw`] paints the whole screen from a [`State`] and nothing else, so the same
+//! state always gives the same picture and tests can draw on a `TestBackend`.
+//!
+//! Nothing here mutates the state, does I/O or panics: every area is clipped to the frame, every
+//! string from a card passes [`crate::text`] before it becomes a `Span`, and every width is
+//! measured in terminal columns.
+
+pub mod detail;
+pub mod layout;
+pub mod list;
+pub mod overlay;
+pub mod related;
+pub mod status;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+
+use crate::app::{Overlay, Pane, State};
+use crate::text;
+
+/// Draws the reader for `state`.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let screen = frame.area();
+    let areas = state.areas();
+    // The state's size and the frame's can disagree for one frame after a resize; the smaller
+    // one decides, and every area is clipped to the frame below.
+    if areas.too_small || screen.width < layout::MIN_WIDTH || screen.height < layout::MIN_HEIGHT {
+        // The longest wording that fits, rather than a cut one.
+        let width = usize::from(screen.width);
+        let line = ["terminal too small", "too small", "small"]
+            .into_iter()
+            .find(|m| text::width(m) <= width)
+            .unwrap_or("");
+        let row = Rect::new(screen.x, screen.y, screen.width, screen.height.min(1));
+        frame.render_widget(Paragraph::new(line), row);
+        return;
+    }
+    let theme = Theme::new(state.color);
+    let clip = |r: Rect| r.intersection(screen);
+
+    if let Some(area) = areas.list {
+        list::draw(frame, clip(area), state, &theme);
+    }
+    if let Some(area) = areas.detail {
+        detail::draw(frame, clip(area), state, &theme);
+    }
+    if let Some(area) = areas.related {
+        related::draw(frame, clip(area), state, &theme);
+    }
+    status::draw_status(frame, clip(areas.status), state, &theme);
+    status::draw_footer(frame, clip(areas.footer), state, &theme);
+
+    // Overlays cover the panes but leave the status and footer rows: the footer says how to
+    // close them. Their inner height is the screen's minus four, the page `update` scrolls by.
+    let main = Rect::new(
+        screen.x,
+        screen.y,
+        screen.width,
+        areas.status.y.saturating_sub(screen.y),
+    );
+    let main = clip(main);
+    match state.overlay {
+        Some(Overlay::Help) => overlay::draw_help(frame, main, state, &theme),
+        Some(Overlay::Diagnostics) => overlay::draw_diagnostics(frame, main, state, &theme),
+        None => {}
+    }
+}
+
+/// The few styles the reader uses. Without colour (`NO_COLOR`) only modifiers are used, so
+/// nothing depends on telling colours apart.
+#[derive(Clone, Copy, Debug)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    /// Metadata: providers, ages, labels.
+    pub fn dim(&self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    /// Links that stay inside the corpus, and the focused border.
+    pub fn accent(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Cyan)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn warning(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The selected row: reversed in the focused pane, a quieter mark elsewhere so the eye
+    /// finds the focus at once.
+    pub fn selected(&self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, _) => Style::new().add_modifier(Modifier::REVERSED),
+            (false, true) => Style::new().bg(Color::DarkGray),
+            (false, false) => Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// Characters of a title that the query matched.
+    pub fn matched(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        }
+    }
+
+    pub fn bold(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    /// A pane's frame: thick and bold when it has the focus, which shows without colour too.
+    pub fn pane_block<'a>(&self, title: Line<'a>, focused: bool) -> Block<'a> {
+        let block = Block::bordered().title(title);
+        if focused {
+            let style = if self.color {
+                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
+            block
+                .border_type(BorderType::Thick)
+                .border_style(style)
+                .title_style(Style::new().add_modifier(Modifier::BOLD))
+        } else {
+            block.border_style(self.dim())
+        }
+    }
+}
+
+/// Whether `pane` has the keyboard: no overlay and no query line in front of it.
+pub fn has_focus(state: &State, pane: Pane) -> bool {
+    state.focus == pane && state.overlay.is_none() && !(state.editing_query && pane != Pane::List)
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A one-line field from a card, cleaned and fitted to `width` columns.
+pub fn fit(s: &str, width: usize) -> String {
+    text::truncate(&text::clean_line(s), width).into_owned()
+}
+
+/// Spans laid end to end, cut to `width` columns: a span that does not fit whole is truncated
+/// and ends the line. The strings must already be clean.
+pub fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut used = 0;
+    for span in spans {
+        let w = text::width(&span.content);
+        if used + w <= width {
+            used += w;
+            out.push(span);
+        } else {
+            let rest = width.saturating_sub(used);
+            if rest > 0 {
+                out.push(Span::styled(
+                    text::truncate(&span.content, rest).into_owned(),
+                    span.style,
+                ));
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// Spaces to fill `width` columns.
+pub fn spaces(width: usize) -> String {
+    " ".repeat(width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn fit_spans_cuts_at_the_width() {
+        let spans = vec![Span::raw("abc"), Span::raw("defgh")];
+        let out = fit_spans(spans, 6);
+        let joined: String = out.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(joined, "abcde…");
+    }
+}

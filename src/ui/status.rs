@@ -1,0 +1,303 @@
+//! The two bottom rows. The status row says what is shown (counts, sort, the filter), what is
+//! happening (loading, filtering) and what went wrong (load problems, the last notice). The
+//! footer row shows the key hints for the mode, generated from [`crate::keymap`], or the query
+//! line while one is typed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{Theme, fit_spans, spaces, thousands};
+use crate::app::State;
+use crate::keymap::{self, Mode};
+use crate::text;
+
+/// Cells of the loading bar.
+const BAR_W: usize = 10;
+/// Room kept for a notice before optional status segments are given up for it.
+const NOTICE_MIN: usize = 24;
+/// The filter shown in the status row is cut to this many columns.
+const FILTER_W: usize = 24;
+const SEPARATOR: &str = " · ";
+
+/// A piece of the status row; lower `keep` goes first when the row is too narrow.
+struct Segment {
+    spans: Vec<Span<'static>>,
+    keep: u8,
+}
+
+impl Segment {
+    fn width(&self) -> usize {
+        self.spans.iter().map(|s| text::width(&s.content)).sum()
+    }
+}
+
+/// `[█████░░░░░]`: how much of the corpus has been read.
+fn bar(done: usize, total: usize, theme: &Theme) -> Vec<Span<'static>> {
+    let filled = (done.min(total) * BAR_W).checked_div(total).unwrap_or(0);
+    let fill_style = if theme.color {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new()
+    };
+    vec![
+        Span::raw("["),
+        Span::styled("█".repeat(filled), fill_style),
+        Span::styled("░".repeat(BAR_W - filled), theme.dim()),
+        Span::raw("]"),
+    ]
+}
+
+fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let total = state.corpus.len();
+    let counts = if state.hits.is_some() {
+        format!("{} / {}", thousands(state.view.len()), thousands(total))
+    } else if total == 1 {
+        "1 card".to_string()
+    } else {
+        format!("{} cards", thousands(total))
+    };
+    out.push(Segment {
+        spans: vec![Span::styled(counts, theme.bold())],
+        keep: u8::MAX,
+    });
+    if let Some(progress) = state.loading.filter(|p| p.files_total > 0) {
+        let mut spans = vec![Span::raw("loading ")];
+        spans.extend(bar(progress.files_done, progress.files_total, theme));
+        spans.push(Span::raw(format!(
+            " {}/{}",
+            thousands(progress.files_done),
+            thousands(progress.files_total)
+        )));
+        out.push(Segment { spans, keep: 5 });
+    } else if state.loading.is_some() {
+        // Still looking for files: nothing to count yet.
+        out.push(Segment {
+            spans: vec![Span::raw("loading…")],
+            keep: 5,
+        });
+    }
+    if state.filtering {
+        out.push(Segment {
+            spans: vec![Span::styled("filtering…", theme.dim())],
+            keep: 4,
+        });
+    }
+    if !state.editing_query && !state.query.text.is_empty() {
+        let filter = text::truncate(&text::clean_line(&state.query.text), FILTER_W).into_owned();
+        out.push(Segment {
+            spans: vec![Span::raw(format!("/{filter}"))],
+            keep: 2,
+        });
+    }
+    let skipped = state.skipped_count();
+    let warnings = state.warning_count();
+    if skipped > 0 || warnings > 0 {
+        let mut parts = Vec::new();
+        if skipped > 0 {
+            parts.push(format!("{} skipped", thousands(skipped)));
+        }
+        if warnings > 0 {
+            let s = if warnings == 1 { "" } else { "s" };
+            parts.push(format!("{} warning{s}", thousands(warnings)));
+        }
+        let style = if skipped > 0 {
+            theme.error()
+        } else {
+            theme.warning()
+        };
+        out.push(Segment {
+            spans: vec![Span::styled(format!("! {}", parts.join(", ")), style)],
+            keep: 3,
+        });
+    }
+    out.push(Segment {
+        spans: vec![Span::styled(
+            format!("sort: {}", state.effective_sort().label()),
+            theme.dim(),
+        )],
+        keep: 1,
+    });
+    out
+}
+
+pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let width = usize::from(area.width);
+    let mut segments = segments(state, theme);
+    let notice = state.notice.as_ref().map(|n| {
+        let style = if n.is_error {
+            theme.error()
+        } else {
+            Style::new()
+        };
+        (text::clean_line(&n.text).into_owned(), style)
+    });
+    let wanted = notice.as_ref().map_or(0, |(t, _)| {
+        text::width(SEPARATOR) + text::width(t).min(NOTICE_MIN)
+    });
+    // One leading space, the segments, and a separator between each two.
+    let used = |segs: &[Segment]| -> usize {
+        1 + segs.iter().map(Segment::width).sum::<usize>()
+            + text::width(SEPARATOR) * segs.len().saturating_sub(1)
+    };
+    // Give up the least useful segments until everything (or the start of the notice) fits.
+    while used(&segments) + wanted > width {
+        let Some(drop) = segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.keep < u8::MAX)
+            .min_by_key(|(_, s)| s.keep)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        segments.remove(drop);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, seg) in segments.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(SEPARATOR, theme.dim()));
+        }
+        spans.extend(seg.spans);
+    }
+    if let Some((notice, style)) = notice {
+        spans.push(Span::styled(SEPARATOR, theme.dim()));
+        spans.push(Span::styled(notice, style));
+    }
+    let line = Line::from(fit_spans(spans, width));
+    Paragraph::new(line).render(area, frame.buffer_mut());
+}
+
+pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let width = usize::from(area.width);
+    let line = match state.mode() {
+        Mode::Query => query_line(state, width, theme),
+        mode => Line::from(hint_spans(mode, width, theme)),
+    };
+    Paragraph::new(line).render(area, frame.buffer_mut());
+}
+
+/// `key word` pairs from the key table, as many whole ones as fit.
+fn hint_spans(mode: Mode, width: usize, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (keys, word) in keymap::hints(mode) {
+        let w = text::width(keys) + 1 + text::width(word) + 2;
+        if used + w > width + 2 {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(keys, theme.bold()));
+        spans.push(Span::styled(format!(" {word}  "), theme.dim()));
+    }
+    spans
+}
+
+/// Keeps a query character that would be unsafe to draw from reaching the screen, one for one,
+/// so the cursor's place in the text still matches its place on screen.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut buf = [0u8; 4];
+            if c == '\n' || !text::is_clean(c.encode_utf8(&mut buf)) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The tail of `s` that fits in `width` columns, with `…` in front when cut.
+fn tail(s: &str, width: usize) -> String {
+    if text::width(s) <= width {
+        return s.to_string();
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 1;
+    for g in s.graphemes(true).rev() {
+        let w = text::width(g);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(g);
+    }
+    if width == 0 {
+        return String::new();
+    }
+    kept.reverse();
+    format!("…{}", kept.concat())
+}
+
+/// `/query` with the cursor drawn as a reversed cell, the parse error after it, and the query
+/// keys on the right when there is room.
+fn query_line(state: &State, width: usize, theme: &Theme) -> Line<'static> {
+    let q = &state.query;
+    let cursor = if q.text.is_char_boundary(q.cursor) {
+        q.cursor.min(q.text.len())
+    } else {
+        q.text.len()
+    };
+    let (before, after) = q.text.split_at(cursor);
+    let (at, after) = match after.graphemes(true).next() {
+        Some(g) => (visible(g), visible(&after[g.len()..])),
+        None => (" ".to_string(), String::new()),
+    };
+    let before = visible(before);
+    let error = q.error.as_ref().map(|e| {
+        let msg = text::clean_line(&e.to_string()).into_owned();
+        format!("  ✗ {msg}")
+    });
+
+    // The cursor must stay on screen: the text before it gives way first.
+    let prompt = "/";
+    let room = width.saturating_sub(text::width(prompt) + text::width(&at));
+    let before = tail(&before, room);
+    let after_room = room.saturating_sub(text::width(&before));
+    let after = text::truncate(&after, after_room).into_owned();
+
+    let cursor_style = Style::new().add_modifier(Modifier::REVERSED);
+    let mut spans = vec![
+        Span::styled(prompt, theme.bold()),
+        Span::raw(before),
+        Span::styled(at, cursor_style),
+        Span::raw(after),
+    ];
+    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    let mut rest = width.saturating_sub(used);
+    if let Some(error) = error {
+        let shown = text::truncate(&error, rest).into_owned();
+        rest = rest.saturating_sub(text::width(&shown));
+        spans.push(Span::styled(shown, theme.error()));
+    }
+    let hints = hint_spans(Mode::Query, usize::MAX / 4, theme);
+    let hints_w: usize = hints.iter().map(|s| text::width(&s.content)).sum();
+    if hints_w + 2 <= rest {
+        spans.push(Span::raw(spaces(rest - hints_w)));
+        spans.extend(hints);
+    }
+    Line::from(fit_spans(spans, width))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_keeps_the_end() {
+        assert_eq!(tail("abcdef", 10), "abcdef");
+        assert_eq!(tail("abcdef", 4), "…def");
+        assert_eq!(tail("abcdef", 0), "");
+    }
+
+    #[test]
+    fn unsafe_query_characters_become_replacement_marks() {
+        assert_eq!(visible("a\u{202e}b"), "a\u{fffd}b");
+        assert_eq!(visible("日本"), "日本");
+    }
+}

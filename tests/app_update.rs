@@ -1,0 +1,505 @@
+//! `update()` tests: messages in, state and effects out; no terminal, no threads.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tidings::action::Action;
+use tidings::app::{self, Effect, Msg, Options, Pane, SortKey, State, check_url};
+use tidings::corpus::intern::Interner;
+use tidings::corpus::load::Progress;
+use tidings::corpus::parse::parse_card;
+use tidings::corpus::{Card, CardId};
+use tidings::search::worker::FilterResult;
+use tidings::search::{query, rank};
+
+fn now() -> jiff::Timestamp {
+    "2026-11-23T12:00:00Z".parse().expect("time")
+}
+
+/// A card from a few YAML lines; `n` makes its file name, id and URL unique.
+fn card(n: u64, fields: &str) -> Card {
+    let text = format!("---\nwebUrl: \"https://news.example/{n}\"\n{fields}\n---\n");
+    let name = format!("{n:03}_{n:016x}.txt");
+    let parsed = parse_card(
+        text.as_bytes(),
+        Path::new(&name),
+        Path::new(&name),
+        &Interner::default(),
+    );
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    parsed.card.expect("a card")
+}
+
+fn dated(n: u64, title: &str, date: &str) -> Card {
+    card(n, &format!("title: \"{title}\"\npublishedDateTime: {date}"))
+}
+
+fn state_with(cards: Vec<Card>) -> State {
+    let (mut state, effects) = State::new(120, 40, now(), Options::default());
+    assert!(effects.is_empty());
+    load(&mut state, cards);
+    app::update(
+        &mut state,
+        Msg::LoadDone {
+            progress: Progress::default(),
+            elapsed: Duration::ZERO,
+        },
+    );
+    state
+}
+
+fn load(state: &mut State, cards: Vec<Card>) -> Vec<Effect> {
+    let n = cards.len();
+    app::update(
+        state,
+        Msg::Loaded {
+            cards,
+            diagnostics: Vec::new(),
+            progress: Progress {
+                files_done: n,
+                files_total: n,
+                ..Progress::default()
+            },
+        },
+    )
+}
+
+fn user(state: &mut State, action: Action) -> Vec<Effect> {
+    app::update(state, Msg::User(action))
+}
+
+fn titles(state: &State) -> Vec<String> {
+    state
+        .view
+        .iter()
+        .filter_map(|ix| state.corpus.get(*ix))
+        .map(|c| c.display_title().to_string())
+        .collect()
+}
+
+fn selected_title(state: &State) -> Option<String> {
+    state.selected_card().map(|c| c.display_title().to_string())
+}
+
+/// Types a query and answers the last filter request as the worker would.
+fn filter(state: &mut State, text: &str) {
+    user(state, Action::StartQuery);
+    let mut last = None;
+    for c in text.chars() {
+        for effect in user(state, Action::QueryInsert(c)) {
+            if let Effect::Filter { generation, query } = effect {
+                last = Some((generation, query));
+            }
+        }
+    }
+    let (generation, query) = last.expect("typing asks for a filter");
+    answer(state, generation, &query);
+}
+
+fn answer(state: &mut State, generation: u64, query: &query::Query) {
+    let hits = rank::rank(&state.corpus.cards, query, None);
+    let total = state.corpus.len();
+    app::update(
+        state,
+        Msg::Filtered(FilterResult {
+            generation,
+            hits: Arc::new(hits),
+            total,
+        }),
+    );
+}
+
+#[test]
+fn the_list_is_newest_first_and_the_selection_survives_new_batches() {
+    let (mut state, _) = State::new(120, 40, now(), Options::default());
+    load(
+        &mut state,
+        vec![
+            dated(1, "old", "2020-01-01T00:00:00Z"),
+            dated(2, "mid", "2022-01-01T00:00:00Z"),
+        ],
+    );
+    assert_eq!(titles(&state), ["mid", "old"]);
+    user(&mut state, Action::MoveDown);
+    assert_eq!(selected_title(&state).as_deref(), Some("old"));
+    // A newer card arrives above the selection: the selection stays on "old".
+    load(&mut state, vec![dated(3, "new", "2024-01-01T00:00:00Z")]);
+    assert_eq!(titles(&state), ["new", "mid", "old"]);
+    assert_eq!(selected_title(&state).as_deref(), Some("old"));
+    assert!(state.loading.is_some());
+    app::update(
+        &mut state,
+        Msg::LoadDone {
+            progress: Progress::default(),
+            elapsed: Duration::ZERO,
+        },
+    );
+    assert!(state.loading.is_none());
+}
+
+#[test]
+fn sort_cycles_and_keeps_the_selected_card() {
+    let mut state = state_with(vec![
+        card(
+            1,
+            "title: b\nquality: 10\nheat: -1\npublishedDateTime: 2024-01-03T00:00:00Z\nprovider: {name: Zeta}",
+        ),
+        card(
+            2,
+            "title: a\nquality: 90\nheat: 5\npublishedDateTime: 2024-01-01T00:00:00Z\nprovider: {name: Alpha}",
+        ),
+        card(
+            3,
+            "title: c\nquality: 50\nheat: 50\npublishedDateTime: 2024-01-02T00:00:00Z\nprovider: {name: mid}",
+        ),
+    ]);
+    assert_eq!(state.effective_sort(), SortKey::Date);
+    assert_eq!(titles(&state), ["b", "c", "a"]);
+    user(&mut state, Action::MoveDown); // on "c"
+    user(&mut state, Action::CycleSort);
+    assert_eq!(state.effective_sort(), SortKey::Quality);
+    assert_eq!(titles(&state), ["a", "c", "b"]);
+    assert_eq!(selected_title(&state).as_deref(), Some("c"));
+    user(&mut state, Action::CycleSort);
+    assert_eq!(titles(&state), ["c", "a", "b"], "heat, unknown (-1) last");
+    user(&mut state, Action::CycleSort);
+    assert_eq!(titles(&state), ["a", "b", "c"], "title");
+    user(&mut state, Action::CycleSort);
+    assert_eq!(
+        titles(&state),
+        ["a", "c", "b"],
+        "provider, case-insensitive"
+    );
+    user(&mut state, Action::CycleSort);
+    assert_eq!(
+        state.effective_sort(),
+        SortKey::Date,
+        "no relevance without a filter"
+    );
+    assert_eq!(
+        state.notice.as_ref().map(|n| n.text.as_str()),
+        Some("sorted by date")
+    );
+}
+
+#[test]
+fn typing_filters_in_the_background_and_stale_answers_are_dropped() {
+    let mut state = state_with(vec![
+        dated(1, "Lupus research advances", "2020-01-01T00:00:00Z"),
+        dated(2, "Glacier melt", "2024-01-01T00:00:00Z"),
+        dated(3, "Lupus trial results", "2023-01-01T00:00:00Z"),
+    ]);
+    user(&mut state, Action::StartQuery);
+    let first = user(&mut state, Action::QueryInsert('l'));
+    let Some(Effect::Filter {
+        generation: g1,
+        query: q1,
+    }) = first.first().cloned()
+    else {
+        panic!("no filter request: {first:?}");
+    };
+    let second = user(&mut state, Action::QueryInsert('u'));
+    let Some(Effect::Filter {
+        generation: g2,
+        query: q2,
+    }) = second.first().cloned()
+    else {
+        panic!("no filter request: {second:?}");
+    };
+    assert!(g2 > g1);
+    assert!(state.filtering);
+    // The answer to "l" arrives late: ignored.
+    answer(&mut state, g1, &q1);
+    assert_eq!(titles(&state).len(), 3);
+    assert!(state.filtering);
+    answer(&mut state, g2, &q2);
+    assert!(!state.filtering);
+    assert_eq!(
+        titles(&state),
+        ["Lupus trial results", "Lupus research advances"]
+    );
+    assert_eq!(state.effective_sort(), SortKey::Relevance);
+    assert_eq!(state.selected, 0, "a new query selects its best match");
+    // Enter keeps the filter; Esc clears it.
+    user(&mut state, Action::QueryAccept);
+    assert!(!state.editing_query);
+    assert_eq!(titles(&state).len(), 2);
+    user(&mut state, Action::QueryClear);
+    assert_eq!(titles(&state).len(), 3);
+    assert_eq!(state.query.text, "");
+}
+
+#[test]
+fn an_unparseable_query_says_why_and_keeps_the_list() {
+    let mut state = state_with(vec![
+        dated(1, "Lupus", "2020-01-01T00:00:00Z"),
+        dated(2, "Other", "2021-01-01T00:00:00Z"),
+    ]);
+    filter(&mut state, "lupus");
+    assert_eq!(titles(&state), ["Lupus"]);
+    let effects = user(&mut state, Action::QueryInsert(' '));
+    assert!(
+        effects.is_empty(),
+        "a trailing space changes nothing: {effects:?}"
+    );
+    let effects = user(&mut state, Action::QueryInsert('"'));
+    assert!(effects.is_empty(), "{effects:?}");
+    let error = state
+        .query
+        .error
+        .as_ref()
+        .expect("unterminated quote is an error");
+    assert_eq!(error.position, 6);
+    assert_eq!(
+        titles(&state),
+        ["Lupus"],
+        "the list keeps the last good results"
+    );
+    user(&mut state, Action::QueryAccept);
+    assert!(state.notice.as_ref().is_some_and(|n| n.is_error));
+}
+
+#[test]
+fn query_editing_moves_by_characters_not_bytes() {
+    let mut state = state_with(vec![dated(1, "Café", "2020-01-01T00:00:00Z")]);
+    user(&mut state, Action::StartQuery);
+    for c in "café".chars() {
+        user(&mut state, Action::QueryInsert(c));
+    }
+    user(&mut state, Action::QueryLeft);
+    user(&mut state, Action::QueryLeft);
+    user(&mut state, Action::QueryInsert('X'));
+    assert_eq!(state.query.text, "caXfé");
+    user(&mut state, Action::QueryEnd);
+    user(&mut state, Action::QueryBackspace);
+    assert_eq!(state.query.text, "caXf");
+    user(&mut state, Action::QueryHome);
+    user(&mut state, Action::QueryDelete);
+    assert_eq!(state.query.text, "aXf");
+    user(&mut state, Action::QueryEnd);
+    user(&mut state, Action::QueryInsert(' '));
+    user(&mut state, Action::QueryInsert('b'));
+    user(&mut state, Action::QueryDeleteWord);
+    assert_eq!(state.query.text, "aXf ");
+}
+
+#[test]
+fn o_opens_the_preferred_url_and_refuses_anything_but_http() {
+    let mut state = state_with(vec![card(
+        1,
+        "title: ok\noriginalUrl: \"https://orig.example/1\"",
+    )]);
+    let effects = user(&mut state, Action::OpenUrl);
+    assert_eq!(effects, [Effect::OpenUrl("https://news.example/1".into())]);
+    let effects = user(&mut state, Action::CopyUrl);
+    assert_eq!(effects, [Effect::Copy("https://news.example/1".into())]);
+
+    let text = "---\ntitle: bad\nwebUrl: \"javascript:alert(1)\"\n---\n";
+    let bad = parse_card(
+        text.as_bytes(),
+        Path::new("b.txt"),
+        Path::new("b.txt"),
+        &Interner::default(),
+    )
+    .card
+    .expect("card");
+    let mut state = state_with(vec![bad]);
+    assert_eq!(user(&mut state, Action::OpenUrl), []);
+    let notice = state.notice.clone().expect("a reason");
+    assert!(notice.is_error);
+    assert!(
+        notice.text.contains("only http and https"),
+        "{}",
+        notice.text
+    );
+}
+
+#[test]
+fn url_checks() {
+    assert_eq!(check_url("https://example.org/a?b=c#d"), Ok(()));
+    assert_eq!(check_url("HTTP://example.org"), Ok(()));
+    for bad in [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "--help",
+        "https://a.example/has space",
+        "https://a.example/\u{1b}[2J",
+        "https://",
+        "http:///x",
+        "https://-oops",
+        "",
+    ] {
+        assert!(check_url(bad).is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn related_entries_jump_inside_the_corpus_open_outside_and_backspace_returns() {
+    let a = card(
+        1,
+        "title: A\npublishedDateTime: 2024-01-02T00:00:00Z\nrelated:\n  - {title: to B, webUrl: \"https://news.example/2?utm_source=x\"}\n  - {title: outside, webUrl: \"https://elsewhere.example/x\"}",
+    );
+    let b = card(2, "title: B\npublishedDateTime: 2024-01-01T00:00:00Z");
+    let mut state = state_with(vec![a, b]);
+    assert_eq!(selected_title(&state).as_deref(), Some("A"));
+    user(&mut state, Action::FocusNext);
+    user(&mut state, Action::FocusNext);
+    assert_eq!(state.focus, Pane::Related);
+    assert_eq!(state.related_items().len(), 2);
+    assert!(user(&mut state, Action::Activate).is_empty());
+    assert_eq!(selected_title(&state).as_deref(), Some("B"));
+    // B is cited by A: its related pane lists the backlink.
+    assert_eq!(state.related_items(), [app::RelatedItem::CitedBy(0)]);
+    user(&mut state, Action::Back);
+    assert_eq!(selected_title(&state).as_deref(), Some("A"));
+    state.focus = Pane::Related;
+    user(&mut state, Action::MoveDown);
+    let effects = user(&mut state, Action::Activate);
+    assert_eq!(
+        effects,
+        [Effect::OpenUrl("https://elsewhere.example/x".into())]
+    );
+    let effects = user(&mut state, Action::OpenUrl);
+    assert_eq!(
+        effects,
+        [Effect::OpenUrl("https://elsewhere.example/x".into())]
+    );
+}
+
+#[test]
+fn a_jump_to_a_card_hidden_by_the_filter_clears_the_filter() {
+    let a = card(
+        1,
+        "title: Alpha\nrelated:\n  - {title: to B, webUrl: \"https://news.example/2\"}",
+    );
+    let b = card(2, "title: Beta");
+    let mut state = state_with(vec![a, b]);
+    filter(&mut state, "alpha");
+    user(&mut state, Action::QueryAccept);
+    assert_eq!(titles(&state), ["Alpha"]);
+    state.focus = Pane::Related;
+    user(&mut state, Action::Activate);
+    assert_eq!(selected_title(&state).as_deref(), Some("Beta"));
+    assert_eq!(state.query.text, "");
+    assert_eq!(titles(&state).len(), 2);
+}
+
+#[test]
+fn paging_clicks_and_the_wheel_move_the_selection() {
+    let cards: Vec<Card> = (0..100)
+        .map(|n| {
+            dated(
+                n,
+                &format!("card {n:03}"),
+                &format!("2024-01-01T00:{:02}:{:02}Z", n / 60, n % 60),
+            )
+        })
+        .collect();
+    let mut state = state_with(cards);
+    let page = usize::from(state.areas().list.expect("list").height) - 2;
+    user(&mut state, Action::PageDown);
+    assert_eq!(state.selected, page);
+    assert!(state.list_offset > 0 && state.selected < state.list_offset + page);
+    user(&mut state, Action::Bottom);
+    assert_eq!(state.selected, 99);
+    user(&mut state, Action::Top);
+    assert_eq!((state.selected, state.list_offset), (0, 0));
+    user(&mut state, Action::HalfPageDown);
+    assert_eq!(state.selected, page / 2);
+    // A click on the fourth row of the list (the border is row 0).
+    user(&mut state, Action::Click { column: 5, row: 4 });
+    assert_eq!(state.selected, 3);
+    user(
+        &mut state,
+        Action::Scroll {
+            column: 5,
+            row: 4,
+            down: true,
+        },
+    );
+    assert_eq!(state.selected, 6);
+    // A click in the detail pane focuses it.
+    let detail = state.areas().detail.expect("detail");
+    user(
+        &mut state,
+        Action::Click {
+            column: detail.x + 2,
+            row: detail.y + 2,
+        },
+    );
+    assert_eq!(state.focus, Pane::Detail);
+}
+
+#[test]
+fn narrow_terminals_show_the_focused_pane() {
+    let mut state = state_with(vec![dated(1, "x", "2024-01-01T00:00:00Z")]);
+    app::update(
+        &mut state,
+        Msg::Resize {
+            width: 60,
+            height: 20,
+        },
+    );
+    assert!(state.areas().narrow);
+    assert!(state.areas().list.is_some());
+    user(&mut state, Action::Activate);
+    assert_eq!(state.focus, Pane::Detail);
+    assert!(state.areas().list.is_none() && state.areas().detail.is_some());
+    user(&mut state, Action::Back);
+    assert_eq!(state.focus, Pane::List);
+}
+
+#[test]
+fn select_and_query_options_apply_when_the_cards_arrive() {
+    let options = Options {
+        select: Some(CardId(2)),
+        query: Some("beta".into()),
+        color: false,
+    };
+    let (mut state, effects) = State::new(120, 40, now(), options);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Filter { .. }]),
+        "{effects:?}"
+    );
+    let effects = load(
+        &mut state,
+        vec![
+            dated(1, "Alpha", "2024-01-02T00:00:00Z"),
+            dated(2, "Beta", "2024-01-01T00:00:00Z"),
+        ],
+    );
+    assert!(matches!(effects.as_slice(), [Effect::Filter { .. }]));
+    assert_eq!(selected_title(&state).as_deref(), Some("Beta"));
+
+    let options = Options {
+        select: Some(CardId(0xdead)),
+        ..Options::default()
+    };
+    let (mut state, _) = State::new(120, 40, now(), options);
+    load(&mut state, vec![dated(1, "Alpha", "2024-01-02T00:00:00Z")]);
+    app::update(
+        &mut state,
+        Msg::LoadDone {
+            progress: Progress::default(),
+            elapsed: Duration::ZERO,
+        },
+    );
+    let notice = state.notice.expect("says the id was not found");
+    assert!(notice.text.contains("000000000000dead"), "{}", notice.text);
+}
+
+#[test]
+fn overlays_take_the_keys_until_closed() {
+    let mut state = state_with(vec![dated(1, "x", "2024-01-01T00:00:00Z")]);
+    user(&mut state, Action::ToggleHelp);
+    assert_eq!(state.mode(), tidings::keymap::Mode::Overlay);
+    user(&mut state, Action::MoveDown);
+    assert_eq!(state.selected, 0);
+    user(&mut state, Action::CloseOverlay);
+    assert_eq!(state.mode(), tidings::keymap::Mode::Browse);
+    user(&mut state, Action::ToggleDiagnostics);
+    assert_eq!(state.overlay, Some(app::Overlay::Diagnostics));
+    user(&mut state, Action::Quit);
+    assert!(state.should_quit);
+}

@@ -1,0 +1,299 @@
+//! End to end, as a person uses it: the real binary in a real terminal (tmux), keys typed with
+//! `send-keys`, the screen read with `capture-pane`, and a fake `xdg-open` first on PATH that
+//! records the URL that would have opened. Skipped, saying why, only where tmux is missing
+//! (`.ci/run` installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tidings");
+const WAIT: Duration = Duration::from_secs(15);
+
+fn have_tmux() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        println!("skipped: tmux is not installed (apt-get install -y tmux)");
+    }
+    found
+}
+
+fn fixtures(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(sub)
+}
+
+/// One tmux server per test, on its own socket, so tests run in parallel without meeting.
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+impl Tmux {
+    /// Starts `tidings ARGS` in a detached session of the given size, with a fake xdg-open.
+    fn start(width: u16, height: u16, args: &[&str]) -> Tmux {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).expect("bin dir");
+        let record = dir.path().join("opened.txt");
+        let fake = bin.join("xdg-open");
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                record.display()
+            ),
+        )
+        .expect("fake xdg-open");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        let socket = format!(
+            "tidings-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        // After tidings exits, the shell says how, and stays so the screen can be read.
+        let command = format!(
+            "PATH='{}':\"$PATH\" '{BIN}' {}; echo \"EXITED:$?\"; sleep 600",
+            bin.display(),
+            quoted.join(" ")
+        );
+        let tmux = Tmux { socket, dir };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            "sh",
+            "-c",
+            &command,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            let out = self.run(&["send-keys", "-t", "0", key]);
+            assert!(out.status.success(), "send-keys {key}");
+            // Let the reader draw between keys, as a person's typing would.
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn typed(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", "0", "-l", text]);
+        assert!(out.status.success(), "send-keys -l {text}");
+        sleep(Duration::from_millis(100));
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
+    }
+
+    fn format(&self, what: &str) -> String {
+        let out = self.run(&["display-message", "-p", "-t", "0", what]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until the screen satisfies `ok`; fails with the screen if it never does.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if started.elapsed() > WAIT {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn opened(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("opened.txt")).unwrap_or_default()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn filter_jump_back_open_and_quit_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let demo = fixtures("assets/demo");
+    let t = Tmux::start(120, 40, &[demo.to_str().expect("utf-8 path")]);
+    t.wait_text("Alpine glacier");
+    assert_eq!(
+        t.format("#{alternate_on}"),
+        "1",
+        "the reader uses the alternate screen"
+    );
+
+    // Filter: the list narrows as we type.
+    t.keys(&["/"]);
+    t.typed("glacier");
+    let screen = t.wait_for("the filter to narrow", |s| {
+        s.contains("Alpine glacier") && !s.contains("lunar south pole")
+    });
+    assert!(screen.contains("glacier"), "{screen}");
+    t.keys(&["Enter"]);
+
+    // Jump to a related card inside the corpus (the first related entry, marked ●), then back.
+    t.keys(&["Tab", "Tab"]);
+    t.wait_text("● Heat pump");
+    t.keys(&["Enter"]);
+    t.wait_text("┃Heat pump installations outpace gas boilers for the");
+    t.keys(&["BSpace"]);
+    t.wait_text("Alpine glacier lost a fifth of its volume in a");
+
+    // Open the card's URL through the fake xdg-open.
+    t.keys(&["Tab"]);
+    t.keys(&["o"]);
+    let started = Instant::now();
+    while t.opened().is_empty() && started.elapsed() < WAIT {
+        sleep(Duration::from_millis(50));
+    }
+    let opened = t.opened();
+    assert!(opened.starts_with("https://"), "opened: {opened:?}");
+    assert_eq!(opened.lines().count(), 1, "{opened:?}");
+
+    t.keys(&["q"]);
+    let end = t.wait_text("EXITED:");
+    assert!(end.contains("EXITED:0"), "{end}");
+    assert_eq!(t.format("#{alternate_on}"), "0", "alternate screen left");
+}
+
+#[test]
+fn hostile_cards_draw_as_plain_text_and_bad_urls_are_refused() {
+    if !have_tmux() {
+        return;
+    }
+    let hostile = fixtures("tests/fixtures/hostile");
+    let t = Tmux::start(100, 30, &[hostile.to_str().expect("utf-8 path")]);
+    let screen = t.wait_text("Markets rally");
+    // The OSC title sequence did not set the pane title; nothing was cleared or overwritten.
+    assert!(!t.format("#{pane_title}").contains("pwned"));
+    assert!(!screen.contains("pwned") || screen.contains("]0;pwned") || !screen.contains('\u{1b}'));
+    assert!(!screen.contains("FAKE: your session") || screen.contains("Markets rally"));
+
+    // The card whose URLs are javascript:, file:, --help and one with spaces opens nothing.
+    t.keys(&["/"]);
+    t.typed("never be opened");
+    t.wait_for("the filter", |s| {
+        s.contains("Links in this card") && !s.contains("Markets rally")
+    });
+    t.keys(&["Enter", "o"]);
+    let refused = t.wait_text("not opened");
+    assert!(refused.contains("http"), "{refused}");
+    // In the related pane, each outside entry with a bad URL is refused too.
+    t.keys(&["Tab", "Tab", "Enter"]);
+    t.wait_text("not opened");
+    t.keys(&["j", "Enter", "j", "Enter"]);
+    sleep(Duration::from_millis(500));
+    assert_eq!(t.opened(), "", "no URL was handed to xdg-open");
+
+    // The safe card opens exactly its URL.
+    t.keys(&["Escape", "Tab", "/"]);
+    t.typed("safe");
+    t.keys(&["Enter", "o"]);
+    let started = Instant::now();
+    while t.opened().is_empty() && started.elapsed() < WAIT {
+        sleep(Duration::from_millis(50));
+    }
+    assert_eq!(t.opened(), "https://example.org/safe-article\n");
+    t.keys(&["C-c"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+#[test]
+fn small_and_narrow_terminals_draw_and_resize() {
+    if !have_tmux() {
+        return;
+    }
+    let seeds = fixtures("tests/fixtures/seeds");
+    let t = Tmux::start(80, 24, &[seeds.to_str().expect("utf-8 path")]);
+    t.wait_text("Lupus");
+    // Narrow: one pane at a time; Enter shows the detail.
+    t.keys(&["Enter"]);
+    t.wait_text("lupus.org");
+    let _ = t.run(&["resize-window", "-t", "0", "-x", "15", "-y", "5"]);
+    t.wait_text("too small");
+    let _ = t.run(&["resize-window", "-t", "0", "-x", "120", "-y", "40"]);
+    t.wait_for("the wide layout", |s| {
+        s.contains("Lupus") && s.contains("lupus.org")
+    });
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(100, 30, &[]);
+    t.wait_text("Alpine glacier");
+    let pid = t.format("#{pane_pid}");
+    // The pane runs sh; tidings is its child.
+    let out = Command::new("pkill")
+        .args(["-TERM", "-P", &pid, "tidings"])
+        .output();
+    if out.is_err() {
+        let _ = Command::new("sh")
+            .args(["-c", &format!("kill -TERM $(pgrep -P {pid})")])
+            .output();
+    }
+    let end = t.wait_text("EXITED:");
+    assert!(end.contains("EXITED:0"), "{end}");
+    assert_eq!(t.format("#{alternate_on}"), "0");
+}
+
+#[test]
+fn bad_paths_and_pipes_fail_before_the_terminal_is_touched() {
+    let out = Command::new(BIN)
+        .arg("/no/such/tidings/dir")
+        .output()
+        .expect("runs");
+    // Output is not a terminal here either; whichever is checked first, it is a usage error
+    // with a one-line message and no escape sequence.
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains('\u{1b}'));
+    assert!(out.stdout.is_empty());
+}

@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tidings::app::{self, Msg, Options, State};
-use tidings::corpus::load::{self, LoadEvent, LoadOptions};
+use tidings::corpus::load::{self, LoadOptions};
 use tidings::search::worker::FilterResult;
 use tidings::search::{query, rank};
 
@@ -33,19 +33,7 @@ fn loaded_state() -> State {
         },
     );
     load::stream(&files, &LoadOptions::default(), |event| {
-        let msg = match event {
-            LoadEvent::Batch {
-                cards,
-                diagnostics,
-                progress,
-            } => Msg::Loaded {
-                cards,
-                diagnostics,
-                progress,
-            },
-            LoadEvent::Done { progress, elapsed } => Msg::LoadDone { progress, elapsed },
-        };
-        app::update(&mut state, msg);
+        app::update(&mut state, Msg::from(event));
         true
     });
     state

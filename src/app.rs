@@ -7,7 +7,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::action::Action;
-use crate::corpus::load::Progress;
+use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Card, CardId, CardIx, Corpus, Diagnostic, Severity};
 use crate::keymap::Mode;
 use crate::search::query::{self, Query, QueryError};
@@ -135,6 +135,23 @@ pub enum Msg {
     Tick(Timestamp),
     /// An effect failed or finished with something to say.
     Notice(Notice),
+}
+
+impl From<LoadEvent> for Msg {
+    fn from(event: LoadEvent) -> Msg {
+        match event {
+            LoadEvent::Batch {
+                cards,
+                diagnostics,
+                progress,
+            } => Msg::Loaded {
+                cards,
+                diagnostics,
+                progress,
+            },
+            LoadEvent::Done { progress, elapsed } => Msg::LoadDone { progress, elapsed },
+        }
+    }
 }
 
 /// How the reader starts.

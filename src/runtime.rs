@@ -14,7 +14,7 @@ use crate::app::{self, Msg, Options, State};
 use crate::cli::ReaderArgs;
 use crate::commands::{exit, files_for};
 use crate::corpus::CardId;
-use crate::corpus::load::{self, LoadEvent, LoadOptions};
+use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
 use crate::keymap;
@@ -103,20 +103,8 @@ fn event_loop(
         .name("loader".into())
         .spawn(move || {
             load::stream(&files, &load_options, |event| {
-                let msg = match event {
-                    LoadEvent::Batch {
-                        cards,
-                        diagnostics,
-                        progress,
-                    } => Msg::Loaded {
-                        cards,
-                        diagnostics,
-                        progress,
-                    },
-                    LoadEvent::Done { progress, elapsed } => Msg::LoadDone { progress, elapsed },
-                };
                 // A closed channel means the reader quit: stop loading.
-                loader_tx.send(Event::App(msg)).is_ok()
+                loader_tx.send(Event::App(event.into())).is_ok()
             });
         })?;
 

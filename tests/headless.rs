@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use tidings::action::Action;
 use tidings::app::{Effect, Msg, Options, State, update};
-use tidings::corpus::load::{self, LoadEvent, LoadOptions};
+use tidings::corpus::load::{self, LoadOptions};
 use tidings::search::{query, rank, worker::FilterResult};
 
 fn fixtures(sub: &str) -> PathBuf {
@@ -478,7 +478,7 @@ fn show_by_id_in_every_format() {
             "no {label}:\n{text}"
         );
     }
-    assert!(text.contains("→ opens"));
+    assert!(text.contains("→ o opens"));
     assert!(text.contains("related 3 · cited by"));
     assert!(text.contains("● in") && text.contains("↗ out") && text.contains("← by"));
     assert!(text.contains("id 23b2046b44903d5b"));
@@ -557,18 +557,7 @@ fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
     let (files, _) = tidings::commands::files_for(&[]).expect("the demo corpus");
     let mut msgs = Vec::new();
     load::stream(&files, &LoadOptions::default(), |event| {
-        msgs.push(match event {
-            LoadEvent::Batch {
-                cards,
-                diagnostics,
-                progress,
-            } => Msg::Loaded {
-                cards,
-                diagnostics,
-                progress,
-            },
-            LoadEvent::Done { progress, elapsed } => Msg::LoadDone { progress, elapsed },
-        });
+        msgs.push(Msg::from(event));
         true
     });
     for msg in msgs {

@@ -4,9 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{exit, files_for};
+use super::{exit, load_paths};
 use crate::cli::CheckArgs;
-use crate::corpus::load::{self, Loaded};
+use crate::corpus::load::Loaded;
 use crate::corpus::{Diagnostic, Severity};
 use crate::text;
 
@@ -29,16 +29,10 @@ struct JsonDiagnostic<'a> {
 
 /// Runs `check`, writing the report to `out`; returns the exit status.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (files, walk_diagnostics) = match files_for(&args.paths) {
-        Ok(found) => found,
-        Err(e) => {
-            let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
-            return exit::USAGE;
-        }
+    let loaded = match load_paths(&args.paths, &args.load.into(), err) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
     };
-    let mut loaded = load::load_all(&files, &args.load.into());
-    loaded.diagnostics.splice(0..0, walk_diagnostics);
-    loaded.skipped = load::count_skipped(&loaded.diagnostics);
     let written = if args.json {
         write_json(&loaded, out)
     } else {

@@ -9,7 +9,9 @@ pub mod show;
 use std::path::PathBuf;
 
 use crate::cli::LoadArgs;
-use crate::corpus::load::{self, FileEntry, LoadOptions, PathError};
+use std::io::Write;
+
+use crate::corpus::load::{self, FileEntry, LoadOptions, Loaded, PathError};
 use crate::corpus::{Diagnostic, demo};
 
 /// Exit statuses shared by every command.
@@ -26,6 +28,30 @@ pub fn files_for(paths: &[PathBuf]) -> Result<(Vec<FileEntry>, Vec<Diagnostic>),
         Ok((demo::files(), Vec::new()))
     } else {
         load::discover(paths)
+    }
+}
+
+/// Loads the PATH arguments (or the demo corpus) for a command, the folder walk's problems
+/// first; a path that does not exist is reported on `err` and gives the usage exit status.
+pub fn load_paths(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    err: &mut dyn Write,
+) -> Result<Loaded, u8> {
+    let (files, walk_diagnostics) = files_for(paths).map_err(|e| {
+        let _ = writeln!(err, "tidings: {}", crate::text::clean_line(&e.to_string()));
+        exit::USAGE
+    })?;
+    let mut loaded = load::load_all(&files, options);
+    loaded.diagnostics.splice(0..0, walk_diagnostics);
+    loaded.skipped = load::count_skipped(&loaded.diagnostics);
+    Ok(loaded)
+}
+
+/// `--verbose`: every diagnostic on stderr, never mixed into the output.
+pub fn report_diagnostics(loaded: &Loaded, err: &mut dyn Write) {
+    for d in &loaded.diagnostics {
+        let _ = writeln!(err, "{}", check::diagnostic_line(d));
     }
 }
 

@@ -6,10 +6,9 @@ use std::collections::HashMap;
 use std::io::{BufWriter, IsTerminal, Write};
 
 use super::output::{self, CardJson, Resolved};
-use super::{check, exit, files_for};
+use super::{exit, load_paths, report_diagnostics};
 use crate::app::{SortKey, sort_view};
 use crate::cli::{SearchArgs, SearchFormat, SortArg};
-use crate::corpus::load;
 use crate::corpus::{Card, CardIx, Corpus};
 use crate::search::{query, rank};
 use crate::text;
@@ -56,18 +55,12 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
             return exit::USAGE;
         }
     };
-    let (files, walk_diagnostics) = match files_for(&args.paths) {
-        Ok(found) => found,
-        Err(e) => {
-            let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
-            return exit::USAGE;
-        }
+    let mut loaded = match load_paths(&args.paths, &args.load.into(), err) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
     };
-    let mut loaded = load::load_all(&files, &args.load.into());
     if args.verbose {
-        for d in walk_diagnostics.iter().chain(&loaded.diagnostics) {
-            let _ = writeln!(err, "{}", check::diagnostic_line(d));
-        }
+        report_diagnostics(&loaded, err);
     }
     let corpus = std::mem::take(&mut loaded.corpus);
 

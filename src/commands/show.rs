@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 
 use super::output::{self, CardJson, Resolved};
 use super::search::Env;
-use super::{check, exit, files_for};
+use super::{check, exit, load_paths, report_diagnostics};
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::corpus::intern::Interner;
 use crate::corpus::load::{self, Content, FileEntry, LoadOptions};
@@ -54,18 +54,12 @@ pub fn run_with(
     let corpus = if matches!(wanted, Wanted::File(_)) && args.paths.is_empty() {
         Corpus::default()
     } else {
-        let (files, walk_diagnostics) = match files_for(&args.paths) {
-            Ok(found) => found,
-            Err(e) => {
-                let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
-                return exit::USAGE;
-            }
+        let loaded = match load_paths(&args.paths, &options, err) {
+            Ok(loaded) => loaded,
+            Err(status) => return status,
         };
-        let loaded = load::load_all(&files, &options);
         if args.verbose {
-            for d in walk_diagnostics.iter().chain(&loaded.diagnostics) {
-                let _ = writeln!(err, "{}", check::diagnostic_line(d));
-            }
+            report_diagnostics(&loaded, err);
         }
         loaded.corpus
     };
@@ -202,13 +196,6 @@ impl Text {
         for (i, row) in rows.iter().enumerate() {
             let head = if i == 0 { lead } else { "" };
             self.line(&format!("{}{row}", text::pad_to(head, LABEL_W)));
-        }
-    }
-
-    /// A block of card text, gated and wrapped to the full width.
-    fn block(&mut self, s: &str) {
-        for row in text::wrap(&text::clean_block(s), self.width) {
-            self.line(&row);
         }
     }
 }
@@ -352,100 +339,15 @@ fn related_rows<'a>(resolved: &Resolved<'a>, corpus: &'a Corpus) -> Vec<RelatedR
 /// related pane (entries marked in or out of the corpus, then the cards citing it).
 pub fn render_text(resolved: &Resolved, corpus: &Corpus, now: Timestamp, width: usize) -> String {
     let card = resolved.card;
+    let look = detail::Look {
+        now,
+        color: false,
+        mark_opens: true,
+    };
     let mut t = Text {
         width,
-        out: String::new(),
+        out: detail::plain_text(&detail::card_lines(card, width, &look)),
     };
-    for row in text::wrap(&text::clean_line(card.display_title()), width) {
-        t.line(&row);
-    }
-    t.blank();
-    t.rows(
-        "provider",
-        &joined([card.provider_name(), card.provider_domain()]),
-    );
-    t.rows(
-        "category",
-        &joined([card.category.as_deref(), card.kind.as_deref()]),
-    );
-    t.rows("date", &date_with_age(card.published_date_time, now));
-    t.rows(
-        "quality",
-        &card
-            .quality
-            .map_or_else(|| MISSING.into(), |q| q.to_string()),
-    );
-    t.rows("heat", &heat_text(card.heat));
-    t.rows("published", yes_no(card.published));
-    t.rows("topics", &topics_text(card));
-    if let Some(excerpt) = card
-        .excerpt
-        .as_deref()
-        .filter(|e| !text::clean_block(e).is_empty())
-    {
-        t.blank();
-        t.block(excerpt);
-    }
-
-    t.blank();
-    let preferred = card.urls.preferred().map(|(kind, _)| kind);
-    let mut any_url = false;
-    for (kind, url) in card.urls.iter() {
-        any_url = true;
-        let clean = text::clean_line(url);
-        let shown = if clean.is_empty() { MISSING } else { &clean };
-        if Some(kind) != preferred {
-            t.rows(kind.label(), shown);
-            continue;
-        }
-        let note = match crate::app::check_url(url) {
-            Ok(()) => "→ opens".to_string(),
-            Err(reason) => format!("not opened: {reason}"),
-        };
-        // Beside the URL when it fits, as in the detail pane, else on a row of its own.
-        let beside = format!("{shown} {note}");
-        if text::width(&beside) <= t.value_width() {
-            t.rows(kind.label(), &beside);
-        } else {
-            t.rows(kind.label(), shown);
-            t.rows("", &note);
-        }
-    }
-    if !any_url {
-        t.rows("url", MISSING);
-    }
-    for image in card.images.iter() {
-        let size = match (image.width, image.height) {
-            (Some(w), Some(h)) => format!("{w}×{h}"),
-            (Some(w), None) => format!("{w}×?"),
-            (None, Some(h)) => format!("?×{h}"),
-            (None, None) => "size unknown".to_string(),
-        };
-        let cached = match image.is_cached {
-            Some(true) => " cached",
-            Some(false) => " not cached",
-            None => "",
-        };
-        t.rows("image", &format!("{size}{cached}"));
-        if let Some(url) = image.url.as_deref() {
-            let url = text::clean_line(url);
-            if !url.is_empty() {
-                t.rows("", &url);
-            }
-        }
-    }
-    t.rows("secured", &secured_text(card));
-    t.rows("id", &card.id.to_string());
-    t.rows("file", &text::clean_line(&card.path.to_string_lossy()));
-    if let Some(body) = card
-        .body
-        .as_deref()
-        .filter(|b| !text::clean_block(b).is_empty())
-    {
-        t.blank();
-        t.line("── body ──");
-        t.block(body);
-    }
 
     let rows = related_rows(resolved, corpus);
     t.blank();

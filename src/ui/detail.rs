@@ -45,6 +45,20 @@ pub fn format_time(t: Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
+/// Lines as plain text, one per row, for output that is not a terminal screen.
+pub fn plain_text(lines: &[Line<'_>]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        for span in &line.spans {
+            out.push_str(&span.content);
+        }
+        let kept = out.trim_end_matches(' ').len();
+        out.truncate(kept);
+        out.push('\n');
+    }
+    out
+}
+
 /// `2y ago`, `just now`, or `in the future` for a time ahead of the clock.
 pub fn relative(now: Timestamp, then: Timestamp) -> String {
     if then.as_second() > now.as_second().saturating_add(60) {
@@ -87,8 +101,30 @@ pub fn line_count(state: &State, card: &Card, width: usize) -> usize {
     lines(state, card, width).len()
 }
 
+/// What the detail text depends on besides the card and the width.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// Ages are relative to this.
+    pub now: Timestamp,
+    pub color: bool,
+    /// Mark the URL `o` opens; off while `o` means the related pane's entry instead.
+    pub mark_opens: bool,
+}
+
 /// The whole detail of `card` at `width` columns, one `Line` per screen row.
 pub fn lines(state: &State, card: &Card, width: usize) -> Vec<Line<'static>> {
+    let look = Look {
+        now: state.now,
+        color: state.color,
+        // In the related pane `o` opens the selected entry instead, so the mark would mislead.
+        mark_opens: state.focus != Pane::Related,
+    };
+    card_lines(card, width, &look)
+}
+
+/// The detail of a card without a reader around it: also what `tidings show` prints.
+pub fn card_lines(card: &Card, width: usize, look: &Look) -> Vec<Line<'static>> {
+    let state = look;
     let theme = Theme::new(state.color);
     let width = width.max(1);
     let mut out = Vec::new();
@@ -168,12 +204,11 @@ pub fn lines(state: &State, card: &Card, width: usize) -> Vec<Line<'static>> {
     }
 
     b.blank();
-    // In the related pane `o` opens the selected entry instead, so the mark would mislead.
     let preferred = card
         .urls
         .preferred()
         .map(|(kind, _)| kind)
-        .filter(|_| state.focus != Pane::Related);
+        .filter(|_| state.mark_opens);
     let mut any_url = false;
     for (kind, url) in card.urls.iter() {
         any_url = true;

@@ -75,7 +75,11 @@ impl Guard {
         #[cfg(unix)]
         signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
         enter()?;
-        self.terminal.clear()
+        // A fresh Terminal has empty buffers, so the next draw repaints every cell.
+        // (`Terminal::clear` would first ask the terminal where its cursor is, a reply the
+        // input thread may swallow, and then give up without resetting anything.)
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 
     /// Writes an escape sequence the reader itself built (OSC 52), not text from a card.

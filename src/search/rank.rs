@@ -3,8 +3,17 @@
 //!
 //! A fuzzy term is scored like fuzzy-matcher's `SkimMatcherV2` (smart case) in each field it
 //! may match, weighted by field: title ×3, provider ×2, topic ×2, excerpt ×1; the term keeps its
-//! best field and a card's score is the sum over its terms. Ties go to the newer card, then to
-//! the lower index.
+//! best field and a card's score is the sum over its terms. A non-fuzzy term scores what its
+//! text scores against itself, times the field's weight; a negated term scores 0. Ties go to
+//! the newer card, then to the lower index.
+//!
+//! Excerpts are long enough to hold almost any few letters in order, so a fuzzy match there
+//! counts only if it is compact: the pattern and each of its prefixes must score at least
+//! half of what they score against themselves (prefixes too, so typing a letter more can only
+//! narrow the hits; see [`Query::narrows`]).
+//!
+//! The score is computed by a port of the matcher (module `skim`) rather than the matcher
+//! itself, which is not deterministic across calls; tests hold the port equal to the crate.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -79,10 +88,7 @@ pub(crate) fn rank_interruptible(
         }
         ixs.filter_map(|(ix, card)| {
             let score = compiled.score(card, scratch)?;
-            let time = card
-                .published_date_time
-                .map_or(i128::MIN, |t| t.as_nanosecond());
-            Some(Ranked { score, time, ix })
+            Some(SortKey::new(score, card.published_date_time, ix))
         })
         .collect::<Vec<_>>()
     };
@@ -93,7 +99,7 @@ pub(crate) fn rank_interruptible(
         v.par_sort_unstable();
         v
     });
-    let mut ranked: Vec<Ranked> = match sorted.as_deref() {
+    let mut ranked: Vec<SortKey> = match sorted.as_deref() {
         Some(ixs) => ixs
             .par_chunks(PIECE)
             .map_init(skim::Scratch::default, |scratch, piece| {
@@ -122,29 +128,37 @@ pub(crate) fn rank_interruptible(
     if interrupt.load(Ordering::Relaxed) {
         return None;
     }
-    ranked.par_sort_unstable_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(b.time.cmp(&a.time))
-            .then(a.ix.cmp(&b.ix))
-    });
-    Some(
-        ranked
-            .into_iter()
-            .map(|r| Hit {
-                ix: r.ix,
-                score: r.score,
-            })
-            .collect(),
-    )
+    ranked.par_sort_unstable();
+    Some(ranked.into_par_iter().map(SortKey::hit).collect())
 }
 
-/// A hit with its sort key, so sorting never goes back to the store for dates.
-struct Ranked {
-    score: i64,
-    /// Publication time in nanoseconds; `i128::MIN` (below any real time) when unknown.
-    time: i128,
-    ix: CardIx,
+/// Scores are kept within +-2^25 so that a hit packs into a [`SortKey`]; no real query
+/// comes near (a term scores at most 3 * (31 + 24 per extra char)).
+const MAX_SCORE: i64 = (1 << 25) - 1;
+
+/// A hit packed into one integer whose ascending order is the ranking: score descending
+/// (26 bits), then publication time descending (70 bits of nanoseconds; unknown last), then
+/// index ascending (32 bits). Sorting one `u128` is much faster than comparing a struct
+/// field by field, and it never goes back to the store for dates.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey(u128);
+
+impl SortKey {
+    fn new(score: i64, time: Option<jiff::Timestamp>, ix: CardIx) -> SortKey {
+        let score = score.clamp(-MAX_SCORE - 1, MAX_SCORE);
+        let score_part = (MAX_SCORE - score) as u128;
+        // jiff's timestamps lie within +-2^69 ns, so this is 1..2^70, and 0 when unknown.
+        let time_part = time.map_or(0, |t| (t.as_nanosecond() + (1 << 69)) as u128);
+        let time_desc = ((1u128 << 70) - 1) - time_part;
+        SortKey(score_part << 102 | time_desc << 32 | u128::from(ix))
+    }
+
+    fn hit(self) -> Hit {
+        Hit {
+            ix: self.0 as CardIx,
+            score: MAX_SCORE - (self.0 >> 102) as i64,
+        }
+    }
 }
 
 /// The fields a term can match, with how much a match there counts.
@@ -233,9 +247,10 @@ impl<'q> Compiled<'q> {
     }
 
     fn score(&self, card: &Card, scratch: &mut skim::Scratch) -> Option<i64> {
-        self.terms
-            .iter()
-            .try_fold(0, |total, p| Some(total + p.score(card, scratch)?))
+        let total = self.terms.iter().try_fold(0i64, |total, p| {
+            Some(total.saturating_add(p.score(card, scratch)?))
+        })?;
+        Some(total.clamp(-MAX_SCORE - 1, MAX_SCORE))
     }
 }
 
@@ -255,6 +270,8 @@ struct Prepared<'q> {
     /// The second half of `prefixes`, on its own for `align`.
     self_scores: Vec<i64>,
     align: Option<align::Table>,
+    /// The pattern's chars by byte, in its own case mode, for [`skim::score_with_table`].
+    skim_table: Option<skim::ByteTable>,
 }
 
 impl<'q> Prepared<'q> {
@@ -276,6 +293,10 @@ impl<'q> Prepared<'q> {
             upper: skim::upper_bound(pattern.len()),
             self_scores: prefixes.iter().map(|p| p.1).collect(),
             align: align::Table::new(&pattern),
+            skim_table: skim::ByteTable::new(
+                &pattern,
+                !pattern.iter().any(char::is_ascii_uppercase),
+            ),
             prefixes,
             pattern,
         }
@@ -324,8 +345,13 @@ impl<'q> Prepared<'q> {
                 }
                 cap = aligned;
             }
-            let Some(s) = skim::score(&self.pattern, self.fuzzy_case_sensitive, text, scratch)
-            else {
+            let Some(s) = skim::score_with_table(
+                &self.pattern,
+                self.fuzzy_case_sensitive,
+                self.skim_table.as_ref(),
+                text,
+                scratch,
+            ) else {
                 return false;
             };
             if field == Field::Excerpt && !self.excerpt_accepts(s, text, scratch) {
@@ -373,7 +399,7 @@ impl<'q> Prepared<'q> {
 
     /// Whether a fuzzy match in an excerpt of 300 chars is real rather than letters scattered
     /// across it: the pattern, and each of its prefixes, must score at least half what it
-    /// scores against itself, both by skim and by a real alignment ([`Self::excerpt_plausible`],
+    /// scores against itself, both by skim and by a real alignment ([`Self::excerpt_alignment`],
     /// checked first). Requiring it of the prefixes too makes acceptance monotone as a term is
     /// typed further, which [`Query::narrows`] relies on (`lu` accepted by a mid-word "lu"
     /// while `l` alone is not would otherwise let `lu` match cards `l` did not).
@@ -446,17 +472,7 @@ impl Needle {
     fn find(&self, text: &str) -> Option<(usize, usize)> {
         match self {
             Needle::Sensitive(n) => text.find(n.as_str()).map(|s| (s, s + n.len())),
-            Needle::Ascii(n) => {
-                let hay = text.as_bytes();
-                let first = *n.first()?;
-                let last_start = hay.len().checked_sub(n.len())?;
-                (0..=last_start)
-                    .find(|&s| {
-                        hay[s].to_ascii_lowercase() == first
-                            && hay[s..s + n.len()].eq_ignore_ascii_case(n)
-                    })
-                    .map(|s| (s, s + n.len()))
-            }
+            Needle::Ascii(n) => find_ascii_caseless(text.as_bytes(), n).map(|s| (s, s + n.len())),
             Needle::Folded(n) => text
                 .char_indices()
                 .find_map(|(s, _)| folded_prefix_len(&text[s..], n).map(|len| (s, s + len))),
@@ -495,6 +511,60 @@ impl Needle {
                 }
                 Some(bytes)
             }
+        }
+    }
+}
+
+/// Where lowercase ASCII `needle` first occurs in `hay` ignoring ASCII case; negated terms
+/// run this over every field of every card.
+fn find_ascii_caseless(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut found = None;
+    for_each_byte(&hay[..=last_start], first, true, |s| {
+        let here = hay[s + 1..s + needle.len()].eq_ignore_ascii_case(rest);
+        if here {
+            found = Some(s);
+        }
+        here
+    });
+    found
+}
+
+/// Calls `f` with each index of `hay` holding `b` (either case of it if `caseless` and it
+/// is a letter), in order, until `f` returns true. Eight bytes at a time: a byte equals `b`
+/// where `word ^ repeated(b)` has a zero byte, and most words have none.
+fn for_each_byte(hay: &[u8], b: u8, caseless: bool, mut f: impl FnMut(usize) -> bool) {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // For a letter, `byte | 0x20` equals its lowercase exactly for its two cases.
+    let (b, fold) = if caseless && b.is_ascii_alphabetic() {
+        (b.to_ascii_lowercase(), 0x20u8)
+    } else {
+        (b, 0)
+    };
+    let repeated = u64::from(b) * LOW;
+    let fold_word = u64::from(fold) * LOW;
+    let mut words = hay.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = (u64::from_le_bytes(bytes) | fold_word) ^ repeated;
+        // Flags every zero byte, and maybe a byte above one: each flag is checked below.
+        let mut zero = x.wrapping_sub(LOW) & !x & HIGH;
+        while zero != 0 {
+            let k = zero.trailing_zeros() as usize / 8;
+            zero &= zero - 1;
+            if word[k] | fold == b && f(base + k) {
+                return;
+            }
+        }
+        base += 8;
+    }
+    for (k, &c) in words.remainder().iter().enumerate() {
+        if c | fold == b && f(base + k) {
+            return;
         }
     }
 }
@@ -548,6 +618,7 @@ mod skim {
         first_matches: Vec<usize>,
         bonus: Vec<i32>,
         rows: [Row; 2],
+        pub(super) sparse: Vec<SparseRow>,
         /// After a successful `score`: the score of each prefix of the pattern, scored with
         /// the pattern's case mode (index k - 1 for k chars).
         pub(super) prefix_scores: Vec<i64>,
@@ -557,9 +628,20 @@ mod skim {
     pub(super) trait Unit: Copy {
         fn ch(self) -> char;
         fn char_type(self) -> CharType;
+        /// The text as ASCII bytes, when that is what it is.
+        fn as_bytes(text: &[Self]) -> Option<&[u8]>;
+        /// The char as a byte, if it is ASCII.
+        fn byte(self) -> Option<u8>;
     }
 
     impl Unit for u8 {
+        fn as_bytes(text: &[u8]) -> Option<&[u8]> {
+            Some(text)
+        }
+        #[inline]
+        fn byte(self) -> Option<u8> {
+            Some(self)
+        }
         #[inline]
         fn ch(self) -> char {
             char::from(self)
@@ -571,6 +653,13 @@ mod skim {
     }
 
     impl Unit for char {
+        fn as_bytes(_: &[char]) -> Option<&[u8]> {
+            None
+        }
+        #[inline]
+        fn byte(self) -> Option<u8> {
+            u8::try_from(self).ok().filter(u8::is_ascii)
+        }
         #[inline]
         fn ch(self) -> char {
             self
@@ -685,7 +774,10 @@ mod skim {
     ) -> Option<i64> {
         match pattern {
             [p] => {
-                let score = single(*p, case_sensitive, choice);
+                let score = match U::as_bytes(choice) {
+                    Some(bytes) if p.is_ascii() => single_byte(*p as u8, case_sensitive, bytes),
+                    _ => single(*p, case_sensitive, choice),
+                };
                 scratch.prefix_scores.clear();
                 scratch.prefix_scores.extend(score);
                 score
@@ -732,6 +824,28 @@ mod skim {
         best.map(i64::from)
     }
 
+    /// [`single`] for ASCII text and an ASCII pattern char, which is every card's title on
+    /// the first keystroke: candidates are found eight bytes at a time.
+    fn single_byte(p: u8, case_sensitive: bool, choice: &[u8]) -> Option<i64> {
+        let mut best: Option<i32> = None;
+        super::for_each_byte(choice, p, !case_sensitive, |ix| {
+            let c = choice[ix];
+            let prev = match ix.checked_sub(1) {
+                Some(before) => choice[before].char_type(),
+                None => CharType::Empty,
+            };
+            let matched = if c == p {
+                SCORE_MATCH
+            } else {
+                SCORE_MATCH + PENALTY_CASE_MISMATCH
+            };
+            let s = GAP_EXTENSION + bonus_at(ix, prev, c.char_type()) + matched;
+            best = Some(best.map_or(s, |b| b.max(s)));
+            false
+        });
+        best.map(i64::from)
+    }
+
     fn run<U: Unit>(
         pattern: &[char],
         case_sensitive: bool,
@@ -752,6 +866,16 @@ mod skim {
         }
         if next.is_some() {
             return None;
+        }
+        if pattern.len() <= SPARSE_MAX_PATTERN && choice.len() <= SPARSE_MAX_CHOICE {
+            return run_sparse(
+                pattern,
+                case_sensitive,
+                choice,
+                first_matches,
+                &mut scratch.sparse,
+                &mut scratch.prefix_scores,
+            );
         }
         let start = first_matches[0];
 
@@ -848,6 +972,321 @@ mod skim {
         scratch.prefix_scores.last().copied()
     }
 
+    /// Sizes up to which [`run_sparse`] is exact: its "minus infinity" stands for every value
+    /// the matrix derives from its `-32768`, which stays below -16384 while patterns are
+    /// short, and real scores stay above it while choices are.
+    const SPARSE_MAX_PATTERN: usize = 64;
+    const SPARSE_MAX_CHOICE: usize = 8000;
+    const FLOOR: i32 = -16384;
+    const MINUS_INF: i32 = i32::MIN / 4;
+
+    fn finite(v: i32) -> Option<i32> {
+        (v > FLOOR).then_some(v)
+    }
+
+    /// One row of the matrix, kept only where its pattern char matches.
+    #[derive(Default)]
+    pub(super) struct SparseRow {
+        /// The column the row starts from (its first match's column minus one) and the
+        /// values found there, left by the row two above or by a new matcher.
+        start: u32,
+        start_m: i32,
+        start_p: i32,
+        start_bonus: i32,
+        /// Columns where the pattern char matches, ascending, all after `start`.
+        cols: Vec<u32>,
+        /// The score M at each of those columns.
+        m: Vec<i32>,
+        /// The consecutive bonus computed there, which the matcher stores in the column
+        /// before.
+        consecutive: Vec<i32>,
+        /// Best `M + column - 3` over the first j matches: the gap score P at any later
+        /// column follows from it (P falls by one per column after the best match).
+        gap_best: Vec<i32>,
+    }
+
+    impl SparseRow {
+        fn find(&self, col: u32) -> Option<usize> {
+            self.cols.binary_search(&col).ok()
+        }
+
+        /// M at `col` (> start).
+        fn m_at(&self, col: u32) -> i32 {
+            self.find(col).map_or(MINUS_INF, |j| self.m[j])
+        }
+
+        /// `P + col` at `col` (> start).
+        fn gap_at(&self, col: u32) -> i32 {
+            let before = self.cols.partition_point(|&c| c < col);
+            let mut q = self.start_gap();
+            if before > 0 {
+                q = q.max(self.gap_best[before - 1]);
+            }
+            q
+        }
+
+        /// `P + col` just after the start, before any match.
+        fn start_gap(&self) -> i32 {
+            let s = self.start as i32;
+            let from_p = finite(self.start_p).map_or(MINUS_INF, |p| p + s);
+            let from_m = finite(self.start_m).map_or(MINUS_INF, |m| m + s - 3);
+            from_p.max(from_m)
+        }
+    }
+
+    /// The bonus field at `col` of the physical row of `rows[r]` once that row is done.
+    fn bonus_after(rows: &[SparseRow], r: usize, col: u32) -> i32 {
+        let row = &rows[r];
+        if col >= row.start
+            && let Some(j) = row.find(col + 1)
+        {
+            return row.consecutive[j];
+        }
+        if col > row.start && row.find(col).is_none() {
+            return 0;
+        }
+        if r >= 2 {
+            bonus_after(rows, r - 2, col)
+        } else {
+            0
+        }
+    }
+
+    /// [`run`] computed only at the cells that matter: work in proportion to the positions
+    /// where pattern chars occur rather than to pattern length times choice length.
+    fn run_sparse<U: Unit>(
+        pattern: &[char],
+        case_sensitive: bool,
+        choice: &[U],
+        first_matches: &[usize],
+        rows: &mut Vec<SparseRow>,
+        prefix_scores: &mut Vec<i64>,
+    ) -> Option<i64> {
+        let n = pattern.len();
+        if rows.len() < n {
+            rows.resize_with(n, SparseRow::default);
+        }
+        for (i, &p_ch) in pattern.iter().enumerate() {
+            let other = if p_ch.is_ascii_alphabetic() && !case_sensitive {
+                char::from(p_ch as u8 ^ 0x20)
+            } else {
+                p_ch
+            };
+            let row = &mut rows[i];
+            row.cols.clear();
+            let from = first_matches[i];
+            for (ix, &c) in choice.iter().enumerate().skip(from) {
+                let c = c.ch();
+                if c == p_ch || c == other {
+                    row.cols.push(ix as u32 + 1);
+                }
+            }
+        }
+        sparse_rows(
+            pattern,
+            choice,
+            first_matches,
+            &mut rows[..n],
+            prefix_scores,
+        )
+    }
+
+    /// For each byte, which pattern chars it equals in one case mode (bit i for char i), so
+    /// that one pass over ASCII text finds every row's positions.
+    pub(super) struct ByteTable {
+        masks: [u64; 256],
+    }
+
+    impl ByteTable {
+        /// `None` for patterns of more than 64 chars. Non-ASCII pattern chars get no byte:
+        /// they cannot occur in ASCII text.
+        pub(super) fn new(pattern: &[char], case_blind: bool) -> Option<ByteTable> {
+            if pattern.len() > 64 {
+                return None;
+            }
+            let mut masks = [0u64; 256];
+            for (i, &p) in pattern.iter().enumerate() {
+                if p.is_ascii() {
+                    let b = p as u8;
+                    masks[usize::from(b)] |= 1 << i;
+                    if case_blind {
+                        masks[usize::from(b.to_ascii_lowercase())] |= 1 << i;
+                        masks[usize::from(b.to_ascii_uppercase())] |= 1 << i;
+                    }
+                }
+            }
+            Some(ByteTable { masks })
+        }
+
+        #[inline]
+        pub(super) fn get(&self, b: u8) -> u64 {
+            self.masks[usize::from(b)]
+        }
+    }
+
+    /// [`score`] for a pattern whose `table` is in its case mode: on ASCII text, one pass
+    /// finds the first matches and every row's positions together.
+    pub(super) fn score_with_table(
+        pattern: &[char],
+        case_sensitive: bool,
+        table: Option<&ByteTable>,
+        choice: &str,
+        scratch: &mut Scratch,
+    ) -> Option<i64> {
+        let n = pattern.len();
+        let Some(table) =
+            table.filter(|_| n >= 2 && choice.is_ascii() && choice.len() <= SPARSE_MAX_CHOICE)
+        else {
+            return score(pattern, case_sensitive, choice, scratch);
+        };
+        let bytes = choice.as_bytes();
+        scratch.prefix_scores.clear();
+        if scratch.sparse.len() < n {
+            scratch.sparse.resize_with(n, SparseRow::default);
+        }
+        let rows = &mut scratch.sparse[..n];
+        rows.iter_mut().for_each(|r| r.cols.clear());
+        let first_matches = &mut scratch.first_matches;
+        first_matches.clear();
+        let mut next = 0;
+        for (ix, &b) in bytes.iter().enumerate() {
+            let mut mask = table.get(b);
+            if mask == 0 {
+                continue;
+            }
+            // The matcher's greedy first matches: one pattern char per text char.
+            if next < n && mask >> next & 1 == 1 {
+                first_matches.push(ix);
+                next += 1;
+            }
+            // A row only runs from its first match on.
+            mask &= if next >= 64 {
+                u64::MAX
+            } else {
+                (1 << next) - 1
+            };
+            while mask != 0 {
+                let row = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                rows[row].cols.push(ix as u32 + 1);
+            }
+        }
+        if next < n {
+            return None;
+        }
+        sparse_rows(
+            pattern,
+            bytes,
+            first_matches,
+            rows,
+            &mut scratch.prefix_scores,
+        )
+    }
+
+    /// The matrix rows of [`run_sparse`], from each row's match positions.
+    fn sparse_rows<U: Unit>(
+        pattern: &[char],
+        choice: &[U],
+        first_matches: &[usize],
+        rows: &mut [SparseRow],
+        prefix_scores: &mut Vec<i64>,
+    ) -> Option<i64> {
+        let n = pattern.len();
+        for i in 0..n {
+            let (done, rest) = rows.split_at_mut(i);
+            let row = &mut rest[0];
+            let start = first_matches[i] as u32;
+            let (start_m, start_p, start_bonus) = match i {
+                0 => (MINUS_INF, MINUS_INF, 0),
+                1 => (MINUS_INF, GAP_EXTENSION, 0),
+                _ => {
+                    let two_up = &done[i - 2];
+                    (
+                        two_up.m_at(start),
+                        two_up.gap_at(start) - start as i32,
+                        bonus_after(done, i - 2, start),
+                    )
+                }
+            };
+            row.start = start;
+            row.start_m = start_m;
+            row.start_p = start_p;
+            row.start_bonus = start_bonus;
+            row.m.clear();
+            row.consecutive.clear();
+            row.gap_best.clear();
+
+            let p_ch = pattern[i];
+            let above = i.checked_sub(1).map(|a| &done[a]);
+            // Walks the row above in step with this one.
+            let mut above_j = 0;
+            let mut above_gap = above.map_or(MINUS_INF, SparseRow::start_gap);
+            let mut gap_best = MINUS_INF;
+            let mut prev_col = start;
+            for j in 0..row.cols.len() {
+                let col = row.cols[j];
+                let ix = col as usize - 1;
+                let (a_m, a_p) = match above {
+                    None => (MINUS_INF, GAP_EXTENSION),
+                    Some(a) => {
+                        while above_j < a.cols.len() && a.cols[above_j] < col - 1 {
+                            above_gap = above_gap.max(a.gap_best[above_j]);
+                            above_j += 1;
+                        }
+                        // The row above starts left of this one's start, so column
+                        // `col - 1` is one it computed: a match or minus infinity.
+                        let a_m = if a.cols.get(above_j) == Some(&(col - 1)) {
+                            a.m[above_j]
+                        } else {
+                            MINUS_INF
+                        };
+                        (a_m, above_gap - (col as i32 - 1))
+                    }
+                };
+                let last_bonus = if col - 1 == start {
+                    start_bonus
+                } else if j > 0 && prev_col == col - 1 {
+                    // Matched there too, so the matcher left that cell's bonus as it was.
+                    if i >= 2 {
+                        bonus_after(done, i - 2, col - 1)
+                    } else {
+                        0
+                    }
+                } else {
+                    0
+                };
+                let prev_type = match ix.checked_sub(1) {
+                    Some(b) => choice[b].char_type(),
+                    None => CharType::Empty,
+                };
+                let in_place = bonus_at(ix, prev_type, choice[ix].char_type());
+                let consecutive = last_bonus.max(in_place.max(BONUS_CONSECUTIVE));
+                let matched = if choice[ix].ch() == p_ch {
+                    SCORE_MATCH
+                } else {
+                    SCORE_MATCH + PENALTY_CASE_MISMATCH
+                };
+                let via_match = finite(a_m).map_or(MINUS_INF, |m| m + consecutive);
+                let via_skip = finite(a_p).map_or(MINUS_INF, |p| p + in_place);
+                let m = finite(via_match.max(via_skip)).map_or(MINUS_INF, |v| v + matched);
+                row.m.push(m);
+                row.consecutive.push(consecutive);
+                if let Some(m) = finite(m) {
+                    gap_best = gap_best.max(m + col as i32 - 3);
+                }
+                row.gap_best.push(gap_best);
+                prev_col = col;
+            }
+            let best = row
+                .m
+                .iter()
+                .copied()
+                .fold(finite(start_m).unwrap_or(MINUS_INF), i32::max);
+            prefix_scores.push(i64::from(best));
+        }
+        prefix_scores.last().copied()
+    }
+
     /// One row of the matrix, field by field.
     #[derive(Default)]
     pub(super) struct Row {
@@ -878,12 +1317,12 @@ mod skim {
 /// scores more only along a path that skips a char. One sparse pass over the positions where
 /// the pattern's chars occur gives the best alignment of every prefix at once.
 mod align {
-    use super::skim::{CharType, Unit, bonus_at};
+    use super::skim::{ByteTable, CharType, Unit, bonus_at};
 
-    /// Which pattern chars (bit i for char i, case-blind) each ASCII char is; built once per
-    /// term so the scan over an excerpt costs one lookup per char.
+    /// Which pattern chars (bit i for char i, case-blind) each char is; built once per term
+    /// so the scan over an excerpt costs one lookup per char.
     pub(super) struct Table {
-        masks: [u64; 128],
+        bytes: ByteTable,
         /// Non-ASCII pattern chars, compared one by one with non-ASCII text chars.
         others: Vec<(usize, char)>,
     }
@@ -891,31 +1330,26 @@ mod align {
     impl Table {
         /// `None` for patterns too long for the masks; they skip this test.
         pub(super) fn new(pattern: &[char]) -> Option<Table> {
-            if pattern.len() > 64 {
-                return None;
-            }
-            let mut masks = [0u64; 128];
-            let mut others = Vec::new();
-            for (i, &p) in pattern.iter().enumerate() {
-                if p.is_ascii() {
-                    // Case-blind: more matches can only raise an upper bound.
-                    masks[usize::from(p.to_ascii_lowercase() as u8)] |= 1 << i;
-                    masks[usize::from(p.to_ascii_uppercase() as u8)] |= 1 << i;
-                } else {
-                    others.push((i, p));
-                }
-            }
-            Some(Table { masks, others })
+            Some(Table {
+                bytes: ByteTable::new(pattern, true)?,
+                others: pattern
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| !p.is_ascii())
+                    .map(|(i, &p)| (i, p))
+                    .collect(),
+            })
         }
 
-        fn mask(&self, c: char) -> u64 {
-            if c.is_ascii() {
-                self.masks[c as usize]
-            } else {
-                self.others
+        #[inline]
+        fn mask<U: Unit>(&self, c: U) -> u64 {
+            match c.byte() {
+                Some(b) => self.bytes.get(b),
+                None => self
+                    .others
                     .iter()
-                    .filter(|&&(_, p)| p == c)
-                    .fold(0, |m, &(i, _)| m | 1 << i)
+                    .filter(|&&(_, p)| p == c.ch())
+                    .fold(0, |m, &(i, _)| m | 1 << i),
             }
         }
     }
@@ -947,7 +1381,7 @@ mod align {
         let positions = &mut scratch.positions[..n];
         positions.iter_mut().for_each(Vec::clear);
         for (ix, &c) in text.iter().enumerate() {
-            let mut mask = table.mask(c.ch());
+            let mut mask = table.mask(c);
             if mask == 0 {
                 continue;
             }
@@ -965,6 +1399,7 @@ mod align {
 
         let (prev, cur) = (&mut scratch.prev, &mut scratch.cur);
         prev.clear();
+        // The first char: 16 for the match, its bonus, and skim's initial gap of -1.
         prev.extend(positions[0].iter().map(|&(_, b)| 15 + b));
         let reaches =
             |best: Option<i32>, k: usize| best.is_some_and(|b| 2 * i64::from(b) >= self_scores[k]);
@@ -1061,10 +1496,19 @@ mod tests {
             .fuzzy_match(choice, pattern)
     }
 
+    /// The port's score, by both its paths, which must agree.
     fn ours(choice: &str, pattern: &str) -> Option<i64> {
         let chars: Vec<char> = pattern.chars().collect();
         let cs = chars.iter().any(char::is_ascii_uppercase);
-        skim::score(&chars, cs, choice, &mut skim::Scratch::default())
+        let plain = skim::score(&chars, cs, choice, &mut skim::Scratch::default());
+        let table = skim::ByteTable::new(&chars, !cs);
+        let mut scratch = skim::Scratch::default();
+        let tabled = skim::score_with_table(&chars, cs, table.as_ref(), choice, &mut scratch);
+        assert_eq!(
+            plain, tabled,
+            "{choice:?} {pattern:?}: plain and table paths differ"
+        );
+        plain
     }
 
     #[test]
@@ -1087,6 +1531,56 @@ mod tests {
                 "{choice:?} {pattern:?}"
             );
         }
+    }
+
+    #[test]
+    fn skim_port_equals_the_crate_on_every_short_string() {
+        // Every choice of up to 6 chars over 4 and pattern of up to 4 over 3: mixed case,
+        // repeats and word starts in all arrangements.
+        let alpha = ['a', 'A', ' ', 'b'];
+        let palpha = ['a', 'b', 'A'];
+        let word = |mut code: usize, len: usize, of: &[char]| -> String {
+            (0..len)
+                .map(|_| {
+                    let ch = of[code % of.len()];
+                    code /= of.len();
+                    ch
+                })
+                .collect()
+        };
+        for len in 0..=6u32 {
+            for code in 0..alpha.len().pow(len) {
+                let choice = word(code, len as usize, &alpha);
+                for plen in 1..=4u32 {
+                    for pcode in 0..palpha.len().pow(plen) {
+                        let pattern = word(pcode, plen as usize, &palpha);
+                        assert_eq!(
+                            ours(&choice, &pattern),
+                            skim_fresh(&choice, &pattern),
+                            "{choice:?} {pattern:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dense_fallback_for_long_inputs_equals_the_crate() {
+        let long: String = "Ab a.b ".repeat(1300);
+        for pattern in ["ab", "a.bA", "bba"] {
+            assert_eq!(
+                ours(&long, pattern),
+                skim_fresh(&long, pattern),
+                "{pattern}"
+            );
+        }
+        let long_pattern: String = "ab".repeat(40);
+        let choice: String = "a b ".repeat(100);
+        assert_eq!(
+            ours(&choice, &long_pattern),
+            skim_fresh(&choice, &long_pattern)
+        );
     }
 
     #[test]
@@ -1128,6 +1622,34 @@ mod tests {
         let hits = rank(&s, &q("lupus"), None);
         assert_eq!(ixs(&hits), vec![3, 1, 4, 0, 2]);
         assert!(hits.iter().all(|h| h.score == hits[0].score));
+    }
+
+    #[test]
+    fn sort_keys_order_by_score_then_time_then_index() {
+        let t = |s: i64, ns: i32| Timestamp::new(s, ns).ok();
+        let keys = [
+            SortKey::new(MAX_SCORE + 5, None, 9),
+            SortKey::new(7, Some(Timestamp::MAX), 3),
+            SortKey::new(7, t(0, 1), 1),
+            SortKey::new(7, t(0, 0), 0),
+            SortKey::new(7, Some(Timestamp::MIN), 2),
+            SortKey::new(7, None, 0),
+            SortKey::new(7, None, 1),
+            SortKey::new(-3, t(5, 0), 0),
+            SortKey::new(i64::MIN, None, 0),
+        ];
+        let mut sorted = keys;
+        sorted.sort_unstable();
+        assert!(sorted == keys, "{:?}", sorted.map(|k| k.hit()));
+        assert_eq!(
+            keys[0].hit(),
+            Hit {
+                ix: 9,
+                score: MAX_SCORE
+            }
+        );
+        assert_eq!(keys[7].hit(), Hit { ix: 0, score: -3 });
+        assert_eq!(keys[8].hit().score, -MAX_SCORE - 1);
     }
 
     #[test]
@@ -1179,6 +1701,29 @@ mod tests {
         assert_eq!(found("\"apple pie\""), vec![1]);
         assert_eq!(found("Apple"), vec![0, 3]);
         assert_eq!(found("apl"), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn caseless_search_finds_the_first_occurrence_anywhere() {
+        let hay = b"xxAxxxxa.bcA.BCdefgh-abc-ABC@bc`bc";
+        for (needle, want) in [
+            (&b"a.bc"[..], Some(7)),
+            (b"abc", Some(21)),
+            (b"a.bcx", None),
+            (b"@bc", Some(28)),
+            (b"`bc", Some(31)),
+            (b"h", Some(19)),
+            (b"x", Some(0)),
+            (b"c`bc", Some(30)),
+            (b"bc`bcz", None),
+        ] {
+            assert_eq!(find_ascii_caseless(hay, needle), want, "{needle:?}");
+            let slow = (0..=hay.len() - needle.len())
+                .find(|&s| hay[s..s + needle.len()].eq_ignore_ascii_case(needle));
+            assert_eq!(want, slow);
+        }
+        assert_eq!(find_ascii_caseless(b"ab", b"abc"), None);
+        assert_eq!(find_ascii_caseless(b"", b"a"), None);
     }
 
     #[test]
@@ -1349,6 +1894,28 @@ mod tests {
             if let Some(s) = want {
                 prop_assert!(s <= skim::upper_bound(pattern.chars().count()));
             }
+        }
+
+        #[test]
+        fn caseless_search_equals_a_plain_scan(
+            hay in "[aAbB@`. ]{0,40}",
+            needle in "[ab@`. ]{1,4}",
+        ) {
+            let (h, n) = (hay.as_bytes(), needle.as_bytes());
+            let slow = h
+                .len()
+                .checked_sub(n.len())
+                .and_then(|last| (0..=last).find(|&s| h[s..s + n.len()].eq_ignore_ascii_case(n)));
+            prop_assert_eq!(find_ascii_caseless(h, n), slow);
+        }
+
+        #[test]
+        fn skim_port_equals_the_crate_on_repetitive_text(
+            choice in "[aA b.]{0,48}",
+            pattern in "[aAb]{1,9}",
+        ) {
+            // Runs of one letter exercise the matcher's bonus carried between rows.
+            prop_assert_eq!(ours(&choice, &pattern), skim_fresh(&choice, &pattern));
         }
 
         #[test]

@@ -926,14 +926,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             diagnostics,
             progress,
         } => state.loaded(cards, diagnostics, progress),
-        Msg::LoadDone { progress, elapsed } => {
+        Msg::LoadDone { elapsed, .. } => {
             state.corpus.finish();
             state.loading = None;
             state.loaded_in = Some(elapsed);
             if let Some(id) = state.pending_select.take() {
                 state.notify(format!("no card with id {id}"), true);
             }
-            let _ = progress;
             Vec::new()
         }
         Msg::Filtered(result) => {

@@ -285,21 +285,28 @@ pub struct Loaded {
 }
 
 /// Loads everything before returning; for `tidings check` and the headless commands.
+///
+/// Linking each batch into the corpus runs on this thread while the pool parses the next one,
+/// as in the reader, so the parse is never held up by bookkeeping.
 pub fn load_all(files: &[FileEntry], options: &LoadOptions) -> Loaded {
     let mut loaded = Loaded {
         files: files.len(),
         ..Loaded::default()
     };
-    stream(files, options, |event| {
-        if let LoadEvent::Batch {
-            cards, diagnostics, ..
-        } = event
-        {
-            loaded.diagnostics.extend(diagnostics);
-            let more = loaded.corpus.add_batch(cards);
-            loaded.diagnostics.extend(more);
+    // A small buffer: enough to overlap, not enough to hold the corpus twice.
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || stream(files, options, |event| tx.send(event).is_ok()));
+        for event in rx {
+            if let LoadEvent::Batch {
+                cards, diagnostics, ..
+            } = event
+            {
+                loaded.diagnostics.extend(diagnostics);
+                let more = loaded.corpus.add_batch(cards);
+                loaded.diagnostics.extend(more);
+            }
         }
-        true
     });
     loaded.corpus.finish();
     loaded.skipped = count_skipped(&loaded.diagnostics);

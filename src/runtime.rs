@@ -10,7 +10,7 @@ use crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
 use jiff::Timestamp;
 
 use crate::action::Action;
-use crate::app::{self, Msg, Options, State};
+use crate::app::{self, Msg, Notice, Options, State};
 use crate::cli::ReaderArgs;
 use crate::commands::{exit, files_for};
 use crate::corpus::CardId;
@@ -46,13 +46,11 @@ pub fn run(args: ReaderArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let (files, walk_diagnostics) = match files_for(&args.paths) {
-        Ok(found) => found,
-        Err(e) => {
-            eprintln!("tidings: {}", text::clean_line(&e.to_string()));
-            return exit::USAGE;
-        }
-    };
+    // Only a quick existence check here; the walk itself happens behind the first frame.
+    if let Err(e) = load::check_paths(&args.paths) {
+        eprintln!("tidings: {}", text::clean_line(&e.to_string()));
+        return exit::USAGE;
+    }
     let options = Options {
         query: args.query,
         select,
@@ -66,13 +64,7 @@ pub fn run(args: ReaderArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let result = event_loop(
-        &mut guard,
-        files,
-        walk_diagnostics,
-        args.load.into(),
-        options,
-    );
+    let result = event_loop(&mut guard, args.paths, args.load.into(), options);
     drop(guard);
     match result {
         Ok(()) => exit::OK,
@@ -85,8 +77,7 @@ pub fn run(args: ReaderArgs) -> u8 {
 
 fn event_loop(
     guard: &mut Guard,
-    files: Vec<load::FileEntry>,
-    walk_diagnostics: Vec<crate::corpus::Diagnostic>,
+    paths: Vec<std::path::PathBuf>,
     load_options: LoadOptions,
     options: Options,
 ) -> std::io::Result<()> {
@@ -96,12 +87,36 @@ fn event_loop(
 
     let size = guard.terminal.size()?;
     let (mut state, effects) = State::new(size.width, size.height, Timestamp::now(), options);
-    state.diagnostics = walk_diagnostics;
 
     let loader_tx = tx.clone();
     thread::Builder::new()
         .name("loader".into())
         .spawn(move || {
+            let (files, walk_diagnostics) = match files_for(&paths) {
+                Ok(found) => found,
+                Err(e) => {
+                    // The path went away since it was checked.
+                    let text = text::clean_line(&e.to_string()).into_owned();
+                    let _ = loader_tx.send(Event::App(Msg::Notice(Notice {
+                        text,
+                        is_error: true,
+                    })));
+                    (Vec::new(), Vec::new())
+                }
+            };
+            // The walk's problems and the file count come first, so the gauge has its total.
+            let found = Msg::Loaded {
+                cards: Vec::new(),
+                diagnostics: walk_diagnostics,
+                progress: load::Progress {
+                    files_total: files.len(),
+                    bytes_total: files.iter().map(|f| f.size).sum(),
+                    ..load::Progress::default()
+                },
+            };
+            if loader_tx.send(Event::App(found)).is_err() {
+                return;
+            }
             load::stream(&files, &load_options, |event| {
                 // A closed channel means the reader quit: stop loading.
                 loader_tx.send(Event::App(event.into())).is_ok()

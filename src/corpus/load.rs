@@ -86,19 +86,32 @@ pub enum LoadEvent {
     },
 }
 
+/// Checks that every named path exists, without walking anything: the quick test a command
+/// makes before it takes over the terminal.
+pub fn check_paths(paths: &[PathBuf]) -> Result<(), PathError> {
+    for path in paths {
+        fs::metadata(path).map_err(|e| path_error(path, e))?;
+    }
+    Ok(())
+}
+
+fn path_error(path: &Path, e: std::io::Error) -> PathError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => PathError::NotFound(path.to_path_buf()),
+        _ => PathError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    }
+}
+
 /// Finds the card files under `paths`. Folders are walked recursively, hidden entries skipped,
 /// symbolic links followed once (a link back up the tree is not walked again). Folder entries
 /// that cannot be read become diagnostics; a named path that does not exist is an error.
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<FileEntry>, Vec<Diagnostic>), PathError> {
     let mut walk = Walk::default();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => PathError::NotFound(path.clone()),
-            _ => PathError::Unreadable {
-                path: path.clone(),
-                reason: e.to_string(),
-            },
-        })?;
+        let meta = fs::metadata(path).map_err(|e| path_error(path, e))?;
         if meta.is_dir() {
             walk.folder(path, path);
         } else {
@@ -289,25 +302,36 @@ pub struct Loaded {
 /// Linking each batch into the corpus runs on this thread while the pool parses the next one,
 /// as in the reader, so the parse is never held up by bookkeeping.
 pub fn load_all(files: &[FileEntry], options: &LoadOptions) -> Loaded {
-    let mut loaded = Loaded {
-        files: files.len(),
-        ..Loaded::default()
-    };
     // A small buffer: enough to overlap, not enough to hold the corpus twice.
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
-    std::thread::scope(|scope| {
-        scope.spawn(move || stream(files, options, |event| tx.send(event).is_ok()));
-        for event in rx {
-            if let LoadEvent::Batch {
-                cards, diagnostics, ..
-            } = event
-            {
-                loaded.diagnostics.extend(diagnostics);
-                let more = loaded.corpus.add_batch(cards);
-                loaded.diagnostics.extend(more);
+    let loaded = std::thread::scope(|scope| {
+        let linker = scope.spawn(move || {
+            let mut loaded = Loaded {
+                files: files.len(),
+                ..Loaded::default()
+            };
+            for event in rx {
+                if let LoadEvent::Batch {
+                    cards, diagnostics, ..
+                } = event
+                {
+                    loaded.diagnostics.extend(diagnostics);
+                    let more = loaded.corpus.add_batch(cards);
+                    loaded.diagnostics.extend(more);
+                }
             }
-        }
+            loaded
+        });
+        // Parsing stays on the calling thread, so it runs in the caller's rayon pool.
+        stream(files, options, |event| tx.send(event).is_ok());
+        drop(tx);
+        linker.join()
     });
+    let mut loaded = match loaded {
+        Ok(loaded) => loaded,
+        // Only a bug of ours can panic the linker; let it surface as the panic it was.
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     loaded.corpus.finish();
     loaded.skipped = count_skipped(&loaded.diagnostics);
     loaded

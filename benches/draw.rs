@@ -16,6 +16,10 @@ use tidings::search::{query, rank};
 
 mod common;
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn loaded_state() -> State {
     let dir = common::generated(100_000);
     let files = match load::discover(&[dir]) {

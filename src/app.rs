@@ -192,6 +192,8 @@ pub struct State {
 
     /// The list as shown: card indices in order.
     pub view: Vec<CardIx>,
+    /// The unfiltered list for a sort and a corpus size, to show again without sorting.
+    unfiltered: Option<(SortKey, usize, Vec<CardIx>)>,
     /// Row of the selection in `view`.
     pub selected: usize,
     /// First row drawn.
@@ -229,6 +231,7 @@ impl State {
             select_best_on_result: false,
             sort: SortKey::Relevance,
             view: Vec::new(),
+            unfiltered: None,
             selected: 0,
             list_offset: 0,
             detail_scroll: 0,
@@ -339,13 +342,15 @@ impl State {
     /// Rebuilds `view` from the hits (or every card) and the sort, keeping the selection on the
     /// same card when it is still listed.
     fn rebuild_view(&mut self, keep: Option<CardIx>) {
-        let cards = &self.corpus.cards;
-        let mut view: Vec<CardIx> = match &self.hits {
-            Some(hits) => hits.iter().map(|h| h.ix).collect(),
-            None => (0..cards.len() as CardIx).collect(),
+        let sort = self.effective_sort();
+        self.view = match &self.hits {
+            Some(hits) => {
+                let mut view: Vec<CardIx> = hits.iter().map(|h| h.ix).collect();
+                sort_view(&mut view, &self.corpus, sort);
+                view
+            }
+            None => self.whole_corpus_sorted(sort),
         };
-        sort_view(&mut view, &self.corpus, self.effective_sort());
-        self.view = view;
         self.selected = keep
             .and_then(|ix| self.view.iter().position(|v| *v == ix))
             .unwrap_or_else(|| self.selected.min(self.view.len().saturating_sub(1)));
@@ -353,6 +358,21 @@ impl State {
             self.card_changed();
         }
         self.scroll_list_to_selection();
+    }
+
+    /// Every card in `sort` order. Kept while the corpus and the sort stay the same, so that
+    /// clearing a filter on 100k cards is a copy, not a sort.
+    fn whole_corpus_sorted(&mut self, sort: SortKey) -> Vec<CardIx> {
+        let len = self.corpus.len();
+        match &self.unfiltered {
+            Some((s, n, view)) if *s == sort && *n == len => view.clone(),
+            _ => {
+                let mut view: Vec<CardIx> = (0..len as CardIx).collect();
+                sort_view(&mut view, &self.corpus, sort);
+                self.unfiltered = Some((sort, len, view.clone()));
+                view
+            }
+        }
     }
 
     fn scroll_list_to_selection(&mut self) {
@@ -887,33 +907,34 @@ pub fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
     match sort {
         // Already in rank order.
         SortKey::Relevance => {}
-        SortKey::Date => view.sort_by_key(|ix| (date(*ix), *ix)),
-        SortKey::Quality => {
-            view.sort_by_key(|ix| (Reverse(get(*ix).and_then(|c| c.quality)), date(*ix), *ix))
-        }
-        SortKey::Heat => view.sort_by_key(|ix| {
-            (
-                Reverse(get(*ix).and_then(|c| c.heat_known())),
-                date(*ix),
-                *ix,
-            )
+        SortKey::Date => sort_by_key(view, date),
+        SortKey::Quality => sort_by_key(view, |ix| {
+            (Reverse(get(ix).and_then(|c| c.quality)), date(ix))
         }),
-        SortKey::Title => view.sort_by_cached_key(|ix| {
-            (
-                get(*ix).map(|c| c.display_title().to_lowercase()),
-                date(*ix),
-                *ix,
-            )
+        SortKey::Heat => sort_by_key(view, |ix| {
+            (Reverse(get(ix).and_then(|c| c.heat_known())), date(ix))
         }),
-        SortKey::Provider => view.sort_by_cached_key(|ix| {
+        SortKey::Title => sort_by_key(view, |ix| {
+            (get(ix).map(|c| c.display_title().to_lowercase()), date(ix))
+        }),
+        SortKey::Provider => sort_by_key(view, |ix| {
             (
-                get(*ix)
+                get(ix)
                     .and_then(|c| c.provider_name())
                     .map(str::to_lowercase),
-                date(*ix),
-                *ix,
+                date(ix),
             )
         }),
+    }
+}
+
+/// Sorts by `key`, then by index. Each key is computed once: a comparison that looked the
+/// cards up would chase two pointers per comparison, millions of times for a large corpus.
+fn sort_by_key<K: Ord>(view: &mut [CardIx], key: impl Fn(CardIx) -> K) {
+    let mut keyed: Vec<(K, CardIx)> = view.iter().map(|ix| (key(*ix), *ix)).collect();
+    keyed.sort_unstable();
+    for (slot, (_, ix)) in view.iter_mut().zip(keyed) {
+        *slot = ix;
     }
 }
 

@@ -368,3 +368,35 @@ fn ctrl_z_suspends_to_the_shell_and_fg_repaints() {
     t.wait_for("the prompt", |s| !s.contains("Alpine glacier"));
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
+
+#[test]
+fn query_and_select_options_open_the_reader_there() {
+    if !have_tmux() {
+        return;
+    }
+    // The demo corpus (no path), with a card far down the list selected.
+    let t = Tmux::start(120, 40, &["--select", "1d7d1aaf7c40c74a"]);
+    let screen = t.wait_text("│Heat pump installations outpace gas boilers for the");
+    assert!(
+        screen.contains("▸ Heat pump installations"),
+        "the list row is selected: {screen}"
+    );
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+
+    let t = Tmux::start(120, 40, &["--query", "glacier"]);
+    let screen = t.wait_for("the filter", |s| {
+        s.contains("/glacier") && s.contains(" / 36 ")
+    });
+    assert!(screen.contains("Alpine glacier"), "{screen}");
+    assert!(!screen.contains("lunar south pole"), "{screen}");
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+
+    // A malformed id is a usage error before the terminal is touched.
+    let out = Command::new(BIN)
+        .args(["--select", "not-hex"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

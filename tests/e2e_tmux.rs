@@ -38,10 +38,10 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 impl Tmux {
     /// Starts `tidings ARGS` in a detached session of the given size, with a fake xdg-open.
     fn start(width: u16, height: u16, args: &[&str]) -> Tmux {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let bin = dir.path().join("bin");
+        let tmux = Tmux::new();
+        let bin = tmux.dir.path().join("bin");
         std::fs::create_dir(&bin).expect("bin dir");
-        let record = dir.path().join("opened.txt");
+        let record = tmux.dir.path().join("opened.txt");
         let fake = bin.join("xdg-open");
         std::fs::write(
             &fake,
@@ -56,11 +56,6 @@ impl Tmux {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
-        let socket = format!(
-            "tidings-e2e-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         // After tidings exits, the shell says how, and stays so the screen can be read.
         let command = format!(
@@ -68,56 +63,42 @@ impl Tmux {
             bin.display(),
             quoted.join(" ")
         );
-        let tmux = Tmux { socket, dir };
-        let out = tmux.run(&[
-            "new-session",
-            "-d",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            "sh",
-            "-c",
-            &command,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        tmux.session(width, height, &["sh", "-c", &command]);
         tmux
     }
 
     /// An interactive shell with job control, for Ctrl-Z and `fg`.
     fn shell(width: u16, height: u16) -> Tmux {
-        let tmux = Tmux {
+        let tmux = Tmux::new();
+        tmux.session(
+            width,
+            height,
+            &["env", "PS1=$ ", "bash", "--norc", "--noprofile", "-i"],
+        );
+        tmux
+    }
+
+    fn new() -> Tmux {
+        Tmux {
             socket: format!(
                 "tidings-e2e-{}-{}",
                 std::process::id(),
                 NEXT.fetch_add(1, Ordering::SeqCst)
             ),
             dir: tempfile::tempdir().expect("temp dir"),
-        };
-        let out = tmux.run(&[
-            "new-session",
-            "-d",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            "env",
-            "PS1=$ ",
-            "bash",
-            "--norc",
-            "--noprofile",
-            "-i",
-        ]);
+        }
+    }
+
+    fn session(&self, width: u16, height: u16, command: &[&str]) {
+        let (width, height) = (width.to_string(), height.to_string());
+        let mut args = vec!["new-session", "-d", "-x", &width, "-y", &height];
+        args.extend_from_slice(command);
+        let out = self.run(&args);
         assert!(
             out.status.success(),
             "tmux new-session: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        tmux
     }
 
     fn run(&self, args: &[&str]) -> Output {

@@ -640,7 +640,12 @@ impl State {
         self.overlay_scroll = self.overlay_scroll.saturating_add_signed(delta);
         let rows = match self.overlay {
             Some(Overlay::Help) => crate::keymap::BINDINGS.len() + 4,
-            Some(Overlay::Diagnostics) => self.diagnostics.len(),
+            Some(Overlay::Diagnostics) => {
+                // The view's own rows: long diagnostics wrap, as drawn.
+                let width = usize::from(self.width.saturating_sub(2));
+                crate::ui::overlay::diagnostics_lines(self, width, &crate::ui::Theme::new(false))
+                    .len()
+            }
             None => 0,
         };
         let height = usize::from(self.height.saturating_sub(4)).max(1);

@@ -503,3 +503,32 @@ fn overlays_take_the_keys_until_closed() {
     user(&mut state, Action::Quit);
     assert!(state.should_quit);
 }
+
+#[test]
+fn the_diagnostics_view_scrolls_to_its_last_wrapped_row() {
+    let (mut state, _) = State::new(40, 12, now(), Options::default());
+    let diagnostics: Vec<tidings::corpus::Diagnostic> = (0..5)
+        .map(|n| tidings::corpus::Diagnostic {
+            path: format!("some/folder/file_{n}.txt").into(),
+            line: n + 1,
+            column: 1,
+            severity: tidings::corpus::Severity::Error,
+            message: "a message long enough to wrap over several rows of a narrow view".into(),
+        })
+        .collect();
+    app::update(
+        &mut state,
+        Msg::Loaded {
+            cards: Vec::new(),
+            diagnostics,
+            progress: Progress::default(),
+        },
+    );
+    user(&mut state, Action::ToggleDiagnostics);
+    user(&mut state, Action::Bottom);
+    let rows =
+        tidings::ui::overlay::diagnostics_lines(&state, 38, &tidings::ui::Theme::new(false)).len();
+    assert!(rows > 5 * 2, "long messages wrap: {rows} rows");
+    // The page is the terminal less the status, footer and two borders.
+    assert_eq!(state.overlay_scroll, rows - 8);
+}

@@ -171,12 +171,38 @@ fn spans_width(spans: &[Span<'_>]) -> usize {
     spans.iter().map(|s| text::width(&s.content)).sum()
 }
 
+/// Every row of the diagnostics view at `width` columns. A diagnostic that fits is one row, as
+/// `tidings check` prints it; a longer one puts its place on a row and its message, wrapped,
+/// on the rows under it, so every message can be read whole at any width.
+pub fn diagnostics_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for d in &state.diagnostics {
+        let full = diagnostic_spans(d, false, theme);
+        if spans_width(&full) <= width {
+            lines.push(Line::from(full));
+            continue;
+        }
+        // The place: path (folders dropped first), line, column and severity.
+        let mut place = diagnostic_spans(d, true, theme);
+        place.truncate(2);
+        place.push(Span::raw(":"));
+        lines.push(Line::from(super::fit_spans(place, width)));
+        let message = text::clean_line(&d.message);
+        for row in text::wrap(&message, width.saturating_sub(2).max(1)) {
+            lines.push(Line::raw(format!("  {row}")));
+        }
+    }
+    lines
+}
+
 pub fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
     let mut block = theme.pane_block(Line::from(diagnostics_title(state)), true);
     let inner = block.inner(main);
     let height = usize::from(inner.height);
     let width = usize::from(inner.width);
-    let rows = state.diagnostics.len();
+    let all = diagnostics_lines(state, width, theme);
+    let rows = all.len();
     let first = first_row(state.overlay_scroll, rows, height);
     if let Some(pos) = position(first, height, rows) {
         block = block.title_bottom(pos);
@@ -187,13 +213,7 @@ pub fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, theme: &Th
             theme.dim(),
         )]
     } else {
-        let shown = || state.diagnostics.iter().skip(first).take(height);
-        // When a row does not fit, the folders go first, on every row alike so the column
-        // still scans: the file and the reason matter more, and rows tend to share folders.
-        let short = shown().any(|d| spans_width(&diagnostic_spans(d, false, theme)) > width);
-        shown()
-            .map(|d| Line::from(super::fit_spans(diagnostic_spans(d, short, theme), width)))
-            .collect()
+        all.into_iter().skip(first).take(height).collect()
     };
     clear(frame, main);
     frame.render_widget(block, main);

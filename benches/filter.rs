@@ -28,11 +28,6 @@ fn main() {
         Ok((files, _)) => files,
         Err(e) => panic!("{e}"),
     };
-    let mut batches = Vec::new();
-    load::stream(&files, &LoadOptions::default(), |event| {
-        batches.push(Msg::from(event));
-        true
-    });
 
     let keys: Vec<(&str, Action)> = "lupus"
         .chars()
@@ -42,10 +37,12 @@ fn main() {
     let mut per_key: Vec<Vec<Duration>> = vec![Vec::new(); keys.len()];
     let mut labels = vec![String::new(); keys.len()];
     for _ in 0..ROUNDS {
+        // Loaded afresh each round, as the reader loads: the cards lie in memory as they would.
         let (mut state, _) = State::new(120, 40, Timestamp::now(), Options::default());
-        for batch in &batches {
-            app::update(&mut state, clone_msg(batch));
-        }
+        load::stream(&files, &LoadOptions::default(), |event| {
+            app::update(&mut state, Msg::from(event));
+            true
+        });
         let (tx, rx) = mpsc::channel();
         let worker = FilterWorker::spawn(move |result| {
             let _ = tx.send(result);
@@ -92,26 +89,6 @@ fn main() {
         ms(all[all.len() / 2]),
         ms(all[all.len() - 1])
     );
-}
-
-/// Loader messages are applied again for every round.
-fn clone_msg(msg: &Msg) -> Msg {
-    match msg {
-        Msg::Loaded {
-            cards,
-            diagnostics,
-            progress,
-        } => Msg::Loaded {
-            cards: cards.clone(),
-            diagnostics: diagnostics.clone(),
-            progress: *progress,
-        },
-        Msg::LoadDone { progress, elapsed } => Msg::LoadDone {
-            progress: *progress,
-            elapsed: *elapsed,
-        },
-        _ => Msg::Tick(Timestamp::now()),
-    }
 }
 
 fn ms(d: Duration) -> f64 {

@@ -23,6 +23,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ROUNDS: usize = 10;
 
 fn main() {
+    tidings::allocator::keep_freed_memory();
     let dir = common::generated(100_000);
     let files = match load::discover(&[dir]) {
         Ok((files, _)) => files,

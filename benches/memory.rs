@@ -47,6 +47,7 @@ fn resident() -> u64 {
 }
 
 fn main() {
+    tidings::allocator::keep_freed_memory();
     let dir = common::generated(100_000);
     let files = match load::discover(&[dir]) {
         Ok((files, _)) => files,

@@ -2,6 +2,7 @@
 //! library, so tests drive everything it does.
 
 pub mod action;
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod commands;

@@ -69,6 +69,16 @@ pub fn clean_block(s: &str) -> Cow<'_, str> {
     Cow::Owned(clean_block_owned(s))
 }
 
+/// Each item through [`clean_line`], leaving out those with nothing left, so a topic made
+/// only of invisible characters leaves no empty slot in a list.
+pub fn clean_items<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    items
+        .into_iter()
+        .map(|item| clean_line(item).into_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
 /// Returns `true` if `s` contains nothing the gate removes or rewrites: no
 /// control character except `\n`, no tab or `\r`, no bidi, zero-width,
 /// soft-hyphen, interlinear-annotation or U+2028/U+2029 character.

@@ -320,13 +320,7 @@ fn write_csv(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     }
     for (ix, card) in results.cards() {
         let opt_num = |n: Option<i64>| n.map_or_else(String::new, |n| n.to_string());
-        // Gated one by one, so a topic made only of invisible characters leaves no gap.
-        let topics: Vec<String> = card
-            .topics
-            .iter()
-            .map(|t| text::clean_line(t).into_owned())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let topics = text::clean_items(card.topics.iter().map(|t| &**t));
         let fields = [
             card.id.to_string(),
             opt_num(results.scores.get(&ix).copied()),

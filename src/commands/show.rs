@@ -241,12 +241,7 @@ fn heat_text(heat: Option<i64>) -> String {
 }
 
 fn topics_text(card: &Card) -> String {
-    let topics: Vec<String> = card
-        .topics
-        .iter()
-        .map(|s| text::clean_line(s).into_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let topics = text::clean_items(card.topics.iter().map(|t| &**t));
     if topics.is_empty() {
         MISSING.into()
     } else {

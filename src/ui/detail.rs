@@ -180,12 +180,7 @@ pub fn card_lines(card: &Card, width: usize, look: &Look) -> Vec<Line<'static>> 
         None => MISSING,
     };
     b.field("published", published, Style::new());
-    let topics: Vec<String> = card
-        .topics
-        .iter()
-        .map(|t| text::clean_line(t).into_owned())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let topics = text::clean_items(card.topics.iter().map(|t| &**t));
     let topics = if topics.is_empty() {
         MISSING.to_string()
     } else {

@@ -205,6 +205,22 @@ pub fn spaces(width: usize) -> String {
     " ".repeat(width)
 }
 
+/// `3 skipped, 5 warnings`: what loading found, as the status row and the diagnostics view
+/// both say it; empty when nothing was found.
+pub fn problem_summary(state: &State) -> Vec<String> {
+    let skipped = state.skipped_count();
+    let warnings = state.warning_count();
+    let mut parts = Vec::new();
+    if skipped > 0 {
+        parts.push(format!("{} skipped", thousands(skipped)));
+    }
+    if warnings > 0 {
+        let s = if warnings == 1 { "" } else { "s" };
+        parts.push(format!("{} warning{s}", thousands(warnings)));
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

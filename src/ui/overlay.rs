@@ -130,16 +130,7 @@ fn clear(frame: &mut Frame, area: Rect) {
 
 /// ` 3 skipped, 5 warnings — Esc closes `.
 fn diagnostics_title(state: &State) -> String {
-    let skipped = state.skipped_count();
-    let warnings = state.warning_count();
-    let mut parts = Vec::new();
-    if skipped > 0 {
-        parts.push(format!("{} skipped", thousands(skipped)));
-    }
-    if warnings > 0 {
-        let s = if warnings == 1 { "" } else { "s" };
-        parts.push(format!("{} warning{s}", thousands(warnings)));
-    }
+    let mut parts = super::problem_summary(state);
     if parts.is_empty() {
         parts.push("problems".to_string());
     }

@@ -94,18 +94,9 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
             keep: 2,
         });
     }
-    let skipped = state.skipped_count();
-    let warnings = state.warning_count();
-    if skipped > 0 || warnings > 0 {
-        let mut parts = Vec::new();
-        if skipped > 0 {
-            parts.push(format!("{} skipped", thousands(skipped)));
-        }
-        if warnings > 0 {
-            let s = if warnings == 1 { "" } else { "s" };
-            parts.push(format!("{} warning{s}", thousands(warnings)));
-        }
-        let style = if skipped > 0 {
+    let parts = super::problem_summary(state);
+    if !parts.is_empty() {
+        let style = if state.skipped_count() > 0 {
             theme.error()
         } else {
             theme.warning()

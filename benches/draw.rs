@@ -21,11 +21,7 @@ mod common;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn loaded_state() -> State {
-    let dir = common::generated(100_000);
-    let files = match load::discover(&[dir]) {
-        Ok((files, _)) => files,
-        Err(e) => panic!("{e}"),
-    };
+    let files = common::files(100_000);
     let now = jiff::Timestamp::now();
     let (mut state, _) = State::new(
         120,

@@ -24,11 +24,7 @@ const ROUNDS: usize = 10;
 
 fn main() {
     tidings::allocator::keep_freed_memory();
-    let dir = common::generated(100_000);
-    let files = match load::discover(&[dir]) {
-        Ok((files, _)) => files,
-        Err(e) => panic!("{e}"),
-    };
+    let files = common::files(100_000);
 
     let keys: Vec<(&str, Action)> = "lupus"
         .chars()

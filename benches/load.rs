@@ -13,14 +13,6 @@ use tidings::corpus::load::{self, FileEntry, LoadOptions};
 
 mod common;
 
-fn files(n: u64) -> Vec<FileEntry> {
-    let dir = common::generated(n);
-    match load::discover(&[dir]) {
-        Ok((files, _)) => files,
-        Err(e) => panic!("{e}"),
-    }
-}
-
 fn read_only(files: &[FileEntry]) -> usize {
     files
         .par_iter()
@@ -30,7 +22,7 @@ fn read_only(files: &[FileEntry]) -> usize {
 
 fn bench_load(c: &mut Criterion) {
     for n in [10_000u64, 100_000] {
-        let files = files(n);
+        let files = common::files(n);
         let bytes: u64 = files.iter().map(|f| f.size).sum();
         let mut group = c.benchmark_group(format!("load_{}k", n / 1000));
         group.sample_size(10);

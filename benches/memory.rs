@@ -48,11 +48,7 @@ fn resident() -> u64 {
 
 fn main() {
     tidings::allocator::keep_freed_memory();
-    let dir = common::generated(100_000);
-    let files = match load::discover(&[dir]) {
-        Ok((files, _)) => files,
-        Err(e) => panic!("{e}"),
-    };
+    let files = common::files(100_000);
     let bytes: u64 = files.iter().map(|f| f.size).sum();
     let heap_before = LIVE.load(Ordering::Relaxed);
     let rss_before = resident();

@@ -29,3 +29,12 @@ pub fn generated(n: u64) -> PathBuf {
     }
     dir
 }
+
+/// The card files of [`generated`]`(n)`, as the loader finds them.
+#[allow(dead_code)] // Not every benchmark loads through here.
+pub fn files(n: u64) -> Vec<tidings::corpus::load::FileEntry> {
+    match tidings::corpus::load::discover(&[generated(n)]) {
+        Ok((files, _)) => files,
+        Err(e) => panic!("{e}"),
+    }
+}

@@ -639,7 +639,10 @@ impl State {
     fn scroll_overlay(&mut self, delta: isize) {
         self.overlay_scroll = self.overlay_scroll.saturating_add_signed(delta);
         let rows = match self.overlay {
-            Some(Overlay::Help) => crate::keymap::BINDINGS.len() + 4,
+            Some(Overlay::Help) => {
+                let width = crate::ui::overlay::help_inner_width(self.width);
+                crate::ui::overlay::help_lines(width, &crate::ui::Theme::new(false)).len()
+            }
             Some(Overlay::Diagnostics) => {
                 // The view's own rows: long diagnostics wrap, as drawn.
                 let width = usize::from(self.width.saturating_sub(2));

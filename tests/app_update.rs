@@ -532,3 +532,16 @@ fn the_diagnostics_view_scrolls_to_its_last_wrapped_row() {
     // The page is the terminal less the status, footer and two borders.
     assert_eq!(state.overlay_scroll, rows - 8);
 }
+
+#[test]
+fn the_help_scrolls_to_its_last_wrapped_row() {
+    for width in [120u16, 60, 30] {
+        let (mut state, _) = State::new(width, 20, now(), Options::default());
+        user(&mut state, Action::ToggleHelp);
+        user(&mut state, Action::Bottom);
+        let inner = tidings::ui::overlay::help_inner_width(width);
+        let rows = tidings::ui::overlay::help_lines(inner, &tidings::ui::Theme::new(false)).len();
+        assert!(rows >= tidings::keymap::BINDINGS.len() + 4);
+        assert_eq!(state.overlay_scroll, rows - 16, "at {width} columns");
+    }
+}

@@ -65,7 +65,20 @@ fn position(first: usize, height: usize, rows: usize) -> Option<Line<'static>> {
     })
 }
 
-pub fn draw_help(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
+/// The help popup's area within `main`: centred, at most `HELP_MAX_W` wide.
+fn help_area(main: Rect) -> Rect {
+    let width = main.width.min(HELP_MAX_W);
+    Rect::new(
+        main.x + (main.width - width) / 2,
+        main.y,
+        width,
+        main.height,
+    )
+}
+
+/// Every row of the help at `width` columns inside its border: section headers, then each
+/// binding's keys and its description, wrapped under itself when it does not fit.
+pub fn help_lines(width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let rows = help_rows();
     let label_w = rows
         .iter()
@@ -73,40 +86,46 @@ pub fn draw_help(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
         .max()
         .unwrap_or(0)
         + 2;
-    let width = main.width.min(HELP_MAX_W);
-    let area = Rect::new(
-        main.x + (main.width - width) / 2,
-        main.y,
-        width,
-        main.height,
-    );
+    let mut lines = Vec::new();
+    for (label, description) in rows {
+        let Some(label) = label else {
+            lines.push(Line::styled(
+                text::truncate(description, width).into_owned(),
+                theme.bold().patch(theme.accent()),
+            ));
+            continue;
+        };
+        let label = text::pad_to(&format!(" {label}"), (label_w + 1).min(width));
+        let indent = text::width(&label);
+        let rest = width.saturating_sub(indent).max(1);
+        for (i, row) in text::wrap(description, rest).into_iter().enumerate() {
+            let lead = if i == 0 {
+                Span::styled(label.clone(), theme.bold())
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            lines.push(Line::from(vec![lead, Span::raw(row)]));
+        }
+    }
+    lines
+}
+
+/// Columns inside the help popup's border for a terminal `width` columns wide.
+pub fn help_inner_width(width: u16) -> usize {
+    usize::from(help_area(Rect::new(0, 0, width, 1)).width.saturating_sub(2))
+}
+
+pub fn draw_help(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
+    let area = help_area(main);
     let mut block = theme.pane_block(Line::from(" keys — Esc closes "), true);
     let inner = block.inner(area);
     let height = usize::from(inner.height);
-    let first = first_row(state.overlay_scroll, rows.len(), height);
-    if let Some(pos) = position(first, height, rows.len()) {
+    let all = help_lines(usize::from(inner.width), theme);
+    let first = first_row(state.overlay_scroll, all.len(), height);
+    if let Some(pos) = position(first, height, all.len()) {
         block = block.title_bottom(pos);
     }
-    let inner_w = usize::from(inner.width);
-    let lines: Vec<Line<'static>> = rows
-        .iter()
-        .skip(first)
-        .take(height)
-        .map(|(label, text)| match label {
-            None => Line::styled(
-                text::truncate(text, inner_w).into_owned(),
-                theme.bold().patch(theme.accent()),
-            ),
-            Some(label) => {
-                let label = text::pad_to(&format!(" {label}"), (label_w + 1).min(inner_w));
-                let rest = inner_w.saturating_sub(text::width(&label));
-                Line::from(vec![
-                    Span::styled(label, theme.bold()),
-                    Span::raw(text::truncate(text, rest).into_owned()),
-                ])
-            }
-        })
-        .collect();
+    let lines: Vec<Line<'static>> = all.into_iter().skip(first).take(height).collect();
     clear(frame, area);
     frame.render_widget(block, area);
     Paragraph::new(lines).render(inner, frame.buffer_mut());
@@ -217,7 +236,7 @@ mod tests {
 
     #[test]
     fn help_has_a_row_per_binding_and_four_headers() {
-        // `update` clamps the help scroll to this count.
+        // Each binding is listed once, under one of four sections.
         assert_eq!(help_rows().len(), keymap::BINDINGS.len() + 4);
     }
 }

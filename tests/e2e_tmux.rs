@@ -5,11 +5,35 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tidings");
+/// The release binary, as a person runs it: built once for all these tests (cargo has
+/// already built the crate for the tests, so this is the release profile on top).
+fn bin() -> &'static str {
+    static BIN: OnceLock<String> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--bin", "tidings", "--manifest-path"])
+            .arg(manifest.join("Cargo.toml"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "cargo build --release: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| manifest.join("target"), PathBuf::from);
+        target
+            .join("release/tidings")
+            .to_string_lossy()
+            .into_owned()
+    })
+}
 const WAIT: Duration = Duration::from_secs(15);
 
 fn have_tmux() -> bool {
@@ -59,8 +83,9 @@ impl Tmux {
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         // After tidings exits, the shell says how, and stays so the screen can be read.
         let command = format!(
-            "PATH='{}':\"$PATH\" '{BIN}' {}; echo \"EXITED:$?\"; sleep 600",
+            "PATH='{}':\"$PATH\" '{}' {}; echo \"EXITED:$?\"; sleep 600",
             bin.display(),
+            self::bin(),
             quoted.join(" ")
         );
         tmux.session(width, height, &["sh", "-c", &command]);
@@ -309,7 +334,7 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn bad_paths_and_pipes_fail_before_the_terminal_is_touched() {
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .arg("/no/such/tidings/dir")
         .output()
         .expect("runs");
@@ -329,7 +354,7 @@ fn ctrl_z_suspends_to_the_shell_and_fg_repaints() {
     }
     let t = Tmux::shell(100, 30);
     t.wait_text("$");
-    t.typed(&format!("'{BIN}'"));
+    t.typed(&format!("'{}'", bin()));
     t.keys(&["Enter"]);
     t.wait_text("Alpine glacier");
     t.keys(&["C-z"]);
@@ -375,7 +400,7 @@ fn query_and_select_options_open_the_reader_there() {
     assert!(t.wait_text("EXITED:").contains("EXITED:0"));
 
     // A malformed id is a usage error before the terminal is touched.
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .args(["--select", "not-hex"])
         .output()
         .expect("runs");

@@ -210,27 +210,19 @@ fn table_layout(width: usize) -> TableLayout {
         let provider = (flex / 3).clamp(8, 24);
         (flex - provider - gap, provider)
     };
-    let all = DATE_W + 2 * NUM_W + ID_W + 5 * gap;
-    if let Some(flex) = width.checked_sub(all).filter(|f| *f >= 40) {
-        let (title, provider) = split(flex + gap);
-        return TableLayout {
-            title,
-            provider: Some(provider),
-            date: true,
-            scores: true,
-            id: true,
-        };
-    }
-    let no_id = DATE_W + 2 * NUM_W + 4 * gap;
-    if let Some(flex) = width.checked_sub(no_id).filter(|f| *f >= 30) {
-        let (title, provider) = split(flex + gap);
-        return TableLayout {
-            title,
-            provider: Some(provider),
-            date: true,
-            scores: true,
-            id: false,
-        };
+    // Widest first: every column, then without the id, as long as the title keeps room.
+    for (id, min_title) in [(true, 40), (false, 30)] {
+        let fixed = DATE_W + 2 * NUM_W + 4 * gap + if id { ID_W + gap } else { 0 };
+        if let Some(flex) = width.checked_sub(fixed).filter(|f| *f >= min_title) {
+            let (title, provider) = split(flex + gap);
+            return TableLayout {
+                title,
+                provider: Some(provider),
+                date: true,
+                scores: true,
+                id,
+            };
+        }
     }
     if let Some(flex) = width.checked_sub(DATE_W + gap).filter(|f| *f >= 12) {
         return TableLayout {

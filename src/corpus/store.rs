@@ -12,7 +12,9 @@ pub struct CardStore {
     /// First index of each chunk.
     starts: Vec<CardIx>,
     /// Chunk number of every card, so lookups are O(1) rather than a search over `starts`.
-    chunk_of: Vec<u32>,
+    /// Shared, so a snapshot for the filter worker copies no per-card data; the loader's next
+    /// append copies it only if a snapshot still holds the old one.
+    chunk_of: Arc<Vec<u32>>,
 }
 
 impl CardStore {
@@ -41,8 +43,7 @@ impl CardStore {
         }
         let chunk_no = self.chunks.len() as u32;
         self.starts.push(self.chunk_of.len() as CardIx);
-        self.chunk_of
-            .extend(std::iter::repeat_n(chunk_no, cards.len()));
+        Arc::make_mut(&mut self.chunk_of).extend(std::iter::repeat_n(chunk_no, cards.len()));
         self.chunks.push(cards.into());
     }
 

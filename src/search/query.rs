@@ -637,7 +637,9 @@ mod tests {
     proptest! {
         #[test]
         fn parse_never_panics(input in any::<String>()) {
-            let _ = parse(&input);
+            if let Err(e) = parse(&input) {
+                prop_assert!(e.position <= input.chars().count());
+            }
         }
 
         #[test]

@@ -70,14 +70,14 @@ fn bench_draw(c: &mut Criterion) {
         Ok(q) => q,
         Err(e) => panic!("{e}"),
     };
-    let hits = rank::rank(&state.corpus.cards, &q, None);
-    let total = state.corpus.len();
+    let hits = rank::rank(state.corpus.cards(), &q, None);
+    let epoch = state.corpus.epoch();
     app::update(
         &mut state,
         Msg::Filtered(FilterResult {
             generation,
             hits: Arc::new(hits),
-            total,
+            epoch,
         }),
     );
     c.bench_function("draw_120x40_100k_filtered", |b| {

@@ -47,16 +47,17 @@ fn main() {
         app::update(&mut state, Msg::User(Action::StartQuery));
         for (i, (_, action)) in keys.iter().enumerate() {
             let started = Instant::now();
-            for effect in app::update(&mut state, Msg::User(action.clone())) {
+            for effect in app::update(&mut state, Msg::User(*action)) {
                 if let Effect::Filter { generation, query } = effect {
                     worker.submit(FilterRequest {
                         generation,
                         query,
-                        cards: state.corpus.cards.clone(),
+                        cards: state.corpus.cards().clone(),
+                        epoch: state.corpus.epoch(),
                     });
                 }
             }
-            while state.filtering {
+            while state.filter.in_flight {
                 match rx.recv() {
                     Ok(result) => {
                         app::update(&mut state, Msg::Filtered(result));
@@ -67,7 +68,7 @@ fn main() {
             per_key[i].push(started.elapsed());
             labels[i] = format!("{:?}", state.query.text);
         }
-        assert!(state.hits.is_none() && state.view.len() == 100_000);
+        assert!(state.filter.hits.is_none() && state.list.view.len() == 100_000);
     }
     let mut all = Vec::new();
     for (label, times) in labels.iter().zip(&mut per_key) {

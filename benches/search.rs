@@ -45,7 +45,7 @@ fn main() {
         let loaded = tidings::corpus::load::load_all(&files, &Default::default());
         let text: String = loaded
             .corpus
-            .cards
+            .cards()
             .iter()
             .map(|(_, c)| format!("{}\n", tidings::text::clean_line(c.display_title())))
             .collect();

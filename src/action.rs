@@ -2,7 +2,7 @@
 //! these (see [`crate::keymap`]); [`crate::app::update`] is the only place they take effect.
 
 /// One user request. Named in snake_case (`move_down`) wherever they are shown or configured.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Leave tidings.
     Quit,

@@ -53,7 +53,8 @@ impl Effects {
             Effect::Filter { generation, query } => self.worker.submit(FilterRequest {
                 generation,
                 query,
-                cards: state.corpus.cards.clone(),
+                cards: state.corpus.cards().clone(),
+                epoch: state.corpus.epoch(),
             }),
             Effect::Suspend => {
                 if let Err(e) = guard.suspend() {

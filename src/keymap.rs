@@ -385,7 +385,7 @@ pub fn action_for(mode: Mode, key: &KeyEvent) -> Option<Action> {
         .iter()
         .find(|b| b.modes.contains(&mode) && b.keys.contains(&pressed))
     {
-        return Some(binding.action.clone());
+        return Some(binding.action);
     }
     match (mode, pressed.code) {
         (Mode::Query, KeyCode::Char(c))

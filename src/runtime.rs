@@ -55,6 +55,7 @@ pub fn run(args: ReaderArgs) -> u8 {
         query: args.query,
         select,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        zone: jiff::tz::TimeZone::system(),
     };
     tui::install_panic_hook();
     let mut guard = match Guard::new() {
@@ -212,7 +213,7 @@ fn to_msgs(state: &State, event: TermEvent) -> Vec<Msg> {
         TermEvent::Paste(text) => {
             // Pasted text is typed into the query line only; anywhere else it would be read
             // as a stream of commands.
-            if state.editing_query {
+            if state.query.editing {
                 text.chars()
                     .map(|c| if c.is_control() { ' ' } else { c })
                     .map(|c| Msg::User(Action::QueryInsert(c)))

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tidings::action::Action;
-use tidings::app::{self, Effect, Msg, Options, Pane, SortKey, State, check_url};
+use tidings::app::{self, Effect, Msg, Options, Pane, State, check_url};
 use tidings::corpus::intern::Interner;
 use tidings::corpus::load::Progress;
 use tidings::corpus::parse::parse_card;
 use tidings::corpus::{Card, CardId};
+use tidings::search::sort::SortKey;
 use tidings::search::worker::FilterResult;
 use tidings::search::{query, rank};
 
@@ -39,13 +39,7 @@ fn state_with(cards: Vec<Card>) -> State {
     let (mut state, effects) = State::new(120, 40, now(), Options::default());
     assert!(effects.is_empty());
     load(&mut state, cards);
-    app::update(
-        &mut state,
-        Msg::LoadDone {
-            progress: Progress::default(),
-            elapsed: Duration::ZERO,
-        },
-    );
+    app::update(&mut state, Msg::LoadDone);
     state
 }
 
@@ -71,6 +65,7 @@ fn user(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn titles(state: &State) -> Vec<String> {
     state
+        .list
         .view
         .iter()
         .filter_map(|ix| state.corpus.get(*ix))
@@ -98,14 +93,14 @@ fn filter(state: &mut State, text: &str) {
 }
 
 fn answer(state: &mut State, generation: u64, query: &query::Query) {
-    let hits = rank::rank(&state.corpus.cards, query, None);
-    let total = state.corpus.len();
+    let hits = rank::rank(state.corpus.cards(), query, None);
+    let epoch = state.corpus.epoch();
     app::update(
         state,
         Msg::Filtered(FilterResult {
             generation,
             hits: Arc::new(hits),
-            total,
+            epoch,
         }),
     );
 }
@@ -128,13 +123,7 @@ fn the_list_is_newest_first_and_the_selection_survives_new_batches() {
     assert_eq!(titles(&state), ["new", "mid", "old"]);
     assert_eq!(selected_title(&state).as_deref(), Some("old"));
     assert!(state.loading.is_some());
-    app::update(
-        &mut state,
-        Msg::LoadDone {
-            progress: Progress::default(),
-            elapsed: Duration::ZERO,
-        },
-    );
+    app::update(&mut state, Msg::LoadDone);
     assert!(state.loading.is_none());
 }
 
@@ -208,22 +197,22 @@ fn typing_filters_in_the_background_and_stale_answers_are_dropped() {
         panic!("no filter request: {second:?}");
     };
     assert!(g2 > g1);
-    assert!(state.filtering);
+    assert!(state.filter.in_flight);
     // The answer to "l" arrives late: ignored.
     answer(&mut state, g1, &q1);
     assert_eq!(titles(&state).len(), 3);
-    assert!(state.filtering);
+    assert!(state.filter.in_flight);
     answer(&mut state, g2, &q2);
-    assert!(!state.filtering);
+    assert!(!state.filter.in_flight);
     assert_eq!(
         titles(&state),
         ["Lupus trial results", "Lupus research advances"]
     );
     assert_eq!(state.effective_sort(), SortKey::Relevance);
-    assert_eq!(state.selected, 0, "a new query selects its best match");
+    assert_eq!(state.list.row, 0, "a new query selects its best match");
     // Enter keeps the filter; Esc clears it.
     user(&mut state, Action::QueryAccept);
-    assert!(!state.editing_query);
+    assert!(!state.query.editing);
     assert_eq!(titles(&state).len(), 2);
     user(&mut state, Action::QueryClear);
     assert_eq!(titles(&state).len(), 3);
@@ -399,17 +388,17 @@ fn paging_clicks_and_the_wheel_move_the_selection() {
     let mut state = state_with(cards);
     let page = usize::from(state.areas().list.expect("list").height) - 2;
     user(&mut state, Action::PageDown);
-    assert_eq!(state.selected, page);
-    assert!(state.list_offset > 0 && state.selected < state.list_offset + page);
+    assert_eq!(state.list.row, page);
+    assert!(state.list.offset > 0 && state.list.row < state.list.offset + page);
     user(&mut state, Action::Bottom);
-    assert_eq!(state.selected, 99);
+    assert_eq!(state.list.row, 99);
     user(&mut state, Action::Top);
-    assert_eq!((state.selected, state.list_offset), (0, 0));
+    assert_eq!((state.list.row, state.list.offset), (0, 0));
     user(&mut state, Action::HalfPageDown);
-    assert_eq!(state.selected, page / 2);
+    assert_eq!(state.list.row, page / 2);
     // A click on the fourth row of the list (the border is row 0).
     user(&mut state, Action::Click { column: 5, row: 4 });
-    assert_eq!(state.selected, 3);
+    assert_eq!(state.list.row, 3);
     user(
         &mut state,
         Action::Scroll {
@@ -418,7 +407,7 @@ fn paging_clicks_and_the_wheel_move_the_selection() {
             down: true,
         },
     );
-    assert_eq!(state.selected, 6);
+    assert_eq!(state.list.row, 6);
     // A click in the detail pane focuses it.
     let detail = state.areas().detail.expect("detail");
     user(
@@ -455,7 +444,7 @@ fn select_and_query_options_apply_when_the_cards_arrive() {
     let options = Options {
         select: Some(CardId(2)),
         query: Some("beta".into()),
-        color: false,
+        ..Options::default()
     };
     let (mut state, effects) = State::new(120, 40, now(), options);
     assert!(
@@ -478,13 +467,7 @@ fn select_and_query_options_apply_when_the_cards_arrive() {
     };
     let (mut state, _) = State::new(120, 40, now(), options);
     load(&mut state, vec![dated(1, "Alpha", "2024-01-02T00:00:00Z")]);
-    app::update(
-        &mut state,
-        Msg::LoadDone {
-            progress: Progress::default(),
-            elapsed: Duration::ZERO,
-        },
-    );
+    app::update(&mut state, Msg::LoadDone);
     let notice = state.notice.expect("says the id was not found");
     assert!(notice.text.contains("000000000000dead"), "{}", notice.text);
 }
@@ -495,11 +478,14 @@ fn overlays_take_the_keys_until_closed() {
     user(&mut state, Action::ToggleHelp);
     assert_eq!(state.mode(), tidings::keymap::Mode::Overlay);
     user(&mut state, Action::MoveDown);
-    assert_eq!(state.selected, 0);
+    assert_eq!(state.list.row, 0);
     user(&mut state, Action::CloseOverlay);
     assert_eq!(state.mode(), tidings::keymap::Mode::Browse);
     user(&mut state, Action::ToggleDiagnostics);
-    assert_eq!(state.overlay, Some(app::Overlay::Diagnostics));
+    assert_eq!(
+        state.overlay.map(|o| o.kind),
+        Some(app::Overlay::Diagnostics)
+    );
     user(&mut state, Action::Quit);
     assert!(state.should_quit);
 }
@@ -526,11 +512,10 @@ fn the_diagnostics_view_scrolls_to_its_last_wrapped_row() {
     );
     user(&mut state, Action::ToggleDiagnostics);
     user(&mut state, Action::Bottom);
-    let rows =
-        tidings::ui::overlay::diagnostics_lines(&state, 38, &tidings::ui::Theme::new(false)).len();
+    let rows = tidings::view::diagnostics::rows(&state.diagnostics, 38).len();
     assert!(rows > 5 * 2, "long messages wrap: {rows} rows");
     // The page is the terminal less the status, footer and two borders.
-    assert_eq!(state.overlay_scroll, rows - 8);
+    assert_eq!(state.overlay.map_or(0, |o| o.scroll), rows - 8);
 }
 
 #[test]
@@ -539,9 +524,13 @@ fn the_help_scrolls_to_its_last_wrapped_row() {
         let (mut state, _) = State::new(width, 20, now(), Options::default());
         user(&mut state, Action::ToggleHelp);
         user(&mut state, Action::Bottom);
-        let inner = tidings::ui::overlay::help_inner_width(width);
-        let rows = tidings::ui::overlay::help_lines(inner, &tidings::ui::Theme::new(false)).len();
+        let inner = tidings::view::help::inner_width(width);
+        let rows = tidings::view::help::rows(inner).len();
         assert!(rows >= tidings::keymap::BINDINGS.len() + 4);
-        assert_eq!(state.overlay_scroll, rows - 16, "at {width} columns");
+        assert_eq!(
+            state.overlay.map_or(0, |o| o.scroll),
+            rows - 16,
+            "at {width} columns"
+        );
     }
 }

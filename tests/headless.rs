@@ -144,7 +144,7 @@ fn json_round_trips_every_field_exactly() {
     let loaded = load::load_all(&files, &LoadOptions::default());
     let by_path: HashMap<String, Value> = loaded
         .corpus
-        .cards
+        .cards()
         .iter()
         .map(|(_, c)| {
             (
@@ -574,14 +574,14 @@ fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
     }
     let (generation, query) = last.expect("the query asked for a filter");
     assert_eq!(Ok(&query), query::parse(query_text).as_ref());
-    let hits = rank::rank(&state.corpus.cards, &query, None);
-    let total = state.corpus.len();
+    let hits = rank::rank(state.corpus.cards(), &query, None);
+    let epoch = state.corpus.epoch();
     update(
         &mut state,
         Msg::Filtered(FilterResult {
             generation,
             hits: Arc::new(hits),
-            total,
+            epoch,
         }),
     );
     update(&mut state, Msg::User(Action::QueryAccept));
@@ -589,6 +589,7 @@ fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
         update(&mut state, Msg::User(Action::CycleSort));
     }
     state
+        .list
         .view
         .iter()
         .filter_map(|ix| state.corpus.get(*ix).map(|c| c.id.to_string()))

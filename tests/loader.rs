@@ -22,7 +22,7 @@ fn load(paths: &[PathBuf]) -> load::Loaded {
 fn card_named<'a>(loaded: &'a load::Loaded, name: &str) -> &'a Card {
     loaded
         .corpus
-        .cards
+        .cards()
         .iter()
         .map(|(_, c)| c)
         .find(|c| c.path.file_name().is_some_and(|n| n == name))
@@ -146,7 +146,7 @@ fn seed_000_loads_every_field() {
     assert_eq!(c.secured, Some(Secured { length: 389 }));
     assert_eq!(c.body, None);
     // Neither seed's related entry is in this two-card corpus.
-    assert_eq!(loaded.corpus.links.targets(0), &[None]);
+    assert_eq!(loaded.corpus.targets(0), &[None]);
 }
 
 #[test]
@@ -374,9 +374,15 @@ fn every_bad_file_yields_its_diagnostic_and_good_cards_load_whole() {
     assert_eq!(
         card_named(&loaded, "no_closing.txt"),
         &Card {
+            id: card_named(&loaded, "no_closing.txt").id,
             path: card_named(&loaded, "no_closing.txt").path.clone(),
             ..card_named(&loaded, "good_2.txt").clone()
         }
+    );
+    // The same card in two files: both load, each with an id of its own.
+    assert_ne!(
+        card_named(&loaded, "no_closing.txt").id,
+        card_named(&loaded, "good_2.txt").id
     );
 
     // CRLF, a BOM and trailing spaces are no problem; a body with its own `---` is kept whole.
@@ -389,6 +395,7 @@ fn every_bad_file_yields_its_diagnostic_and_good_cards_load_whole() {
         let good = card_named(&loaded, "good_1.txt");
         assert_eq!(
             Card {
+                id: good.id,
                 path: good.path.clone(),
                 body: None,
                 ..card.clone()
@@ -486,7 +493,7 @@ fn streaming_reports_progress_and_keeps_a_deterministic_order() {
     let order = |loaded: &load::Loaded| -> Vec<PathBuf> {
         loaded
             .corpus
-            .cards
+            .cards()
             .iter()
             .map(|(_, c)| c.path.clone())
             .collect()
@@ -508,32 +515,25 @@ fn the_demo_corpus_loads_clean_and_links_inside_itself() {
     assert_eq!(loaded.corpus.len(), files.len());
     let corpus = &loaded.corpus;
     let inside: usize = corpus
-        .cards
+        .cards()
         .iter()
-        .map(|(ix, _)| corpus.links.targets(ix).iter().flatten().count())
+        .map(|(ix, _)| corpus.targets(ix).iter().flatten().count())
         .sum();
     let outside: usize = corpus
-        .cards
+        .cards()
         .iter()
-        .map(|(ix, _)| {
-            corpus
-                .links
-                .targets(ix)
-                .iter()
-                .filter(|t| t.is_none())
-                .count()
-        })
+        .map(|(ix, _)| corpus.targets(ix).iter().filter(|t| t.is_none()).count())
         .sum();
     assert!(inside >= 15, "links inside the demo corpus: {inside}");
     assert!(outside >= 5, "links outside: {outside}");
     let with_backlinks = corpus
-        .cards
+        .cards()
         .iter()
-        .filter(|(ix, _)| !corpus.links.backlinks(*ix).is_empty())
+        .filter(|(ix, _)| !corpus.backlinks(*ix).is_empty())
         .count();
     assert!(with_backlinks >= 10, "{with_backlinks}");
     // Every demo card has a content id in its file name, so ids do not depend on the folder.
-    for (_, card) in corpus.cards.iter() {
+    for (_, card) in corpus.cards().iter() {
         assert_eq!(
             Some(card.id),
             tidings::corpus::id::from_file_name(&card.path)

@@ -8,10 +8,8 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -34,8 +32,6 @@ fn now() -> Timestamp {
 }
 
 fn new_state(width: u16, height: u16, color: bool) -> State {
-    // Every test in this binary pins the same zone, so whichever runs first sets it.
-    ui::detail::set_local_zone(TimeZone::UTC);
     let (state, effects) = State::new(
         width,
         height,
@@ -62,14 +58,14 @@ fn fixture_files(sub: &str) -> Vec<FileEntry> {
 fn run(state: &mut State, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Filter { generation, query } = effect {
-            let hits = search::rank::rank(&state.corpus.cards, &query, None);
-            let total = state.corpus.len();
+            let hits = search::rank::rank(state.corpus.cards(), &query, None);
+            let epoch = state.corpus.epoch();
             let more = update(
                 state,
                 Msg::Filtered(FilterResult {
                     generation,
                     hits: Arc::new(hits),
-                    total,
+                    epoch,
                 }),
             );
             run(state, more);
@@ -97,13 +93,7 @@ fn load_into(state: &mut State, files: &[FileEntry]) {
                     progress,
                 },
             ),
-            LoadEvent::Done { progress, .. } => update(
-                state,
-                Msg::LoadDone {
-                    progress,
-                    elapsed: Duration::from_millis(5),
-                },
-            ),
+            LoadEvent::Done { .. } => update(state, Msg::LoadDone),
         };
         run(state, effects);
     }
@@ -190,6 +180,7 @@ fn each_size(name: &str, build: impl Fn(u16, u16) -> State) {
 /// Row of the first card in the view for which `want` holds.
 fn row_where(state: &State, want: impl Fn(&State, &Card) -> bool) -> usize {
     state
+        .list
         .view
         .iter()
         .position(|ix| state.corpus.get(*ix).is_some_and(|c| want(state, c)))
@@ -201,7 +192,7 @@ fn select_row(state: &mut State, row: usize) {
     for _ in 0..row {
         act(state, Action::MoveDown);
     }
-    assert_eq!(state.selected, row);
+    assert_eq!(state.list.row, row);
 }
 
 #[test]
@@ -249,7 +240,7 @@ fn filtered_with_highlights() {
     for (w, h) in SIZES {
         let mut state = demo_state(w, h);
         type_query(&mut state, "heat");
-        assert!(state.hits.as_ref().is_some_and(|h| !h.is_empty()));
+        assert!(state.filter.hits.as_ref().is_some_and(|h| !h.is_empty()));
         let buffer = draw(&state);
         check_cells(&buffer, false);
         let text = format!(
@@ -293,7 +284,7 @@ fn no_matches() {
     each_size("no_matches", |w, h| {
         let mut state = demo_state(w, h);
         type_query(&mut state, "zzqqxxj");
-        assert!(state.view.is_empty());
+        assert!(state.list.view.is_empty());
         state
     });
 }
@@ -313,17 +304,17 @@ fn query_error() {
 fn linked_card(state: &State, card: &Card) -> bool {
     let Some(ix) = state
         .corpus
-        .cards
+        .cards()
         .iter()
         .find(|(_, c)| c.id == card.id)
         .map(|(ix, _)| ix)
     else {
         return false;
     };
-    let targets = state.corpus.links.targets(ix);
+    let targets = state.corpus.targets(ix);
     targets.iter().any(Option::is_some)
         && targets.iter().any(Option::is_none)
-        && !state.corpus.links.backlinks(ix).is_empty()
+        && !state.corpus.backlinks(ix).is_empty()
         && card.body.is_none()
 }
 
@@ -381,7 +372,7 @@ fn loading() {
         let loaded = load::load_all(&demo::files(), &LoadOptions::default());
         let cards: Vec<Card> = loaded
             .corpus
-            .cards
+            .cards()
             .iter()
             .take(5)
             .map(|(_, c)| c.clone())
@@ -539,16 +530,12 @@ fn any_size_draws() {
 }
 
 #[test]
-fn detail_line_count_matches_lines() {
+fn detail_rows_fit_their_width() {
     let state = demo_state(120, 40);
-    for (_, card) in state.corpus.cards.iter() {
+    for (_, card) in state.corpus.cards().iter() {
         for width in [0, 1, 10, 29, 30, 52, 200] {
-            assert_eq!(
-                ui::detail::line_count(&state, card, width),
-                ui::detail::lines(&state, card, width).len()
-            );
-            for line in ui::detail::lines(&state, card, width) {
-                assert!(line.width() <= width.max(1), "{line:?} wider than {width}");
+            for row in tidings::view::detail::rows(card, width, &state.detail_look()) {
+                assert!(row.width() <= width.max(1), "{row:?} wider than {width}");
             }
         }
     }

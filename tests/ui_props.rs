@@ -3,7 +3,6 @@
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
@@ -31,7 +30,12 @@ fn cards() -> &'static Vec<Card> {
         .map(|p| root.join(p));
         let (files, _) = load::discover(&paths).expect("fixtures exist");
         let loaded = load::load_all(&files, &LoadOptions::default());
-        loaded.corpus.cards.iter().map(|(_, c)| c.clone()).collect()
+        loaded
+            .corpus
+            .cards()
+            .iter()
+            .map(|(_, c)| c.clone())
+            .collect()
     })
 }
 
@@ -80,14 +84,14 @@ fn apply(state: &mut State, msg: Msg) {
     for effect in app::update(state, msg) {
         if let Effect::Filter { generation, query } = effect {
             // Answer as the worker would, at once.
-            let hits = rank::rank(&state.corpus.cards, &query, None);
-            let total = state.corpus.len();
+            let hits = rank::rank(state.corpus.cards(), &query, None);
+            let epoch = state.corpus.epoch();
             apply(
                 state,
                 Msg::Filtered(FilterResult {
                     generation,
                     hits: Arc::new(hits),
-                    total,
+                    epoch,
                 }),
             );
         }
@@ -128,7 +132,7 @@ proptest! {
             apply(&mut state, Msg::Loaded { cards: chunk.to_vec(), diagnostics: Vec::new(), progress: Progress::default() });
             draw_and_check(&state);
         }
-        apply(&mut state, Msg::LoadDone { progress: Progress::default(), elapsed: Duration::ZERO });
+        apply(&mut state, Msg::LoadDone);
         for input in inputs {
             let msg = match input {
                 Input::Key(code, modifiers) => {

@@ -26,12 +26,10 @@ impl<'a> Resolved<'a> {
     /// A card of the corpus, with the links the loader found.
     pub fn in_corpus(corpus: &'a Corpus, ix: CardIx) -> Option<Resolved<'a>> {
         let card = corpus.get(ix)?;
-        let mut targets = corpus.links.targets(ix).to_vec();
-        targets.resize(card.related.len(), None);
         Some(Resolved {
             card,
-            targets,
-            backlinks: corpus.links.backlinks(ix).to_vec(),
+            targets: corpus.targets(ix),
+            backlinks: corpus.backlinks(ix),
         })
     }
 
@@ -42,18 +40,14 @@ impl<'a> Resolved<'a> {
         let targets = card
             .related
             .iter()
-            .map(|r| {
-                r.urls
-                    .iter()
-                    .find_map(|(_, u)| corpus.links.card_with_url(u))
-            })
+            .map(|r| corpus.card_named_by(&r.urls))
             .collect();
         let own: Vec<String> = card.urls.iter().filter_map(|(_, u)| url_key(u)).collect();
         let backlinks = if own.is_empty() {
             Vec::new()
         } else {
             corpus
-                .cards
+                .cards()
                 .iter()
                 .filter(|(_, c)| {
                     c.related.iter().any(|r| {

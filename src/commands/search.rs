@@ -7,9 +7,9 @@ use std::io::{BufWriter, IsTerminal, Write};
 
 use super::output::{self, CardJson, Resolved};
 use super::{exit, load_paths, report_diagnostics};
-use crate::app::{SortKey, sort_view};
 use crate::cli::{SearchArgs, SearchFormat, SortArg};
 use crate::corpus::{Card, CardIx, Corpus};
+use crate::search::sort::{SortKey, sort_view};
 use crate::search::{query, rank};
 use crate::text;
 
@@ -64,7 +64,7 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
     }
     let corpus = std::mem::take(&mut loaded.corpus);
 
-    let hits = rank::rank(&corpus.cards, &parsed, None);
+    let hits = rank::rank(corpus.cards(), &parsed, None);
     let scores: HashMap<CardIx, i64> = hits.iter().map(|h| (h.ix, h.score)).collect();
     let mut view: Vec<CardIx> = hits.iter().map(|h| h.ix).collect();
     sort_view(&mut view, &corpus, sort_key(args.sort));

@@ -16,7 +16,7 @@ use crate::corpus::intern::Interner;
 use crate::corpus::load::{self, Content, FileEntry, LoadOptions};
 use crate::corpus::{Card, CardId, CardIx, Corpus, Severity};
 use crate::text;
-use crate::ui::detail;
+use crate::view::{self, detail, time};
 
 /// Runs `show`, writing the card to `out` and problems to `err`; returns the exit status.
 pub fn run(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -204,8 +204,8 @@ fn date_with_age(t: Option<Timestamp>, now: Timestamp) -> String {
     match t {
         Some(t) => format!(
             "{} ({})",
-            detail::format_time(t, &TimeZone::system()),
-            detail::relative(now, t)
+            time::format_time(t, &TimeZone::system()),
+            time::relative(now, t)
         ),
         None => MISSING.into(),
     }
@@ -252,7 +252,7 @@ fn topics_text(card: &Card) -> String {
 fn secured_text(card: &Card) -> String {
     card.secured.map_or_else(
         || "absent".into(),
-        |s| format!("present, {} bytes", crate::ui::thousands(s.length)),
+        |s| format!("present, {} bytes", view::thousands(s.length)),
     )
 }
 
@@ -336,12 +336,13 @@ pub fn render_text(resolved: &Resolved, corpus: &Corpus, now: Timestamp, width: 
     let card = resolved.card;
     let look = detail::Look {
         now,
-        color: false,
+        zone: TimeZone::system(),
         mark_opens: true,
+        wrap_urls: true,
     };
     let mut t = Text {
         width,
-        out: detail::plain_text(&detail::card_lines(card, width, &look)),
+        out: view::plain_text(&detail::rows(card, width, &look)),
     };
 
     let rows = related_rows(resolved, corpus);
@@ -361,7 +362,7 @@ pub fn render_text(resolved: &Resolved, corpus: &Corpus, now: Timestamp, width: 
             meta.push(text::clean_line(p).into_owned());
         }
         if let Some(time) = row.time {
-            meta.push(crate::ui::list::age(now, time));
+            meta.push(time::age(now, time));
         }
         meta.push(row.place());
         t.rows(row.marker, &text::clean_line(row.title));

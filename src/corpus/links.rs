@@ -7,9 +7,7 @@
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-
-use super::card::{Card, CardIx, Urls};
+use super::card::{Card, CardId, Urls};
 use super::id::stable_hash;
 
 /// Query parameters that say where a reader came from, not which article it is.
@@ -117,132 +115,157 @@ fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
     (tail.eq_ignore_ascii_case(suffix) && !head.is_empty()).then_some(head)
 }
 
+/// The normalised-URL hashes of a card: its own URLs, and each related entry's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CardKeys {
+    own: Box<[u64]>,
+    /// Per related entry, its hashes, flattened as `len, hash.., len, hash..` so a card costs
+    /// one allocation.
+    related: Box<[u64]>,
+}
+
 fn url_hashes(urls: &Urls) -> Vec<u64> {
-    let mut hashes: Vec<u64> = urls
+    // In preference order (the web URL first), which decides between two cards an entry's
+    // URLs might name.
+    let mut hashes: Vec<u64> = Vec::with_capacity(4);
+    for hash in urls
         .iter()
         .filter_map(|(_, u)| url_key(u))
         .map(|k| stable_hash(k.as_bytes()))
-        .collect();
-    hashes.dedup();
+    {
+        if !hashes.contains(&hash) {
+            hashes.push(hash);
+        }
+    }
     hashes
 }
 
-/// Which card each related entry points to, and which cards point to each card.
+impl CardKeys {
+    /// Normalises every URL of `card`: the costly part of linking, so callers run it on all
+    /// cores before inserting in order.
+    pub fn of(card: &Card) -> CardKeys {
+        let mut related = Vec::new();
+        for entry in card.related.iter() {
+            let hashes = url_hashes(&entry.urls);
+            related.push(hashes.len() as u64);
+            related.extend(hashes);
+        }
+        CardKeys {
+            own: url_hashes(&card.urls).into(),
+            related: related.into(),
+        }
+    }
+
+    /// Each related entry's hashes, in entry order.
+    fn entries(&self) -> impl Iterator<Item = &[u64]> + '_ {
+        let mut rest = &self.related[..];
+        std::iter::from_fn(move || {
+            let (len, tail) = rest.split_first()?;
+            let (hashes, tail) = tail.split_at((*len as usize).min(tail.len()));
+            rest = tail;
+            Some(hashes)
+        })
+    }
+}
+
+/// Which card each related entry names, and which cards name each card, for one version of
+/// the corpus.
 ///
-/// Built batch by batch as cards load, so links appear while a big corpus is still loading; the
-/// result depends only on the order of the cards, which the loader keeps deterministic.
+/// Everything is held by [`CardId`] and by URL, never by position, and nothing is resolved
+/// ahead of time: an entry names the first card (in arrival order) that carries one of its
+/// URLs, looked up when asked. So a card that arrives later is found by the entries that
+/// named it all along, and a removed card's links go with it, both ways, with no bookkeeping
+/// beyond the two indices below.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
-    /// Per card, per related entry: the card it names, if it is in the corpus.
-    targets: Vec<Box<[Option<CardIx>]>>,
-    /// Per card: the cards whose related lists point to it, in load order, without repeats.
-    backlinks: Vec<Vec<CardIx>>,
-    /// Normalised-URL hash -> the first card with that URL. 64-bit hashes, not strings, keep
-    /// this small; a collision among a few million URLs is vanishingly unlikely.
-    by_url: HashMap<u64, CardIx>,
-    /// Related entries not yet resolved, by each of their URL hashes, for cards loaded later.
-    pending: HashMap<u64, Vec<(CardIx, u32)>>,
+    /// Normalised-URL hash -> the cards with that URL, in arrival order. 64-bit hashes, not
+    /// strings, keep this small; a collision among a few million URLs is vanishingly unlikely.
+    by_url: HashMap<u64, Vec<CardId>>,
+    /// Normalised-URL hash -> the cards with a related entry naming that URL.
+    cited_by: HashMap<u64, Vec<CardId>>,
+    keys: HashMap<CardId, CardKeys>,
 }
 
 impl Links {
-    pub fn targets(&self, card: CardIx) -> &[Option<CardIx>] {
-        self.targets.get(card as usize).map_or(&[], |t| &t[..])
+    /// Adds a card's URLs and related entries; `keys` is [`CardKeys::of`] the card.
+    pub fn insert(&mut self, id: CardId, keys: CardKeys) {
+        self.remove(id);
+        for hash in keys.own.iter() {
+            self.by_url.entry(*hash).or_default().push(id);
+        }
+        let mut named: Vec<u64> = keys.entries().flatten().copied().collect();
+        named.sort_unstable();
+        named.dedup();
+        for hash in named {
+            self.cited_by.entry(hash).or_default().push(id);
+        }
+        self.keys.insert(id, keys);
     }
 
-    pub fn target(&self, card: CardIx, related: usize) -> Option<CardIx> {
-        self.targets(card).get(related).copied().flatten()
+    /// Forgets a card: entries that named it fall back to the next card with the URL, if any.
+    pub fn remove(&mut self, id: CardId) {
+        let Some(keys) = self.keys.remove(&id) else {
+            return;
+        };
+        fn unlist(index: &mut HashMap<u64, Vec<CardId>>, hash: u64, id: CardId) {
+            if let Some(ids) = index.get_mut(&hash) {
+                ids.retain(|i| *i != id);
+                if ids.is_empty() {
+                    index.remove(&hash);
+                }
+            }
+        }
+        for hash in keys.own.iter() {
+            unlist(&mut self.by_url, *hash, id);
+        }
+        for hash in keys.entries().flatten() {
+            unlist(&mut self.cited_by, *hash, id);
+        }
     }
 
-    pub fn backlinks(&self, card: CardIx) -> &[CardIx] {
-        self.backlinks.get(card as usize).map_or(&[], |b| &b[..])
+    fn named_by(&self, hashes: &[u64]) -> Option<CardId> {
+        hashes
+            .iter()
+            .find_map(|h| self.by_url.get(h).and_then(|ids| ids.first()).copied())
+    }
+
+    /// Per related entry of `card`, the card it names, if that is in the corpus.
+    pub fn targets(&self, card: CardId) -> Vec<Option<CardId>> {
+        self.keys
+            .get(&card)
+            .map(|keys| keys.entries().map(|h| self.named_by(h)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The cards whose related entries name `card`, each once, in no particular order.
+    pub fn citing(&self, card: CardId) -> Vec<CardId> {
+        let Some(keys) = self.keys.get(&card) else {
+            return Vec::new();
+        };
+        let mut out: Vec<CardId> = keys
+            .own
+            .iter()
+            .filter_map(|h| self.cited_by.get(h))
+            .flatten()
+            .copied()
+            // Named by URL is not enough: the entry must resolve to this card, not to an
+            // earlier one with the same URL.
+            .filter(|source| self.targets(*source).contains(&Some(card)))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The card whose URL (any variant, normalised) is `url`.
-    pub fn card_with_url(&self, url: &str) -> Option<CardIx> {
+    pub fn card_with_url(&self, url: &str) -> Option<CardId> {
         let key = url_key(url)?;
-        self.by_url.get(&stable_hash(key.as_bytes())).copied()
+        self.named_by(&[stable_hash(key.as_bytes())])
     }
 
-    /// Adds the links of a batch of cards whose first index is `start`.
-    pub fn add_batch(&mut self, start: CardIx, cards: &[Card]) {
-        // Normalising URLs is the costly part; do it on all cores, then link in order.
-        let keys: Vec<(Vec<u64>, Vec<Vec<u64>>)> = cards
-            .par_iter()
-            .map(|card| {
-                let own = url_hashes(&card.urls);
-                let related = card.related.iter().map(|r| url_hashes(&r.urls)).collect();
-                (own, related)
-            })
-            .collect();
-
-        for (ix, (own, _)) in (start..).zip(&keys) {
-            self.targets.push(Box::default());
-            self.backlinks.push(Vec::new());
-            for hash in own {
-                self.by_url.entry(*hash).or_insert(ix);
-            }
-        }
-        // Entries of earlier cards that were waiting for one of these cards.
-        for (ix, (own, _)) in (start..).zip(&keys) {
-            for hash in own {
-                if let Some(waiting) = self.pending.remove(hash) {
-                    for (source, entry) in waiting {
-                        self.link(source, entry as usize, ix);
-                    }
-                }
-            }
-        }
-        for (ix, (_, related)) in (start..).zip(keys) {
-            let mut targets = vec![None; related.len()];
-            for (entry, hashes) in related.iter().enumerate() {
-                targets[entry] = hashes.iter().find_map(|h| self.by_url.get(h).copied());
-                if let Some(target) = targets[entry] {
-                    self.add_backlink(target, ix);
-                } else {
-                    for hash in hashes {
-                        self.pending
-                            .entry(*hash)
-                            .or_default()
-                            .push((ix, entry as u32));
-                    }
-                }
-            }
-            if let Some(slot) = self.targets.get_mut(ix as usize) {
-                *slot = targets.into_boxed_slice();
-            }
-        }
-    }
-
-    fn link(&mut self, source: CardIx, entry: usize, target: CardIx) {
-        let Some(slot) = self
-            .targets
-            .get_mut(source as usize)
-            .and_then(|t| t.get_mut(entry))
-        else {
-            return;
-        };
-        // Several URLs of one entry may have been waiting; the first card found keeps it.
-        if slot.is_none() {
-            *slot = Some(target);
-            self.add_backlink(target, source);
-        }
-    }
-
-    fn add_backlink(&mut self, target: CardIx, source: CardIx) {
-        if let Some(list) = self.backlinks.get_mut(target as usize)
-            && !list.contains(&source)
-        {
-            list.push(source);
-            list.sort_unstable();
-        }
-    }
-
-    /// Drops what is only needed while cards are still arriving.
-    pub fn finish(&mut self) {
-        self.pending = HashMap::new();
-        for list in &mut self.backlinks {
-            list.shrink_to_fit();
-        }
+    /// The card `entry` would name: what a card read on its own links to (`tidings show FILE`).
+    pub fn card_named_by(&self, entry: &Urls) -> Option<CardId> {
+        self.named_by(&url_hashes(entry))
     }
 }
 
@@ -303,8 +326,9 @@ mod tests {
         );
     }
 
-    fn card(url: &str, related: &[&str]) -> Card {
-        Card {
+    fn card(id: u64, url: &str, related: &[&str]) -> (CardId, CardKeys) {
+        let card = Card {
+            id: CardId(id),
             urls: Urls {
                 web_url: Some(Arc::from(url)),
                 ..Urls::default()
@@ -320,53 +344,121 @@ mod tests {
                 })
                 .collect(),
             ..Card::default()
+        };
+        (card.id, CardKeys::of(&card))
+    }
+
+    fn add(links: &mut Links, cards: Vec<(CardId, CardKeys)>) {
+        for (id, keys) in cards {
+            links.insert(id, keys);
         }
     }
 
+    const A: CardId = CardId(0xa);
+    const B: CardId = CardId(0xb);
+    const C: CardId = CardId(0xc);
+    const D: CardId = CardId(0xd);
+
     #[test]
-    fn links_resolve_across_batches_with_cycles_and_backlinks() {
+    fn links_resolve_in_any_order_with_cycles_and_backlinks() {
         let mut links = Links::default();
-        links.add_batch(
-            0,
-            &[
+        add(
+            &mut links,
+            vec![
                 card(
+                    0xa,
                     "https://a.example/1",
                     &["https://b.example/2/", "https://out.example/x"],
                 ),
-                card("https://b.example/2", &["https://a.example/1?utm_source=x"]),
+                card(
+                    0xb,
+                    "https://b.example/2",
+                    &["https://a.example/1?utm_source=x"],
+                ),
             ],
         );
-        // Card 2 arrives later and is named by card 0's... nobody yet; card 3 names card 0.
-        links.add_batch(
-            2,
-            &[
-                card("https://c.example/3", &[]),
+        add(
+            &mut links,
+            vec![
+                card(0xc, "https://c.example/3", &[]),
                 card(
+                    0xd,
                     "https://d.example/4",
                     &["https://c.example/3", "https://a.example/1"],
                 ),
             ],
         );
-        links.finish();
-        assert_eq!(links.targets(0), &[Some(1), None]);
-        assert_eq!(links.targets(1), &[Some(0)]);
-        assert_eq!(links.targets(3), &[Some(2), Some(0)]);
-        assert_eq!(links.backlinks(0), &[1, 3]);
-        assert_eq!(links.backlinks(1), &[0]);
-        assert_eq!(links.backlinks(2), &[3]);
-        assert_eq!(links.card_with_url("http://A.example/1/"), Some(0));
+        assert_eq!(links.targets(A), vec![Some(B), None]);
+        assert_eq!(links.targets(B), vec![Some(A)]);
+        assert_eq!(links.targets(D), vec![Some(C), Some(A)]);
+        assert_eq!(links.citing(A), vec![B, D]);
+        assert_eq!(links.citing(B), vec![A]);
+        assert_eq!(links.citing(C), vec![D]);
+        assert_eq!(links.card_with_url("http://A.example/1/"), Some(A));
     }
 
     #[test]
-    fn an_entry_waiting_for_a_later_card_is_linked_when_it_arrives() {
+    fn a_card_that_arrives_later_is_named_by_entries_waiting_for_it_and_leaves_cleanly() {
         let mut links = Links::default();
-        links.add_batch(
-            0,
-            &[card("https://a.example/1", &["https://late.example/z"])],
+        add(
+            &mut links,
+            vec![card(
+                0xa,
+                "https://a.example/1",
+                &["https://late.example/z"],
+            )],
         );
-        assert_eq!(links.targets(0), &[None]);
-        links.add_batch(1, &[card("https://late.example/z", &[])]);
-        assert_eq!(links.targets(0), &[Some(1)]);
-        assert_eq!(links.backlinks(1), &[0]);
+        assert_eq!(links.targets(A), vec![None]);
+        add(&mut links, vec![card(0xb, "https://late.example/z", &[])]);
+        assert_eq!(links.targets(A), vec![Some(B)]);
+        assert_eq!(links.citing(B), vec![A]);
+        links.remove(B);
+        assert_eq!(links.targets(A), vec![None]);
+        assert_eq!(links.citing(B), Vec::<CardId>::new());
+        // The citing side goes too: no entry names the late card once A is gone.
+        add(&mut links, vec![card(0xb, "https://late.example/z", &[])]);
+        links.remove(A);
+        assert_eq!(links.citing(B), Vec::<CardId>::new());
+        assert!(links.cited_by.is_empty() && links.by_url.len() == 1);
+    }
+
+    #[test]
+    fn the_first_card_with_a_url_keeps_it_and_the_next_takes_over() {
+        let mut links = Links::default();
+        add(
+            &mut links,
+            vec![
+                card(0xa, "https://x.example/same", &[]),
+                card(0xb, "https://x.example/same", &[]),
+                card(0xc, "https://c.example/", &["https://x.example/same"]),
+            ],
+        );
+        assert_eq!(links.targets(C), vec![Some(A)]);
+        assert_eq!(links.citing(A), vec![C]);
+        assert_eq!(links.citing(B), Vec::<CardId>::new());
+        links.remove(A);
+        assert_eq!(links.targets(C), vec![Some(B)]);
+        assert_eq!(links.citing(B), vec![C]);
+    }
+
+    #[test]
+    fn a_changed_card_replaces_its_links() {
+        let mut links = Links::default();
+        add(
+            &mut links,
+            vec![card(0xa, "https://a.example/", &["https://b.example/"])],
+        );
+        add(&mut links, vec![card(0xb, "https://b.example/", &[])]);
+        assert_eq!(links.citing(B), vec![A]);
+        add(
+            &mut links,
+            vec![card(
+                0xa,
+                "https://a.example/",
+                &["https://elsewhere.example/"],
+            )],
+        );
+        assert_eq!(links.citing(B), Vec::<CardId>::new());
+        assert_eq!(links.targets(A), vec![None]);
     }
 }

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::Corpus;
 use super::card::Card;
 use super::diagnostic::{Diagnostic, FileProblem, Severity};
 use super::intern::Interner;
 use super::parse::{self, DEFAULT_SIZE_CAP};
+use super::{Corpus, Delta};
 
 /// File name endings that a folder walk treats as cards. A file named on the command line is
 /// read whatever its name.
@@ -316,8 +316,8 @@ pub fn load_all(files: &[FileEntry], options: &LoadOptions) -> Loaded {
                 } = event
                 {
                     loaded.diagnostics.extend(diagnostics);
-                    let more = loaded.corpus.add_batch(cards);
-                    loaded.diagnostics.extend(more);
+                    let applied = loaded.corpus.apply(Delta::arrivals(cards));
+                    loaded.diagnostics.extend(applied.diagnostics);
                 }
             }
             loaded
@@ -332,7 +332,6 @@ pub fn load_all(files: &[FileEntry], options: &LoadOptions) -> Loaded {
         // Only a bug of ours can panic the linker; let it surface as the panic it was.
         Err(panic) => std::panic::resume_unwind(panic),
     };
-    loaded.corpus.finish();
     loaded.skipped = count_skipped(&loaded.diagnostics);
     loaded
 }

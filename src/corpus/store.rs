@@ -1,32 +1,52 @@
-//! Where loaded cards live: immutable chunks shared by reference count, so a background filter
-//! can hold a snapshot of the corpus while the loader keeps appending to it.
+//! Where a snapshot's cards live: immutable chunks shared by reference count, so a background
+//! filter can hold one version of the corpus while the next is built beside it.
+//!
+//! A card sits in a slot, and its [`CardIx`] is that slot's number. Slots are only ever
+//! appended; a removed (or replaced) card leaves its slot dead rather than moving the ones after
+//! it, so the positions held by sorted lists and filter results of an earlier version stay
+//! meaningful in a later one, and a delta costs work in proportion to its size. Dead slots are
+//! reclaimed by [`CardStore::compacted`], which renumbers every slot.
 
 use std::sync::Arc;
 
 use super::card::{Card, CardIx};
 
-/// All cards loaded so far, in load order; cheap to clone (one `Arc` per loaded batch).
+/// The slots of one snapshot; cheap to clone (one `Arc` per stored batch, and the shared maps).
 #[derive(Clone, Debug, Default)]
 pub struct CardStore {
     chunks: Vec<Arc<[Card]>>,
-    /// First index of each chunk.
+    /// First slot of each chunk.
     starts: Vec<CardIx>,
-    /// Chunk number of every card, so lookups are O(1) rather than a search over `starts`.
-    /// Shared, so a snapshot for the filter worker copies no per-card data; the loader's next
-    /// append copies it only if a snapshot still holds the old one.
+    /// Chunk number of every slot, so lookups are O(1) rather than a search over `starts`.
+    /// Shared, so a snapshot for the filter worker copies no per-card data; the next append
+    /// copies it only if a snapshot still holds the old one.
     chunk_of: Arc<Vec<u32>>,
+    /// Per slot: the card was removed or replaced. Shared like `chunk_of`.
+    dead: Arc<Vec<bool>>,
+    dead_count: usize,
 }
 
 impl CardStore {
+    /// Live cards.
     pub fn len(&self) -> usize {
-        self.chunk_of.len()
+        self.slots() - self.dead_count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.chunk_of.is_empty()
+        self.len() == 0
     }
 
-    /// Appends one batch; its cards get the next indices in order.
+    /// Slots, dead ones included: every valid [`CardIx`] is below this.
+    pub fn slots(&self) -> usize {
+        self.chunk_of.len()
+    }
+
+    /// Dead slots, which [`CardStore::compacted`] would reclaim.
+    pub fn dead_slots(&self) -> usize {
+        self.dead_count
+    }
+
+    /// Appends one batch; its cards get the next slots in order.
     pub fn push_chunk(&mut self, mut cards: Vec<Card>) {
         if cards.is_empty() {
             return;
@@ -44,27 +64,82 @@ impl CardStore {
         let chunk_no = self.chunks.len() as u32;
         self.starts.push(self.chunk_of.len() as CardIx);
         Arc::make_mut(&mut self.chunk_of).extend(std::iter::repeat_n(chunk_no, cards.len()));
+        Arc::make_mut(&mut self.dead).extend(std::iter::repeat_n(false, cards.len()));
         self.chunks.push(cards.into());
     }
 
+    /// Marks a slot dead; its card is no longer listed or found.
+    pub fn kill(&mut self, ix: CardIx) {
+        if let Some(dead) = Arc::make_mut(&mut self.dead).get_mut(ix as usize)
+            && !*dead
+        {
+            *dead = true;
+            self.dead_count += 1;
+        }
+    }
+
+    pub fn is_live(&self, ix: CardIx) -> bool {
+        self.dead.get(ix as usize).is_some_and(|dead| !dead)
+    }
+
+    /// The card in a live slot.
     pub fn get(&self, ix: CardIx) -> Option<&Card> {
+        if !self.is_live(ix) {
+            return None;
+        }
+        self.slot(ix)
+    }
+
+    /// The card in a slot, dead or alive: what a removal needs to undo the card's links.
+    pub(crate) fn slot(&self, ix: CardIx) -> Option<&Card> {
         let chunk_no = *self.chunk_of.get(ix as usize)? as usize;
         let start = *self.starts.get(chunk_no)?;
         self.chunks.get(chunk_no)?.get((ix - start) as usize)
     }
 
-    /// Every card with its index, in load order.
+    /// Every live card with its index, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (CardIx, &Card)> + '_ {
         self.chunks()
             .flat_map(|(start, cards)| (start..).zip(cards.iter()))
+            .filter(|(ix, _)| self.is_live(*ix))
     }
 
-    /// The chunks with the index of their first card: the unit of parallel work for filters.
+    /// The chunks with the index of their first slot: the unit of parallel work for filters.
+    /// They include dead slots; skip those with [`CardStore::is_live`].
     pub fn chunks(&self) -> impl Iterator<Item = (CardIx, &[Card])> + '_ {
         self.starts
             .iter()
             .copied()
             .zip(self.chunks.iter().map(|c| &c[..]))
+    }
+
+    /// The live cards in new slots, numbered from 0 in their old order. Chunks without a dead
+    /// slot are shared with `self`, not copied.
+    pub fn compacted(&self) -> CardStore {
+        let mut out = CardStore::default();
+        for (chunk, start) in self.chunks.iter().zip(&self.starts) {
+            let start = *start as usize;
+            let dead = self
+                .dead
+                .get(start..start + chunk.len())
+                .unwrap_or_default();
+            if !dead.contains(&true) {
+                let chunk_no = out.chunks.len() as u32;
+                out.starts.push(out.chunk_of.len() as CardIx);
+                Arc::make_mut(&mut out.chunk_of).extend(std::iter::repeat_n(chunk_no, chunk.len()));
+                Arc::make_mut(&mut out.dead).extend(std::iter::repeat_n(false, chunk.len()));
+                out.chunks.push(Arc::clone(chunk));
+            } else {
+                let live: Vec<Card> = chunk
+                    .iter()
+                    .zip(dead)
+                    .filter(|(_, dead)| !**dead)
+                    .map(|(card, _)| card.clone())
+                    .collect();
+                out.push_chunk(live);
+            }
+        }
+        out
     }
 }
 
@@ -79,22 +154,53 @@ mod tests {
         }
     }
 
+    fn titles(store: &CardStore) -> Vec<(CardIx, String)> {
+        store
+            .iter()
+            .map(|(ix, c)| (ix, c.display_title().to_string()))
+            .collect()
+    }
+
     #[test]
-    fn indices_follow_load_order_across_chunks() {
+    fn indices_follow_slot_order_across_chunks() {
         let mut store = CardStore::default();
         store.push_chunk(vec![titled("a"), titled("b")]);
         store.push_chunk(vec![]);
         store.push_chunk(vec![titled("c")]);
         assert_eq!(store.len(), 3);
-        let titles: Vec<_> = store
-            .iter()
-            .map(|(ix, c)| (ix, c.display_title().to_string()))
-            .collect();
         assert_eq!(
-            titles,
+            titles(&store),
             vec![(0, "a".into()), (1, "b".into()), (2, "c".into())]
         );
         assert_eq!(store.get(2).map(Card::display_title), Some("c"));
         assert!(store.get(3).is_none());
+    }
+
+    #[test]
+    fn dead_slots_keep_the_others_in_place_until_compacted() {
+        let mut store = CardStore::default();
+        store.push_chunk(vec![titled("a"), titled("b")]);
+        store.push_chunk(vec![titled("c"), titled("d")]);
+        let before = store.clone();
+        store.kill(1);
+        store.kill(1);
+        assert_eq!((store.len(), store.slots(), store.dead_slots()), (3, 4, 1));
+        assert!(store.get(1).is_none());
+        assert_eq!(store.slot(1).map(Card::display_title), Some("b"));
+        assert_eq!(
+            titles(&store),
+            vec![(0, "a".into()), (2, "c".into()), (3, "d".into())]
+        );
+        // A clone taken before is a snapshot: the kill did not reach it.
+        assert_eq!(before.len(), 4);
+        let compact = store.compacted();
+        assert_eq!(
+            titles(&compact),
+            vec![(0, "a".into()), (1, "c".into()), (2, "d".into())]
+        );
+        assert_eq!(compact.dead_slots(), 0);
+        // The untouched chunk is shared, not copied.
+        let shared = compact.chunks().nth(1).map(|(_, c)| c.as_ptr());
+        assert_eq!(shared, store.chunks().nth(1).map(|(_, c)| c.as_ptr()));
     }
 }

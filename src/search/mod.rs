@@ -4,6 +4,7 @@
 
 pub mod query;
 pub mod rank;
+pub mod sort;
 pub mod worker;
 
 pub use query::{Kind, Query, QueryError, Scope, Term, parse};

@@ -118,7 +118,9 @@ pub(crate) fn rank_interruptible(
             pieces
                 .par_iter()
                 .map_init(skim::Scratch::default, |scratch, &(start, piece)| {
-                    let mut it = (start..).zip(piece.iter());
+                    let mut it = (start..)
+                        .zip(piece.iter())
+                        .filter(|(ix, _)| cards.is_live(*ix));
                     score_piece(scratch, &mut it)
                 })
                 .flatten_iter()

@@ -5,6 +5,11 @@
 //! only the newest runs next, and the running one gives up early when a newer one arrives.
 //! Recent results are kept so that typing on (`lu` → `lup`) re-ranks only the previous hits,
 //! and deleting back (`lupus` → `lupu`) is answered without ranking at all.
+//!
+//! Kept results are keyed by the corpus epoch and the slots they covered: within an epoch a
+//! slot keeps its card or dies (see [`crate::corpus::store`]), so a result of an earlier version
+//! stays right for a later one once dead slots are dropped and the slots added since are
+//! ranked; a result of another epoch is never used.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,17 +26,19 @@ pub struct FilterRequest {
     /// Chosen by the caller, increasing; echoed in the result so stale results can be told.
     pub generation: u64,
     pub query: Query,
-    /// A cheap clone of the store; the loader may keep appending to its own copy.
+    /// A cheap clone of the snapshot's store; the reader may apply deltas to its own meanwhile.
     pub cards: CardStore,
+    /// The epoch of the snapshot `cards` comes from.
+    pub epoch: u64,
 }
 
 /// The ranked hits for one request.
 #[derive(Debug, Clone)]
 pub struct FilterResult {
     pub generation: u64,
+    /// The epoch the hits' positions belong to.
+    pub epoch: u64,
     pub hits: Arc<Vec<Hit>>,
-    /// How many cards the request's snapshot held.
-    pub total: usize,
 }
 
 type Notify = Box<dyn Fn(FilterResult) + Send>;
@@ -88,13 +95,12 @@ impl FilterWorker {
         if self.thread.is_none() {
             // No thread to hand it to: filtering late beats never filtering.
             let never = AtomicBool::new(false);
-            let total = request.cards.len();
             let hits = rank_interruptible(&request.cards, &request.query, None, &never)
                 .unwrap_or_default();
             (lock(&self.shared.notify))(FilterResult {
                 generation: request.generation,
+                epoch: request.epoch,
                 hits: Arc::new(hits),
-                total,
             });
             return;
         }
@@ -160,9 +166,9 @@ const CACHE_ENTRIES: usize = 8;
 
 struct Entry {
     query: Query,
-    /// The snapshot ranked; holding it keeps its chunks alive, so their addresses identify
-    /// them (see `extends`).
-    cards: CardStore,
+    epoch: u64,
+    /// Slots of the store ranked: later ones were not seen.
+    slots: usize,
     hits: Arc<Vec<Hit>>,
 }
 
@@ -182,39 +188,57 @@ impl Cache {
             generation,
             query,
             cards,
+            epoch,
         } = request;
-        let total = cards.len();
-        // A different corpus (reloaded, not appended to) makes every entry useless.
-        self.entries.retain(|e| extends(&cards, &e.cards));
+        let slots = cards.slots();
+        // Positions of another epoch (or a store that shrank, which only a new epoch can do)
+        // mean nothing here.
+        self.entries
+            .retain(|e| e.epoch == epoch && e.slots <= slots);
+        // Cards removed since an entry was made: their slots are dead.
+        let live = |hits: &[Hit]| -> Vec<Hit> {
+            hits.iter()
+                .copied()
+                .filter(|h| cards.is_live(h.ix))
+                .collect()
+        };
 
         if let Some(pos) = self
             .entries
             .iter()
-            .position(|e| e.query == query && e.cards.len() == total)
-            && let Some(entry) = self.entries.remove(pos)
+            .position(|e| e.query == query && e.slots == slots)
+            && let Some(mut entry) = self.entries.remove(pos)
         {
+            if entry.hits.iter().any(|h| !cards.is_live(h.ix)) {
+                entry.hits = Arc::new(live(&entry.hits));
+            }
             let hits = Arc::clone(&entry.hits);
             self.entries.push_front(entry);
             self.last_ranked = 0;
             return Some(FilterResult {
                 generation,
+                epoch,
                 hits,
-                total,
             });
         }
 
-        // Only the previous hits can match, plus whatever was loaded since.
+        // Only the previous hits can match, plus the slots added since.
         let candidates: Option<Vec<CardIx>> = self
             .entries
             .iter()
             .filter(|e| query.narrows(&e.query))
-            .min_by_key(|e| e.hits.len() + (total - e.cards.len()))
+            .min_by_key(|e| e.hits.len() + (slots - e.slots))
             .map(|e| {
-                let loaded = CardIx::try_from(e.cards.len()).unwrap_or(CardIx::MAX);
-                let now = CardIx::try_from(total).unwrap_or(CardIx::MAX);
-                e.hits.iter().map(|h| h.ix).chain(loaded..now).collect()
+                let seen = CardIx::try_from(e.slots).unwrap_or(CardIx::MAX);
+                let now = CardIx::try_from(slots).unwrap_or(CardIx::MAX);
+                e.hits
+                    .iter()
+                    .map(|h| h.ix)
+                    .filter(|ix| cards.is_live(*ix))
+                    .chain(seen..now)
+                    .collect()
             });
-        self.last_ranked = candidates.as_ref().map_or(total, Vec::len);
+        self.last_ranked = candidates.as_ref().map_or(cards.len(), Vec::len);
         let hits = Arc::new(rank_interruptible(
             &cards,
             &query,
@@ -223,26 +247,17 @@ impl Cache {
         )?);
         self.entries.push_front(Entry {
             query,
-            cards,
+            epoch,
+            slots,
             hits: Arc::clone(&hits),
         });
         self.entries.truncate(CACHE_ENTRIES);
         Some(FilterResult {
             generation,
+            epoch,
             hits,
-            total,
         })
     }
-}
-
-/// Whether `now` is `before` with cards appended: same chunks, same allocations, in order.
-fn extends(now: &CardStore, before: &CardStore) -> bool {
-    before.len() <= now.len()
-        && before.chunks().count() <= now.chunks().count()
-        && before
-            .chunks()
-            .zip(now.chunks())
-            .all(|((s1, a), (s2, b))| s1 == s2 && std::ptr::eq(a, b))
 }
 
 #[cfg(test)]
@@ -293,6 +308,7 @@ mod tests {
             generation,
             query: q(query),
             cards: cards.clone(),
+            epoch: 0,
         }
     }
 
@@ -301,7 +317,6 @@ mod tests {
         match cache.answer(request(generation, query, cards), &never) {
             Some(r) => {
                 assert_eq!(r.generation, generation);
-                assert_eq!(r.total, cards.len());
                 r.hits.to_vec()
             }
             None => panic!("not interrupted, yet no answer"),
@@ -352,17 +367,33 @@ mod tests {
     }
 
     #[test]
-    fn a_different_corpus_of_the_same_size_is_not_served_from_the_cache() {
+    fn another_epoch_is_not_served_from_the_cache() {
         let first = corpus(100);
         let mut other = CardStore::default();
         other.push_chunk((0..100).map(|_| card("market")).collect());
         let mut cache = Cache::default();
         answer(&mut cache, 1, "lu", &first);
-        let hits = answer(&mut cache, 2, "lu", &other);
+        let never = AtomicBool::new(false);
+        let mut renumbered = request(2, "lu", &other);
+        renumbered.epoch = 1;
+        let hits = cache.answer(renumbered, &never).map(|r| r.hits.to_vec());
         assert_eq!(cache.last_ranked, 100);
-        assert!(hits.is_empty());
-        assert!(extends(&first, &first.clone()));
-        assert!(!extends(&other, &first));
+        assert_eq!(hits, Some(Vec::new()));
+    }
+
+    #[test]
+    fn removed_cards_leave_cached_and_narrowed_answers() {
+        let mut cards = corpus(300);
+        let mut cache = Cache::default();
+        let lu = answer(&mut cache, 1, "lu", &cards);
+        let gone = lu[0].ix;
+        cards.kill(gone);
+        let again = answer(&mut cache, 2, "lu", &cards);
+        assert_eq!(cache.last_ranked, 0);
+        assert_eq!(again, rank(&cards, &q("lu"), None));
+        assert!(again.iter().all(|h| h.ix != gone));
+        let narrower = answer(&mut cache, 3, "lup", &cards);
+        assert_eq!(narrower, rank(&cards, &q("lup"), None));
     }
 
     #[test]

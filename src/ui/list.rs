@@ -2,17 +2,18 @@
 //! age, quality, heat) right-aligned after it. Narrow panes drop columns before they squeeze the
 //! title, because the title is what a reader scans.
 
-use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{Theme, has_focus, spaces, thousands};
+use super::{Theme, spaces};
 use crate::app::{Pane, State};
 use crate::corpus::Card;
 use crate::text;
+use crate::view::thousands;
+use crate::view::time::age_of;
 
 /// Columns of the selection gutter (`▸ `).
 const GUTTER: usize = 2;
@@ -23,33 +24,6 @@ const AGE_W: usize = 4;
 const SCORE_W: usize = 4;
 /// The title keeps at least this many columns before another column is shown.
 const TITLE_MIN: usize = 16;
-
-/// How long ago `then` was, in the list's few characters: `now`, `5m`, `3h`, `2d`, `5mo`, `3y`.
-/// A time in the future reads `now`: a clock a little ahead is not worth a stranger word.
-pub fn age(now: Timestamp, then: Timestamp) -> String {
-    let secs = now.as_second().saturating_sub(then.as_second());
-    let minutes = secs / 60;
-    let hours = minutes / 60;
-    let days = hours / 24;
-    if minutes < 1 {
-        "now".to_string()
-    } else if hours < 1 {
-        format!("{minutes}m")
-    } else if days < 1 {
-        format!("{hours}h")
-    } else if days < 30 {
-        format!("{days}d")
-    } else if days < 365 {
-        format!("{}mo", (days / 30).min(11))
-    } else {
-        format!("{}y", days / 365)
-    }
-}
-
-/// The age of an optional time, `?` when there is none.
-pub fn age_of(now: Timestamp, then: Option<Timestamp>) -> String {
-    then.map_or_else(|| "?".to_string(), |t| age(now, t))
-}
 
 /// Which short columns fit beside the title in `width` columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -100,8 +74,12 @@ impl Columns {
 /// The block title: the count, or matches out of the total while a filter is on.
 pub fn title(state: &State) -> String {
     let total = state.corpus.len();
-    if state.hits.is_some() {
-        format!(" {} / {} ", thousands(state.view.len()), thousands(total))
+    if state.filter.hits.is_some() {
+        format!(
+            " {} / {} ",
+            thousands(state.list.view.len()),
+            thousands(total)
+        )
     } else if total == 1 {
         " 1 card ".to_string()
     } else {
@@ -110,13 +88,13 @@ pub fn title(state: &State) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let focused = has_focus(state, Pane::List);
+    let focused = state.has_focus(Pane::List);
     let mut block = theme.pane_block(Line::from(title(state)), focused);
-    if !state.view.is_empty() {
+    if !state.list.view.is_empty() {
         let position = format!(
             " {}/{} ",
-            thousands(state.selected.saturating_add(1).min(state.view.len())),
-            thousands(state.view.len())
+            thousands(state.list.row.saturating_add(1).min(state.list.view.len())),
+            thousands(state.list.view.len())
         );
         block = block.title_bottom(Line::from(position).right_aligned());
     }
@@ -125,24 +103,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
     let width = usize::from(inner.width);
     let height = usize::from(inner.height);
-    let lines = if state.view.is_empty() {
+    let lines = if state.list.view.is_empty() {
         vec![Line::styled(
             text::truncate(&empty_message(state), width).into_owned(),
             theme.dim(),
         )]
     } else {
         let columns = Columns::for_width(width);
-        let highlight = !state.active_query.is_empty();
+        let highlight = !state.filter.active.is_empty();
         state
+            .list
             .view
             .iter()
             .enumerate()
-            .skip(state.list_offset)
+            .skip(state.list.offset)
             .take(height)
             .filter_map(|(row, ix)| {
                 let card = state.corpus.get(*ix)?;
                 let positions = if highlight {
-                    crate::search::rank::title_match_positions(card, &state.active_query)
+                    crate::search::rank::title_match_positions(card, &state.filter.active)
                 } else {
                     Vec::new()
                 };
@@ -150,7 +129,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     state,
                     card,
                     &positions,
-                    row == state.selected,
+                    row == state.list.row,
                     focused,
                     width,
                     columns,
@@ -170,7 +149,7 @@ fn empty_message(state: &State) -> String {
         } else {
             "no cards".to_string()
         }
-    } else if state.filtering && state.hits.is_none() {
+    } else if state.filter.in_flight && state.filter.hits.is_none() {
         "filtering…".to_string()
     } else if state.query.error.is_some() {
         // The text on the query line is not what the list shows; do not name it.
@@ -319,6 +298,8 @@ fn clean_positions(raw: &str, clean: &str, positions: &[usize]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::time::age;
+    use jiff::Timestamp;
 
     fn ts(s: &str) -> Timestamp {
         s.parse().expect("test timestamp")

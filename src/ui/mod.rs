@@ -6,7 +6,6 @@
 //! measured in terminal columns.
 
 pub mod detail;
-pub mod layout;
 pub mod list;
 pub mod overlay;
 pub mod related;
@@ -18,8 +17,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-use crate::app::{Overlay, Pane, State};
+use crate::app::{Overlay, State, layout};
 use crate::text;
+use crate::view::{Role, Row};
 
 /// Draws the reader for `state`.
 pub fn draw(frame: &mut Frame, state: &State) {
@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         areas.status.y.saturating_sub(screen.y),
     );
     let main = clip(main);
-    match state.overlay {
+    match state.overlay.map(|o| o.kind) {
         Some(Overlay::Help) => overlay::draw_help(frame, main, state, &theme),
         Some(Overlay::Diagnostics) => overlay::draw_diagnostics(frame, main, state, &theme),
         None => {}
@@ -134,6 +134,19 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// The style of a role of the plain layout.
+    pub fn style(&self, role: Role) -> Style {
+        match role {
+            Role::Plain => Style::new(),
+            Role::Strong => self.bold(),
+            Role::Dim => self.dim(),
+            Role::Link => self.accent(),
+            Role::LinkMark | Role::Heading => self.bold().patch(self.accent()),
+            Role::Error => self.error(),
+            Role::Warning => self.warning(),
+        }
+    }
+
     /// A pane's frame: thick and bold when it has the focus, which shows without colour too.
     pub fn pane_block<'a>(&self, title: Line<'a>, focused: bool) -> Block<'a> {
         let block = Block::bordered().title(title);
@@ -153,22 +166,18 @@ impl Theme {
     }
 }
 
-/// Whether `pane` has the keyboard: no overlay and no query line in front of it.
-pub fn has_focus(state: &State, pane: Pane) -> bool {
-    state.focus == pane && state.overlay.is_none() && !(state.editing_query && pane != Pane::List)
-}
-
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// Rows of the plain layout as lines, each role in its style.
+pub fn lines(rows: Vec<Row>, theme: &Theme) -> Vec<Line<'static>> {
+    rows.into_iter()
+        .map(|row| {
+            Line::from(
+                row.0
+                    .into_iter()
+                    .map(|s| Span::styled(s.text, theme.style(s.role)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect()
 }
 
 /// A one-line field from a card, cleaned and fitted to `width` columns.
@@ -179,25 +188,11 @@ pub fn fit(s: &str, width: usize) -> String {
 /// Spans laid end to end, cut to `width` columns: a span that does not fit whole is truncated
 /// and ends the line. The strings must already be clean.
 pub fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
-    let mut out = Vec::with_capacity(spans.len());
-    let mut used = 0;
-    for span in spans {
-        let w = text::width(&span.content);
-        if used + w <= width {
-            used += w;
-            out.push(span);
-        } else {
-            let rest = width.saturating_sub(used);
-            if rest > 0 {
-                out.push(Span::styled(
-                    text::truncate(&span.content, rest).into_owned(),
-                    span.style,
-                ));
-            }
-            break;
-        }
-    }
-    out
+    let pieces = spans.into_iter().map(|s| (s.content.into_owned(), s.style));
+    crate::view::fit_pieces(pieces, width)
+        .into_iter()
+        .map(|(text, style)| Span::styled(text, style))
+        .collect()
 }
 
 /// Spaces to fill `width` columns.
@@ -205,33 +200,9 @@ pub fn spaces(width: usize) -> String {
     " ".repeat(width)
 }
 
-/// `3 skipped, 5 warnings`: what loading found, as the status row and the diagnostics view
-/// both say it; empty when nothing was found.
-pub fn problem_summary(state: &State) -> Vec<String> {
-    let skipped = state.skipped_count();
-    let warnings = state.warning_count();
-    let mut parts = Vec::new();
-    if skipped > 0 {
-        parts.push(format!("{} skipped", thousands(skipped)));
-    }
-    if warnings > 0 {
-        let s = if warnings == 1 { "" } else { "s" };
-        parts.push(format!("{} warning{s}", thousands(warnings)));
-    }
-    parts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn fit_spans_cuts_at_the_width() {

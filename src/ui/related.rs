@@ -11,10 +11,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::list::age_of;
-use super::{Theme, has_focus, spaces};
+use super::{Theme, spaces};
 use crate::app::{Pane, RelatedItem, State, related_offset};
 use crate::text;
+use crate::view::time::age_of;
 
 /// Columns of the selection gutter (`▸ `), as in the list.
 const GUTTER: usize = 2;
@@ -46,7 +46,7 @@ fn marker(item: &RelatedItem, theme: &Theme) -> (&'static str, Style) {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let focused = has_focus(state, Pane::Related);
+    let focused = state.has_focus(Pane::Related);
     let items = state.related_items();
     let entries = items
         .iter()
@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     };
 
-    let selected = state.related_selected.min(items.len().saturating_sub(1));
+    let selected = state.related.selected.min(items.len().saturating_sub(1));
     let offset = related_offset(selected, height);
     let lines: Vec<Line<'static>> = items
         .iter()

@@ -10,10 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{Theme, fit_spans, spaces, thousands};
+use super::{Theme, fit_spans, spaces};
 use crate::app::State;
 use crate::keymap::{self, Mode};
 use crate::text;
+use crate::view::thousands;
 
 /// Cells of the loading bar.
 const BAR_W: usize = 10;
@@ -54,8 +55,12 @@ fn bar(done: usize, total: usize, theme: &Theme) -> Vec<Span<'static>> {
 fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     let mut out = Vec::new();
     let total = state.corpus.len();
-    let counts = if state.hits.is_some() {
-        format!("{} / {}", thousands(state.view.len()), thousands(total))
+    let counts = if state.filter.hits.is_some() {
+        format!(
+            "{} / {}",
+            thousands(state.list.view.len()),
+            thousands(total)
+        )
     } else if total == 1 {
         "1 card".to_string()
     } else {
@@ -81,20 +86,20 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
             keep: 5,
         });
     }
-    if state.filtering {
+    if state.filter.in_flight {
         out.push(Segment {
             spans: vec![Span::styled("filtering…", theme.dim())],
             keep: 4,
         });
     }
-    if !state.editing_query && !state.query.text.is_empty() {
+    if !state.query.editing && !state.query.text.is_empty() {
         let filter = text::truncate(&text::clean_line(&state.query.text), FILTER_W).into_owned();
         out.push(Segment {
             spans: vec![Span::raw(format!("/{filter}"))],
             keep: 2,
         });
     }
-    let parts = super::problem_summary(state);
+    let parts = crate::view::diagnostics::summary(&state.diagnostics);
     if !parts.is_empty() {
         let style = if state.skipped_count() > 0 {
             theme.error()

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Position, Rect};
 
-use crate::app::Pane;
+use super::Pane;
 
 /// Below this, nothing but a "terminal too small" line is drawn.
 pub const MIN_WIDTH: u16 = 20;

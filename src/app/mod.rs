@@ -1,0 +1,500 @@
+//! The reader's state and `update(&mut State, Msg) -> Vec<Effect>`: every change of state
+//! happens here, with no I/O, no terminal and no drawing, so tests drive the whole reader with
+//! messages and read the effects it asks for.
+//!
+//! The state is a few parts with one job each: the list ([`list`]), the query line and the
+//! filter it drives ([`query`]), the detail and related panes ([`panes`]), and the overlays
+//! ([`overlay`]). Cards are held by id; positions ([`CardIx`]) are only ever used within the
+//! snapshot they came from.
+
+pub mod layout;
+pub mod list;
+pub mod overlay;
+pub mod panes;
+pub mod query;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::action::Action;
+use crate::corpus::load::{LoadEvent, Progress};
+use crate::corpus::{Applied, Card, CardId, CardIx, Corpus, Delta, Diagnostic, Severity};
+use crate::keymap::Mode;
+use crate::search::query::Query;
+use crate::search::sort::SortKey;
+use crate::search::worker::FilterResult;
+use crate::text;
+
+pub use layout::Areas;
+pub use list::ListState;
+pub use overlay::{Overlay, OverlayState};
+pub use panes::{DetailState, RelatedItem, RelatedState, check_url, related_offset};
+pub use query::{Filter, QueryLine};
+
+/// The three panes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Detail,
+    Related,
+}
+
+impl Pane {
+    fn next(self) -> Pane {
+        match self {
+            Pane::List => Pane::Detail,
+            Pane::Detail => Pane::Related,
+            Pane::Related => Pane::List,
+        }
+    }
+
+    fn prev(self) -> Pane {
+        self.next().next()
+    }
+}
+
+/// A line for the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// Everything that happens outside the state, for the runtime to carry out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Open an `http`/`https` URL, already checked, in the browser.
+    OpenUrl(String),
+    /// Put text on the clipboard through the terminal (OSC 52).
+    Copy(String),
+    /// Rank the current snapshot against a query in the background.
+    Filter { generation: u64, query: Query },
+    /// Give the terminal back to the shell until `fg`.
+    Suspend,
+}
+
+/// What the reader reacts to: the user, and the background work it started.
+#[derive(Debug)]
+pub enum Msg {
+    User(Action),
+    /// A batch of new cards (and problems) from the first load.
+    Loaded {
+        cards: Vec<Card>,
+        diagnostics: Vec<Diagnostic>,
+        progress: Progress,
+    },
+    /// The first load is over.
+    LoadDone,
+    /// Cards changed on disk while the reader runs.
+    Changed {
+        delta: Delta,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Filtered(FilterResult),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The clock moved (card ages are relative to it).
+    Tick(Timestamp),
+    /// An effect failed or finished with something to say.
+    Notice(Notice),
+}
+
+impl From<LoadEvent> for Msg {
+    fn from(event: LoadEvent) -> Msg {
+        match event {
+            LoadEvent::Batch {
+                cards,
+                diagnostics,
+                progress,
+            } => Msg::Loaded {
+                cards,
+                diagnostics,
+                progress,
+            },
+            LoadEvent::Done { .. } => Msg::LoadDone,
+        }
+    }
+}
+
+/// How the reader starts.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub query: Option<String>,
+    pub select: Option<CardId>,
+    pub color: bool,
+    /// The zone times are shown in (the system's, in the reader; fixed in tests).
+    pub zone: TimeZone,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            query: None,
+            select: None,
+            color: false,
+            zone: TimeZone::UTC,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub corpus: Corpus,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Loading progress; `None` once loading is done.
+    pub loading: Option<Progress>,
+    pub width: u16,
+    pub height: u16,
+    pub now: Timestamp,
+    pub zone: TimeZone,
+    pub color: bool,
+
+    pub focus: Pane,
+    pub list: ListState,
+    pub query: QueryLine,
+    pub filter: Filter,
+    pub detail: DetailState,
+    pub related: RelatedState,
+    pub overlay: Option<OverlayState>,
+    /// Cards to return to with Backspace, most recent last.
+    pub history: Vec<CardId>,
+    pub notice: Option<Notice>,
+    /// A card asked for with `--select` that has not loaded yet.
+    pending_select: Option<CardId>,
+    pub should_quit: bool,
+}
+
+impl State {
+    pub fn new(width: u16, height: u16, now: Timestamp, options: Options) -> (State, Vec<Effect>) {
+        let mut state = State {
+            corpus: Corpus::default(),
+            diagnostics: Vec::new(),
+            loading: Some(Progress::default()),
+            width,
+            height,
+            now,
+            zone: options.zone,
+            color: options.color,
+            focus: Pane::List,
+            list: ListState::default(),
+            query: QueryLine::default(),
+            filter: Filter::default(),
+            detail: DetailState::default(),
+            related: RelatedState::default(),
+            overlay: None,
+            history: Vec::new(),
+            notice: None,
+            pending_select: options.select,
+            should_quit: false,
+        };
+        let mut effects = Vec::new();
+        if let Some(q) = options.query {
+            state.query.set(q);
+            effects = state.query_changed();
+            if let Some(err) = &state.query.error {
+                state.notify(format!("query: {err}"), true);
+            }
+        }
+        (state, effects)
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.width, self.height, self.focus)
+    }
+
+    /// Which key bindings are live.
+    pub fn mode(&self) -> Mode {
+        if self.overlay.is_some() {
+            Mode::Overlay
+        } else if self.query.editing {
+            Mode::Query
+        } else {
+            Mode::Browse
+        }
+    }
+
+    /// Whether `pane` has the keyboard: no overlay and no query line in front of it.
+    pub fn has_focus(&self, pane: Pane) -> bool {
+        self.focus == pane && self.overlay.is_none() && !(self.query.editing && pane != Pane::List)
+    }
+
+    pub fn selected_ix(&self) -> Option<CardIx> {
+        self.list.view.get(self.list.row).copied()
+    }
+
+    pub fn selected_card(&self) -> Option<&Card> {
+        self.selected_ix().and_then(|ix| self.corpus.get(ix))
+    }
+
+    pub fn skipped_count(&self) -> usize {
+        crate::corpus::load::count_skipped(&self.diagnostics)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    fn pane_height(&self, pane: Pane) -> usize {
+        self.areas()
+            .pane(pane)
+            .map_or(1, layout::inner_height)
+            .max(1)
+    }
+
+    fn notify(&mut self, text: impl Into<String>, is_error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            is_error,
+        });
+    }
+
+    /// Applies a delta to the corpus and brings every part of the state up to its version.
+    fn apply_delta(
+        &mut self,
+        delta: Delta,
+        diagnostics: Vec<Diagnostic>,
+    ) -> (Applied, Vec<Effect>) {
+        let applied = self.corpus.apply(delta);
+        self.diagnostics.extend(diagnostics);
+        self.diagnostics.extend(applied.diagnostics.iter().cloned());
+        let mut effects = Vec::new();
+        if self.filter.is_on() {
+            // New or changed cards may match too; the worker ranks only what it has not seen.
+            effects.push(self.filter.request());
+        }
+        self.rebuild_view();
+        if let Some(ix) = self.pending_select.and_then(|id| self.corpus.by_id(id)) {
+            self.pending_select = None;
+            self.select_card(ix);
+        }
+        (applied, effects)
+    }
+
+    fn loaded(
+        &mut self,
+        cards: Vec<Card>,
+        diagnostics: Vec<Diagnostic>,
+        progress: Progress,
+    ) -> Vec<Effect> {
+        self.loading = Some(progress);
+        self.apply_delta(Delta::arrivals(cards), diagnostics).1
+    }
+
+    fn changed(&mut self, delta: Delta, diagnostics: Vec<Diagnostic>) -> Vec<Effect> {
+        let (applied, effects) = self.apply_delta(delta, diagnostics);
+        let parts: Vec<String> = [
+            (applied.added.len(), "new"),
+            (applied.changed.len(), "changed"),
+            (applied.removed.len(), "removed"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{} {what}", crate::view::thousands(n)))
+        .collect();
+        if !parts.is_empty() {
+            self.notify(parts.join(" · "), false);
+        }
+        effects
+    }
+
+    fn load_done(&mut self) {
+        self.loading = None;
+        if let Some(id) = self.pending_select.take() {
+            self.notify(format!("no card with id {id}"), true);
+        }
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        self.width = width;
+        self.height = height;
+        self.scroll_list_to_selection();
+        self.clamp_detail_scroll();
+    }
+
+    // ----- actions -----
+
+    fn user(&mut self, action: Action) -> Vec<Effect> {
+        self.notice = None;
+        match self.mode() {
+            Mode::Overlay => {
+                self.overlay_action(action);
+                match action {
+                    Action::Quit => self.should_quit = true,
+                    Action::Suspend => return vec![Effect::Suspend],
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Mode::Query | Mode::Browse => {
+                if let Some(effects) = self.query_action(&action) {
+                    return effects;
+                }
+                self.browse_action(action)
+            }
+        }
+    }
+
+    fn browse_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.pane_height(self.focus) as isize;
+        match action {
+            Action::Quit => self.should_quit = true,
+            Action::Suspend => return vec![Effect::Suspend],
+            Action::MoveDown => self.move_by(1),
+            Action::MoveUp => self.move_by(-1),
+            Action::HalfPageDown => self.move_by((page / 2).max(1)),
+            Action::HalfPageUp => self.move_by(-(page / 2).max(1)),
+            Action::PageDown => self.move_by(page),
+            Action::PageUp => self.move_by(-page),
+            Action::Top => self.move_to_end(false),
+            Action::Bottom => self.move_to_end(true),
+            Action::FocusNext => self.focus = self.focus.next(),
+            Action::FocusPrev => self.focus = self.focus.prev(),
+            Action::Activate => return self.activate(),
+            Action::Back => self.back(),
+            Action::CycleSort => self.cycle_sort(),
+            Action::OpenUrl => {
+                let url = self.selected_url();
+                return self.open_url(url);
+            }
+            Action::CopyUrl => match self.selected_url() {
+                Some(url) => {
+                    self.notify(format!("copied {}", text::clean_line(&url)), false);
+                    return vec![Effect::Copy(url)];
+                }
+                None => self.notify("no URL to copy", true),
+            },
+            Action::ToggleDiagnostics => self.open_overlay(Overlay::Diagnostics),
+            Action::ToggleHelp => self.open_overlay(Overlay::Help),
+            Action::Scroll { column, row, down } => {
+                if let Some(pane) = self.areas().pane_at(column, row) {
+                    let focus = self.focus;
+                    self.focus = pane;
+                    self.move_by(if down { 3 } else { -3 });
+                    self.focus = focus;
+                }
+            }
+            Action::Click { column, row } => self.click(column, row),
+            // Query-line and overlay actions are handled before this point.
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Moves in the focused pane: rows of the list, lines of the detail, entries of related.
+    fn move_by(&mut self, delta: isize) {
+        match self.focus {
+            Pane::List => {
+                let row = self.list.row.saturating_add_signed(delta);
+                self.select_row(row);
+            }
+            Pane::Detail => {
+                self.detail.scroll = self.detail.scroll.saturating_add_signed(delta);
+                self.clamp_detail_scroll();
+            }
+            Pane::Related => {
+                let count = self.related_items().len();
+                self.related.selected = self
+                    .related
+                    .selected
+                    .saturating_add_signed(delta)
+                    .min(count.saturating_sub(1));
+            }
+        }
+    }
+
+    fn move_to_end(&mut self, end: bool) {
+        let far = if end {
+            isize::MAX / 2
+        } else {
+            -(isize::MAX / 2)
+        };
+        self.move_by(far);
+    }
+
+    fn cycle_sort(&mut self) {
+        let filtering = self.filter.hits.is_some();
+        self.list.sort = match self.effective_sort() {
+            SortKey::Relevance => SortKey::Date,
+            SortKey::Date => SortKey::Quality,
+            SortKey::Quality => SortKey::Heat,
+            SortKey::Heat => SortKey::Title,
+            SortKey::Title => SortKey::Provider,
+            SortKey::Provider if filtering => SortKey::Relevance,
+            SortKey::Provider => SortKey::Date,
+        };
+        self.rebuild_view();
+        self.notify(
+            format!("sorted by {}", self.effective_sort().label()),
+            false,
+        );
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        let areas = self.areas();
+        let Some(pane) = areas.pane_at(column, row) else {
+            return;
+        };
+        self.focus = pane;
+        let Some(area) = areas.pane(pane) else {
+            return;
+        };
+        // The first row inside the border is row 0.
+        let Some(line) = row.checked_sub(area.y + 1).map(usize::from) else {
+            return;
+        };
+        let height = layout::inner_height(area);
+        if line >= height {
+            return;
+        }
+        match pane {
+            Pane::List => {
+                let row = self.list.offset + line;
+                if row < self.list.view.len() {
+                    self.select_row(row);
+                }
+            }
+            Pane::Related => {
+                let row = panes::related_offset(self.related.selected, height) + line;
+                if row < self.related_items().len() {
+                    self.related.selected = row;
+                }
+            }
+            Pane::Detail => {}
+        }
+    }
+}
+
+/// Applies one message to the state; returns what the runtime must do.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::User(action) => state.user(action),
+        Msg::Loaded {
+            cards,
+            diagnostics,
+            progress,
+        } => state.loaded(cards, diagnostics, progress),
+        Msg::LoadDone => {
+            state.load_done();
+            Vec::new()
+        }
+        Msg::Changed { delta, diagnostics } => state.changed(delta, diagnostics),
+        Msg::Filtered(result) => state.filtered(result),
+        Msg::Resize { width, height } => {
+            state.resize(width, height);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Notice(notice) => {
+            state.notice = Some(notice);
+            Vec::new()
+        }
+    }
+}

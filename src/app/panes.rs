@@ -1,0 +1,172 @@
+//! The detail and related panes: scrolling the detail, the related entries and backlinks of the
+//! selected card, following them, and the URL the selection stands for.
+
+use super::{Effect, Pane, State, layout};
+use crate::corpus::CardIx;
+use crate::text;
+use crate::view::detail::{self, Look};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DetailState {
+    /// First row of the detail text drawn.
+    pub scroll: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RelatedState {
+    /// Row of the selection among [`State::related_items`].
+    pub selected: usize,
+}
+
+/// A row of the related pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelatedItem {
+    /// The selected card's related entry number `index`, and the card it names if in the corpus.
+    Entry {
+        index: usize,
+        target: Option<CardIx>,
+    },
+    /// A card whose related list names the selected card.
+    CitedBy(CardIx),
+}
+
+/// First related row drawn for a selection in a pane of `height` rows: keeps it in sight.
+pub fn related_offset(selected: usize, height: usize) -> usize {
+    (selected + 1).saturating_sub(height.max(1))
+}
+
+impl State {
+    /// How the detail pane lays out the selected card.
+    pub fn detail_look(&self) -> Look {
+        Look {
+            now: self.now,
+            zone: self.zone.clone(),
+            // In the related pane `o` opens the selected entry instead, so the mark would mislead.
+            mark_opens: self.focus != Pane::Related,
+            wrap_urls: true,
+        }
+    }
+
+    /// The related pane's rows: the related entries, then the cards that cite this one.
+    pub fn related_items(&self) -> Vec<RelatedItem> {
+        let Some(ix) = self.selected_ix() else {
+            return Vec::new();
+        };
+        let entries = self
+            .corpus
+            .targets(ix)
+            .into_iter()
+            .enumerate()
+            .map(|(index, target)| RelatedItem::Entry { index, target });
+        let cited_by = self
+            .corpus
+            .backlinks(ix)
+            .into_iter()
+            .map(RelatedItem::CitedBy);
+        entries.chain(cited_by).collect()
+    }
+
+    pub(super) fn clamp_detail_scroll(&mut self) {
+        let areas = self.areas();
+        let height = areas.detail.map_or(1, layout::inner_height).max(1);
+        let width = areas
+            .detail
+            .map_or(usize::from(self.width), layout::inner_width);
+        let rows = self.selected_card().map_or(0, |card| {
+            detail::rows(card, width, &self.detail_look()).len()
+        });
+        self.detail.scroll = self.detail.scroll.min(rows.saturating_sub(height));
+    }
+
+    /// Enter: from the list to the detail, from the detail to related, and in related along
+    /// the selected link.
+    pub(super) fn activate(&mut self) -> Vec<Effect> {
+        match self.focus {
+            Pane::List => {
+                if self.selected_card().is_some() {
+                    self.focus = Pane::Detail;
+                }
+                Vec::new()
+            }
+            Pane::Detail => {
+                self.focus = Pane::Related;
+                Vec::new()
+            }
+            Pane::Related => match self.related_items().get(self.related.selected).copied() {
+                Some(
+                    RelatedItem::Entry {
+                        target: Some(target),
+                        ..
+                    }
+                    | RelatedItem::CitedBy(target),
+                ) => {
+                    self.jump_to(target);
+                    Vec::new()
+                }
+                Some(RelatedItem::Entry { target: None, .. }) => {
+                    let url = self.selected_url();
+                    self.open_url(url)
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+
+    /// The URL the selection stands for: in the related pane the selected entry's, elsewhere
+    /// the card's preferred one.
+    pub(super) fn selected_url(&self) -> Option<String> {
+        let card = self.selected_card()?;
+        let urls = if self.focus == Pane::Related {
+            match self.related_items().get(self.related.selected)? {
+                RelatedItem::Entry { index, .. } => &card.related.get(*index)?.urls,
+                RelatedItem::CitedBy(ix) => &self.corpus.get(*ix)?.urls,
+            }
+        } else {
+            &card.urls
+        };
+        urls.preferred().map(|(_, u)| u.to_string())
+    }
+
+    pub(super) fn open_url(&mut self, url: Option<String>) -> Vec<Effect> {
+        let Some(url) = url else {
+            self.notify("no URL to open", true);
+            return Vec::new();
+        };
+        match check_url(&url) {
+            Ok(()) => {
+                self.notify(format!("opening {}", text::clean_line(&url)), false);
+                vec![Effect::OpenUrl(url)]
+            }
+            Err(reason) => {
+                self.notify(
+                    format!("not opened: {reason}: {}", text::clean_line(&url)),
+                    true,
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Opening a URL hands it to another program: only a well-formed `http`/`https` URL goes.
+pub fn check_url(url: &str) -> Result<(), &'static str> {
+    if url.is_empty() {
+        return Err("empty URL");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("the URL contains spaces or control characters");
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return Err("only http and https URLs are opened");
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with('-') {
+        return Err("the URL has no host");
+    }
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! The query line and the filter it drives: editing the text, parsing it, asking the worker
+//! for a ranking, and taking the answer that belongs to the latest question.
+
+use std::sync::Arc;
+
+use super::{Effect, State};
+use crate::action::Action;
+use crate::search::query::{self, Query, QueryError};
+use crate::search::rank::Hit;
+use crate::search::sort::SortKey;
+use crate::search::worker::FilterResult;
+
+/// The query line being edited.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryLine {
+    pub text: String,
+    /// Byte offset of the cursor in `text`, always on a char boundary.
+    pub cursor: usize,
+    /// Why the text does not parse; the list keeps the last good query's results meanwhile.
+    pub error: Option<QueryError>,
+    /// The line is open for typing.
+    pub editing: bool,
+}
+
+impl QueryLine {
+    pub(super) fn set(&mut self, text: String) {
+        self.cursor = text.len();
+        self.text = text;
+    }
+
+    /// Applies an editing action; `None` when the action is not an edit, else whether the
+    /// text changed.
+    fn edit(&mut self, action: &Action) -> Option<bool> {
+        let before = self.text.len();
+        let cursor = self.cursor;
+        let prev = self.text[..cursor]
+            .char_indices()
+            .next_back()
+            .map(|(at, _)| at);
+        let next = self.text[cursor..]
+            .chars()
+            .next()
+            .map(|c| cursor + c.len_utf8());
+        match action {
+            Action::QueryInsert(c) => {
+                let c = if c.is_control() { ' ' } else { *c };
+                self.text.insert(cursor, c);
+                self.cursor += c.len_utf8();
+                return Some(true);
+            }
+            Action::QueryBackspace => {
+                if let Some(at) = prev {
+                    self.text.replace_range(at..cursor, "");
+                    self.cursor = at;
+                }
+            }
+            Action::QueryDelete => {
+                if let Some(end) = next {
+                    self.text.replace_range(cursor..end, "");
+                }
+            }
+            Action::QueryDeleteWord => {
+                let start = self.text[..cursor]
+                    .trim_end()
+                    .rfind(' ')
+                    .map_or(0, |i| i + 1);
+                self.text.replace_range(start..cursor, "");
+                self.cursor = start;
+            }
+            Action::QueryLeft => self.cursor = prev.unwrap_or(cursor),
+            Action::QueryRight => self.cursor = next.unwrap_or(cursor),
+            Action::QueryHome => self.cursor = 0,
+            Action::QueryEnd => self.cursor = self.text.len(),
+            _ => return None,
+        }
+        Some(self.text.len() != before)
+    }
+}
+
+/// The filter in force and the question out to the worker.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// The last query that parsed; what the list shows.
+    pub active: Query,
+    /// Ranked matches of `active`, positions in the snapshot of the corpus's current epoch;
+    /// `None` when it is empty (every card shows).
+    pub hits: Option<Arc<Vec<Hit>>>,
+    /// Numbers the questions; an answer to any but the latest is dropped.
+    pub generation: u64,
+    /// A question is out and its answer not yet in.
+    pub in_flight: bool,
+    /// The next answer is for a new query: select its best match.
+    select_best: bool,
+}
+
+impl Filter {
+    /// A filter is on or coming: the list shows ranked matches rather than every card.
+    pub fn is_on(&self) -> bool {
+        self.hits.is_some() || self.in_flight
+    }
+
+    /// Asks the worker to rank the current snapshot against the active query.
+    pub(super) fn request(&mut self) -> Effect {
+        self.generation += 1;
+        self.in_flight = true;
+        Effect::Filter {
+            generation: self.generation,
+            query: self.active.clone(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.active = Query::default();
+        self.hits = None;
+        self.in_flight = false;
+        // A late answer to the old query must not come back.
+        self.generation += 1;
+    }
+}
+
+impl State {
+    /// Handles the query line's actions; `None` for any other action.
+    pub(super) fn query_action(&mut self, action: &Action) -> Option<Vec<super::Effect>> {
+        match action {
+            Action::StartQuery => {
+                self.query.editing = true;
+                self.focus = super::Pane::List;
+                self.query.cursor = self.query.text.len();
+                Some(Vec::new())
+            }
+            Action::QueryBackspace if self.query.text.is_empty() => {
+                self.query.editing = false;
+                Some(Vec::new())
+            }
+            Action::QueryAccept => {
+                self.query.editing = false;
+                if let Some(err) = &self.query.error {
+                    self.notify(format!("query not applied: {err}"), true);
+                }
+                Some(Vec::new())
+            }
+            Action::QueryClear => {
+                self.query.editing = false;
+                if !self.query.text.is_empty() || self.filter.hits.is_some() {
+                    self.clear_query();
+                    self.rebuild_view();
+                }
+                Some(Vec::new())
+            }
+            _ => {
+                let changed = self.query.edit(action)?;
+                Some(if changed {
+                    self.query_changed()
+                } else {
+                    Vec::new()
+                })
+            }
+        }
+    }
+
+    pub(super) fn clear_query(&mut self) {
+        self.query = super::QueryLine::default();
+        self.filter.clear();
+    }
+
+    /// The query text changed: parse it and ask for results, or say why it does not parse.
+    pub(super) fn query_changed(&mut self) -> Vec<Effect> {
+        let parsed = match query::parse(&self.query.text) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                self.query.error = Some(err);
+                return Vec::new();
+            }
+        };
+        self.query.error = None;
+        if parsed == self.filter.active && (self.filter.hits.is_some() || parsed.is_empty()) {
+            return Vec::new();
+        }
+        self.filter.active = parsed;
+        if self.filter.active.is_empty() {
+            self.filter.clear();
+            self.rebuild_view();
+            return Vec::new();
+        }
+        self.filter.select_best = true;
+        if self.list.sort == SortKey::Relevance || self.filter.hits.is_none() {
+            self.list.sort = SortKey::Relevance;
+        }
+        vec![self.filter.request()]
+    }
+
+    /// The worker's answer: shown if it answers the latest question about this epoch.
+    pub(super) fn filtered(&mut self, result: FilterResult) -> Vec<Effect> {
+        if result.generation != self.filter.generation {
+            return Vec::new(); // An answer to a query that has since changed.
+        }
+        if result.epoch != self.corpus.epoch() {
+            // The slots were renumbered while it ranked: ask again.
+            return vec![self.filter.request()];
+        }
+        self.filter.in_flight = false;
+        if std::mem::take(&mut self.filter.select_best) {
+            self.list.row = 0;
+            self.list.offset = 0;
+            self.list.selected = result
+                .hits
+                .iter()
+                .find_map(|h| self.corpus.get(h.ix))
+                .map(|c| c.id);
+        }
+        self.filter.hits = Some(result.hits);
+        self.rebuild_view();
+        Vec::new()
+    }
+}

@@ -1,0 +1,399 @@
+//! The corpus at one version: the cards keyed by [`CardId`], their links, and one way to change
+//! them, [`Corpus::apply`] of a [`Delta`].
+//!
+//! The first load, a cache and a folder watcher all produce deltas, so there is one path by
+//! which cards arrive, change and go, and one place that keeps ids unique and links right.
+//! A [`CardIx`] is a slot inside one snapshot (see [`super::store`]): anything that outlives a
+//! delta holds ids, or remembers the [`Corpus::version`] (and [`Corpus::epoch`]) its positions
+//! belong to.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::card::{Card, CardId, CardIx, Urls};
+use super::diagnostic::{Diagnostic, Severity};
+use super::id;
+use super::links::{CardKeys, Links};
+use super::store::CardStore;
+
+/// A change to the corpus: cards that are new or changed, and ids that are gone. Removals
+/// apply first, so a renamed file is one delta.
+#[derive(Clone, Debug, Default)]
+pub struct Delta {
+    pub upserts: Vec<Card>,
+    pub removals: Vec<CardId>,
+}
+
+impl Delta {
+    /// New cards only, as the first load sends them.
+    pub fn arrivals(cards: Vec<Card>) -> Delta {
+        Delta {
+            upserts: cards,
+            removals: Vec::new(),
+        }
+    }
+}
+
+/// What a delta did, by id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Applied {
+    pub added: Vec<CardId>,
+    pub changed: Vec<CardId>,
+    pub removed: Vec<CardId>,
+    /// Cards whose id another card already held (they got an id of their own).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// When dead slots outnumber live ones (and are more than this), they are reclaimed.
+const COMPACT_AFTER: usize = 4096;
+
+/// The cards and their links at one version.
+#[derive(Clone, Debug, Default)]
+pub struct Corpus {
+    cards: CardStore,
+    ids: HashMap<CardId, CardIx>,
+    links: Links,
+    version: u64,
+    epoch: u64,
+}
+
+impl Corpus {
+    /// Applies a delta and moves to the next version.
+    pub fn apply(&mut self, delta: Delta) -> Applied {
+        let mut applied = Applied::default();
+        for id in delta.removals {
+            if let Some(ix) = self.ids.remove(&id) {
+                self.cards.kill(ix);
+                self.links.remove(id);
+                applied.removed.push(id);
+            }
+        }
+        // Normalising URLs is the costly part of linking: on all cores, then in order.
+        let keys: Vec<CardKeys> = delta.upserts.par_iter().map(CardKeys::of).collect();
+        let first_slot = self.cards.slots() as CardIx;
+        let mut batch: Vec<Card> = Vec::with_capacity(delta.upserts.len());
+        for (mut card, keys) in delta.upserts.into_iter().zip(keys) {
+            let slot = first_slot + batch.len() as CardIx;
+            let path_of = |ix: CardIx| -> Option<&Path> {
+                let card = match ix.checked_sub(first_slot) {
+                    Some(i) => batch.get(i as usize),
+                    None => self.cards.get(ix),
+                };
+                card.map(|c| c.path.as_path())
+            };
+            // A card keeps its id unless a card from another file holds it: then that one,
+            // first in load order, keeps it, and this one is known by its path.
+            let mut held = self.ids.get(&card.id).copied();
+            if let Some(holder) = held.and_then(|ix| path_of(ix).filter(|p| *p != card.path)) {
+                // The id for this file: the first of its path's ids that no other file holds.
+                let own = ids_from_path(&card.path)
+                    .find(|id| {
+                        self.ids
+                            .get(id)
+                            .is_none_or(|ix| path_of(*ix) == Some(card.path.as_path()))
+                    })
+                    .unwrap_or(card.id);
+                applied.diagnostics.push(Diagnostic {
+                    path: card.path.clone(),
+                    line: 1,
+                    column: 1,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "same id {} as {}; this card is listed as {own}",
+                        card.id,
+                        holder.display()
+                    ),
+                });
+                card.id = own;
+                held = self.ids.get(&own).copied();
+            }
+            match held {
+                Some(old) => {
+                    if old >= first_slot {
+                        // The same file twice in one delta: the later reading wins.
+                        if let Some(earlier) = batch.get_mut((old - first_slot) as usize) {
+                            *earlier = card;
+                            self.links.insert(earlier.id, keys);
+                        }
+                        continue;
+                    }
+                    self.cards.kill(old);
+                    applied.changed.push(card.id);
+                }
+                None => applied.added.push(card.id),
+            }
+            self.ids.insert(card.id, slot);
+            self.links.insert(card.id, keys);
+            batch.push(card);
+        }
+        self.cards.push_chunk(batch);
+        self.version += 1;
+        if self.cards.dead_slots() > COMPACT_AFTER.max(self.cards.len()) {
+            self.compact();
+        }
+        applied
+    }
+
+    /// Reclaims dead slots: every position changes, so the epoch does too.
+    fn compact(&mut self) {
+        self.cards = self.cards.compacted();
+        self.ids = self.cards.iter().map(|(ix, c)| (c.id, ix)).collect();
+        self.epoch += 1;
+    }
+
+    /// Goes up by one with every delta.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Goes up when slots are renumbered: positions from another epoch mean nothing here.
+    /// Within an epoch a slot keeps its card (or dies), so a list of positions from an earlier
+    /// version stays right once dead slots are dropped and newer slots are added.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    pub fn cards(&self) -> &CardStore {
+        &self.cards
+    }
+
+    /// Live cards.
+    pub fn len(&self) -> usize {
+        self.cards.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty()
+    }
+
+    pub fn get(&self, ix: CardIx) -> Option<&Card> {
+        self.cards.get(ix)
+    }
+
+    pub fn by_id(&self, id: CardId) -> Option<CardIx> {
+        self.ids.get(&id).copied()
+    }
+
+    pub fn card(&self, id: CardId) -> Option<&Card> {
+        self.by_id(id).and_then(|ix| self.get(ix))
+    }
+
+    /// Every live card's id.
+    pub fn ids(&self) -> impl Iterator<Item = CardId> + '_ {
+        self.ids.keys().copied()
+    }
+
+    /// Per related entry of the card at `ix`, the card of the corpus it names.
+    pub fn targets(&self, ix: CardIx) -> Vec<Option<CardIx>> {
+        let Some(card) = self.get(ix) else {
+            return Vec::new();
+        };
+        let mut targets: Vec<Option<CardIx>> = self
+            .links
+            .targets(card.id)
+            .into_iter()
+            .map(|t| t.and_then(|id| self.by_id(id)))
+            .collect();
+        targets.resize(card.related.len(), None);
+        targets
+    }
+
+    /// The cards whose related entries name the card at `ix`, newest first.
+    pub fn backlinks(&self, ix: CardIx) -> Vec<CardIx> {
+        let Some(card) = self.get(ix) else {
+            return Vec::new();
+        };
+        let mut sources: Vec<CardIx> = self
+            .links
+            .citing(card.id)
+            .into_iter()
+            .filter_map(|id| self.by_id(id))
+            .collect();
+        sources.sort_by_key(|ix| {
+            let date = self.get(*ix).and_then(|c| c.published_date_time);
+            (Reverse(date), *ix)
+        });
+        sources
+    }
+
+    /// The card whose URL (any variant, normalised) is `url`.
+    pub fn card_with_url(&self, url: &str) -> Option<CardIx> {
+        self.links.card_with_url(url).and_then(|id| self.by_id(id))
+    }
+
+    /// The card a related entry with these URLs names.
+    pub fn card_named_by(&self, urls: &Urls) -> Option<CardIx> {
+        self.links.card_named_by(urls).and_then(|id| self.by_id(id))
+    }
+}
+
+/// Ids for a card whose own id another card holds, derived from its path (which no other card
+/// has), in the order to try them; more than one only in case of a hash collision.
+fn ids_from_path(path: &Path) -> impl Iterator<Item = CardId> {
+    let path = path.to_string_lossy().into_owned();
+    (0u32..64).map(move |salt| CardId(id::stable_hash(format!("{path}\0{salt}").as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::card::Related;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn card(id: u64, path: &str, url: &str, related: &[&str]) -> Card {
+        Card {
+            id: CardId(id),
+            path: PathBuf::from(path),
+            title: Some(format!("card {id:x}").into()),
+            urls: Urls {
+                web_url: Some(Arc::from(url)),
+                ..Urls::default()
+            },
+            related: related
+                .iter()
+                .map(|r| Related {
+                    urls: Urls {
+                        web_url: Some(Arc::from(*r)),
+                        ..Urls::default()
+                    },
+                    ..Default::default()
+                })
+                .collect(),
+            ..Card::default()
+        }
+    }
+
+    fn ids(corpus: &Corpus, ixs: &[CardIx]) -> Vec<u64> {
+        ixs.iter()
+            .filter_map(|ix| corpus.get(*ix))
+            .map(|c| c.id.0)
+            .collect()
+    }
+
+    #[test]
+    fn deltas_add_change_and_remove_by_id() {
+        let mut corpus = Corpus::default();
+        let applied = corpus.apply(Delta::arrivals(vec![
+            card(1, "a.txt", "https://x.example/1", &["https://x.example/2"]),
+            card(2, "b.txt", "https://x.example/2", &[]),
+        ]));
+        assert_eq!(applied.added, vec![CardId(1), CardId(2)]);
+        assert_eq!(corpus.version(), 1);
+        let one = corpus.by_id(CardId(1)).unwrap_or(u32::MAX);
+        let two = corpus.by_id(CardId(2)).unwrap_or(u32::MAX);
+        assert_eq!(corpus.targets(one), vec![Some(two)]);
+        assert_eq!(ids(&corpus, &corpus.backlinks(two)), vec![1]);
+
+        // Card 2 changes its URL: card 1's entry no longer names it.
+        let applied = corpus.apply(Delta::arrivals(vec![card(
+            2,
+            "b.txt",
+            "https://x.example/moved",
+            &[],
+        )]));
+        assert_eq!(applied.changed, vec![CardId(2)]);
+        let two = corpus.by_id(CardId(2)).unwrap_or(u32::MAX);
+        assert_eq!(corpus.targets(one), vec![None]);
+        assert!(corpus.backlinks(two).is_empty());
+        assert_eq!(corpus.len(), 2);
+
+        // A card that names 2's new URL arrives; then 2 goes: its links go both ways.
+        corpus.apply(Delta::arrivals(vec![card(
+            3,
+            "c.txt",
+            "https://x.example/3",
+            &["https://x.example/moved"],
+        )]));
+        let three = corpus.by_id(CardId(3)).unwrap_or(u32::MAX);
+        assert_eq!(corpus.targets(three), vec![Some(two)]);
+        let applied = corpus.apply(Delta {
+            upserts: Vec::new(),
+            removals: vec![CardId(2), CardId(99)],
+        });
+        assert_eq!(applied.removed, vec![CardId(2)]);
+        assert_eq!(corpus.targets(three), vec![None]);
+        assert_eq!(corpus.by_id(CardId(2)), None);
+        assert_eq!(corpus.len(), 2);
+    }
+
+    #[test]
+    fn the_same_id_in_two_files_keeps_both_cards() {
+        let mut corpus = Corpus::default();
+        let applied = corpus.apply(Delta::arrivals(vec![
+            card(7, "one/x.txt", "https://a.example/", &[]),
+            card(7, "two/x.txt", "https://b.example/", &[]),
+        ]));
+        assert_eq!(corpus.len(), 2);
+        assert_eq!(applied.diagnostics.len(), 1);
+        let warning = &applied.diagnostics[0];
+        assert_eq!(warning.path, PathBuf::from("two/x.txt"));
+        assert!(warning.message.contains("one/x.txt"), "{}", warning.message);
+        let first = corpus.card(CardId(7)).map(|c| c.path.clone());
+        assert_eq!(first, Some(PathBuf::from("one/x.txt")));
+        // Read again (a reload), the second file keeps the id it was given.
+        let other = applied.added[1];
+        corpus.apply(Delta::arrivals(vec![card(
+            7,
+            "two/x.txt",
+            "https://b.example/new",
+            &[],
+        )]));
+        assert_eq!(corpus.len(), 2);
+        assert_eq!(
+            corpus.card(other).and_then(|c| c.urls.web_url.clone()),
+            Some(Arc::from("https://b.example/new"))
+        );
+    }
+
+    #[test]
+    fn backlinks_are_newest_first() {
+        let mut corpus = Corpus::default();
+        let mut old = card(1, "1.txt", "https://s.example/1", &["https://t.example/"]);
+        old.published_date_time = "2020-01-01T00:00:00Z".parse().ok();
+        let mut new = card(2, "2.txt", "https://s.example/2", &["https://t.example/"]);
+        new.published_date_time = "2024-01-01T00:00:00Z".parse().ok();
+        corpus.apply(Delta::arrivals(vec![
+            old,
+            new,
+            card(3, "3.txt", "https://t.example/", &[]),
+        ]));
+        let target = corpus.by_id(CardId(3)).unwrap_or(u32::MAX);
+        assert_eq!(ids(&corpus, &corpus.backlinks(target)), vec![2, 1]);
+    }
+
+    #[test]
+    fn many_removals_compact_the_slots_and_change_the_epoch() {
+        let mut corpus = Corpus::default();
+        let n = (COMPACT_AFTER * 2) as u64;
+        corpus.apply(Delta::arrivals(
+            (0..n)
+                .map(|i| {
+                    card(
+                        i,
+                        &format!("{i}.txt"),
+                        &format!("https://e.example/{i}"),
+                        &[],
+                    )
+                })
+                .collect(),
+        ));
+        assert_eq!(corpus.epoch(), 0);
+        corpus.apply(Delta {
+            upserts: Vec::new(),
+            removals: (0..n - 10).map(CardId).collect(),
+        });
+        assert_eq!(corpus.epoch(), 1);
+        assert_eq!(corpus.len(), 10);
+        assert_eq!(corpus.cards().slots(), 10);
+        let last = corpus.by_id(CardId(n - 1)).unwrap_or(u32::MAX);
+        assert_eq!(corpus.get(last).map(|c| c.id), Some(CardId(n - 1)));
+        assert_eq!(
+            corpus.card_with_url(&format!("https://e.example/{}", n - 1)),
+            Some(last)
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! The orders a list of cards can take: one sort for the reader and `tidings search --sort`.
+
+use std::cmp::Reverse;
+
+use crate::corpus::{CardIx, Corpus};
+
+/// Order of a list of cards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    /// Best match first while filtering; newest first otherwise.
+    #[default]
+    Relevance,
+    Date,
+    Quality,
+    Heat,
+    Title,
+    Provider,
+}
+
+impl SortKey {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Relevance => "relevance",
+            SortKey::Date => "date",
+            SortKey::Quality => "quality",
+            SortKey::Heat => "heat",
+            SortKey::Title => "title",
+            SortKey::Provider => "provider",
+        }
+    }
+}
+
+/// Sorts card positions; ties fall back to newest first, then slot order, so the order is
+/// total and stable. `Relevance` keeps the order given (a ranking's).
+pub fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
+    let get = |ix: CardIx| corpus.get(ix);
+    let date = |ix: CardIx| Reverse(get(ix).and_then(|c| c.published_date_time));
+    match sort {
+        SortKey::Relevance => {}
+        SortKey::Date => sort_by_key(view, date),
+        SortKey::Quality => sort_by_key(view, |ix| {
+            (Reverse(get(ix).and_then(|c| c.quality)), date(ix))
+        }),
+        SortKey::Heat => sort_by_key(view, |ix| {
+            (Reverse(get(ix).and_then(|c| c.heat_known())), date(ix))
+        }),
+        SortKey::Title => sort_by_key(view, |ix| {
+            (get(ix).map(|c| c.display_title().to_lowercase()), date(ix))
+        }),
+        SortKey::Provider => sort_by_key(view, |ix| {
+            (
+                get(ix)
+                    .and_then(|c| c.provider_name())
+                    .map(str::to_lowercase),
+                date(ix),
+            )
+        }),
+    }
+}
+
+/// Sorts by `key`, then by position. Each key is computed once: a comparison that looked the
+/// cards up would chase two pointers per comparison, millions of times for a large corpus.
+fn sort_by_key<K: Ord>(view: &mut [CardIx], key: impl Fn(CardIx) -> K) {
+    let mut keyed: Vec<(K, CardIx)> = view.iter().map(|ix| (key(*ix), *ix)).collect();
+    keyed.sort_unstable();
+    for (slot, (_, ix)) in view.iter_mut().zip(keyed) {
+        *slot = ix;
+    }
+}

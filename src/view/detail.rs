@@ -1,0 +1,265 @@
+//! The detail of a card: every field, labelled, wrapped to a width. The reader's detail pane
+//! draws these rows, `update` counts them to keep the scroll in range, and `tidings show`
+//! prints them.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::time::{format_time, relative};
+use super::{Role, Row, thousands};
+use crate::corpus::{Card, Image};
+use crate::text;
+
+/// Labels take this many columns, values the rest.
+const LABEL_W: usize = 10;
+/// Below this width labels sit on their own line, above their value.
+const STACK_BELOW: usize = 30;
+const MISSING: &str = "—";
+const OPENS: &str = "→ o opens";
+
+/// What the detail text depends on besides the card and the width.
+#[derive(Clone, Debug)]
+pub struct Look {
+    /// Ages are relative to this.
+    pub now: Timestamp,
+    /// Times are shown in this zone.
+    pub zone: TimeZone,
+    /// Mark the URL `o` opens; off while `o` means the related pane's entry instead, and
+    /// where there is no `o` at all.
+    pub mark_opens: bool,
+    /// Wrap long URLs; off for output that is not a screen, where a URL cut in two breaks
+    /// copying and searching.
+    pub wrap_urls: bool,
+}
+
+/// The whole detail of `card` at `width` columns, one row per screen row.
+pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut b = Builder {
+        out: &mut out,
+        width,
+        wrap_urls: look.wrap_urls,
+    };
+
+    for row in text::wrap(&text::clean_line(card.display_title()), width) {
+        b.out.push(Row::new(row, Role::Strong));
+    }
+    b.out.push(Row::blank());
+
+    b.field(
+        "provider",
+        &pair(card.provider_name(), card.provider_domain()),
+    );
+    b.field(
+        "category",
+        &pair(card.category.as_deref(), card.kind.as_deref()),
+    );
+    let date = card.published_date_time.map_or_else(
+        || MISSING.to_string(),
+        |t| format!("{} ({})", format_time(t, &look.zone), relative(look.now, t)),
+    );
+    b.field("date", &date);
+    let quality = card
+        .quality
+        .map_or_else(|| MISSING.to_string(), |q| q.to_string());
+    b.field("quality", &quality);
+    let heat = match card.heat {
+        Some(h) if h >= 0 => h.to_string(),
+        Some(_) => "unknown".to_string(),
+        None => MISSING.to_string(),
+    };
+    b.field("heat", &heat);
+    let published = match card.published {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => MISSING,
+    };
+    b.field("published", published);
+    let topics = text::clean_items(card.topics.iter().map(|t| &**t));
+    let topics = if topics.is_empty() {
+        MISSING.to_string()
+    } else {
+        topics.join(", ")
+    };
+    b.field("topics", &topics);
+
+    if let Some(excerpt) = card.excerpt.as_deref() {
+        let excerpt = text::clean_block(excerpt);
+        if !excerpt.is_empty() {
+            b.out.push(Row::blank());
+            for row in text::wrap(&excerpt, width) {
+                b.out.push(Row::plain(row));
+            }
+        }
+    }
+
+    b.out.push(Row::blank());
+    let preferred = card
+        .urls
+        .preferred()
+        .map(|(kind, _)| kind)
+        .filter(|_| look.mark_opens);
+    let mut any_url = false;
+    for (kind, url) in card.urls.iter() {
+        any_url = true;
+        b.url(kind.label(), url, Some(kind) == preferred);
+    }
+    if !any_url {
+        b.field("url", MISSING);
+    }
+    for image in card.images.iter() {
+        b.image(image);
+    }
+    let secured = match card.secured {
+        Some(s) => format!("present, {} bytes", thousands(s.length)),
+        None => "absent".to_string(),
+    };
+    b.field("secured", &secured);
+    b.field_as("id", &card.id.to_string(), Role::Dim);
+    b.field_as(
+        "file",
+        &text::clean_line(&card.path.display().to_string()),
+        Role::Dim,
+    );
+
+    if let Some(body) = card.body.as_deref() {
+        let body = text::clean_block(body);
+        if !body.is_empty() {
+            // The body comes last: a long one must not push the links and ids out of reach.
+            b.out.push(Row::blank());
+            b.out.push(Row::new(
+                text::truncate("── body ──", width).into_owned(),
+                Role::Dim,
+            ));
+            for row in text::wrap(&body, width) {
+                b.out.push(Row::plain(row));
+            }
+        }
+    }
+    out
+}
+
+/// `a · b`, either alone, or the missing mark; each part through the gate.
+fn pair(a: Option<&str>, b: Option<&str>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{} · {}", text::clean_line(a), text::clean_line(b)),
+        (Some(one), None) | (None, Some(one)) => text::clean_line(one).into_owned(),
+        (None, None) => MISSING.to_string(),
+    }
+}
+
+/// Appends labelled rows to the detail.
+struct Builder<'a> {
+    out: &'a mut Vec<Row>,
+    width: usize,
+    wrap_urls: bool,
+}
+
+impl Builder<'_> {
+    fn stacked(&self) -> bool {
+        self.width < STACK_BELOW
+    }
+
+    fn value_width(&self) -> usize {
+        if self.stacked() {
+            self.width
+        } else {
+            self.width - LABEL_W
+        }
+    }
+
+    fn label(&self, label: &str, first: bool) -> Row {
+        let shown = if first { label } else { "" };
+        Row::new(text::pad_to(shown, LABEL_W), Role::Dim)
+    }
+
+    /// `label  value`, the value (already clean) wrapped under itself.
+    fn field(&mut self, label: &str, value: &str) {
+        self.field_as(label, value, Role::Plain);
+    }
+
+    fn field_as(&mut self, label: &str, value: &str, role: Role) {
+        let rows = text::wrap(value, self.value_width());
+        self.push_rows(label, rows, role);
+    }
+
+    fn push_rows(&mut self, label: &str, rows: Vec<String>, role: Role) {
+        if self.stacked() {
+            self.out.push(Row::new(
+                text::truncate(label, self.width).into_owned(),
+                Role::Dim,
+            ));
+            self.out.extend(rows.into_iter().map(|r| Row::new(r, role)));
+            return;
+        }
+        if rows.is_empty() {
+            self.out.push(self.label(label, true));
+        }
+        for (i, value) in rows.into_iter().enumerate() {
+            let mut row = self.label(label, i == 0);
+            row.push(value, role);
+            self.out.push(row);
+        }
+    }
+
+    /// A URL, broken anywhere since it has no spaces worth keeping (or kept whole when URLs do
+    /// not wrap), with the mark of the one `o` opens after it, or on a row of its own when it
+    /// does not fit.
+    fn url(&mut self, label: &str, url: &str, opens: bool) {
+        let url = text::clean_line(url);
+        let url = if url.is_empty() { MISSING.into() } else { url };
+        let value_w = self.value_width();
+        let rows = if self.wrap_urls {
+            text::wrap(&url, value_w)
+        } else {
+            vec![url.into_owned()]
+        };
+        let role = if opens { Role::Link } else { Role::Plain };
+        let last = rows.last().map_or(0, |r| text::width(r));
+        self.push_rows(label, rows, role);
+        if !opens {
+            return;
+        }
+        let fits = last + 1 + text::width(OPENS) <= value_w;
+        match self.out.last_mut() {
+            Some(row) if fits => {
+                row.push(" ", Role::Plain);
+                row.push(OPENS, Role::LinkMark);
+            }
+            _ => {
+                let indent = if self.stacked() { 0 } else { LABEL_W };
+                let mut row = Row::plain(" ".repeat(indent));
+                row.push(text::truncate(OPENS, value_w).into_owned(), Role::LinkMark);
+                self.out.push(row);
+            }
+        }
+    }
+
+    fn image(&mut self, image: &Image) {
+        let size = match (image.width, image.height) {
+            (Some(w), Some(h)) => format!("{w}×{h}"),
+            (Some(w), None) => format!("{w}×?"),
+            (None, Some(h)) => format!("?×{h}"),
+            (None, None) => "size unknown".to_string(),
+        };
+        let cached = match image.is_cached {
+            Some(true) => " cached",
+            Some(false) => " not cached",
+            None => "",
+        };
+        self.field("image", &format!("{size}{cached}"));
+        if let Some(url) = image.url.as_deref() {
+            let url = text::clean_line(url);
+            if !url.is_empty() {
+                let rows = text::wrap(&url, self.value_width());
+                if self.stacked() {
+                    self.out
+                        .extend(rows.into_iter().map(|r| Row::new(r, Role::Dim)));
+                } else {
+                    self.push_rows("", rows, Role::Dim);
+                }
+            }
+        }
+    }
+}

@@ -40,7 +40,6 @@ fn loaded_state() -> State {
 }
 
 fn bench_draw(c: &mut Criterion) {
-    tidings::allocator::keep_freed_memory();
     let mut state = loaded_state();
     let mut terminal = match Terminal::new(TestBackend::new(120, 40)) {
         Ok(t) => t,

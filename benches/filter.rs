@@ -23,7 +23,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ROUNDS: usize = 10;
 
 fn main() {
-    tidings::allocator::keep_freed_memory();
     let files = common::files(100_000);
 
     let keys: Vec<(&str, Action)> = "lupus"

@@ -50,7 +50,6 @@ fn bench_load(c: &mut Criterion) {
 criterion_group!(benches, bench_load);
 
 fn main() {
-    tidings::allocator::keep_freed_memory();
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

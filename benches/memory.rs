@@ -47,7 +47,6 @@ fn resident() -> u64 {
 }
 
 fn main() {
-    tidings::allocator::keep_freed_memory();
     let files = common::files(100_000);
     let bytes: u64 = files.iter().map(|f| f.size).sum();
     let heap_before = LIVE.load(Ordering::Relaxed);

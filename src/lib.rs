@@ -1,8 +1,52 @@
 //! tidings: a terminal reader for news article cards. The binary is a thin shell over this
 //! library, so tests drive everything it does.
+//!
+//! # The shape
+//!
+//! The Elm Architecture, with the corpus as versioned snapshots:
+//!
+//! - [`corpus`]: the data, with no terminal and no threads of its own. Cards are parsed
+//!   leniently ([`corpus::parse`]), loaded in parallel batches ([`corpus::load`]), and held in
+//!   a [`corpus::Corpus`]: one version of the cards keyed by [`corpus::CardId`], with their
+//!   links, changed only by [`corpus::Corpus::apply`] of a [`corpus::Delta`].
+//! - [`search`]: the query language, ranking and the sort orders, as pure functions over a
+//!   snapshot; and the background worker that answers the latest query.
+//! - [`app`]: `State` and `update(&mut State, Msg) -> Vec<Effect>`. No I/O, no terminal, no
+//!   drawing: effects are values the runtime carries out.
+//! - [`view`]: plain text layout (a card's detail, the key help, the load problems) as rows of
+//!   text with roles, shared by `app` (to count rows), `ui` (to draw them) and `commands`
+//!   (`tidings show` prints them).
+//! - [`ui`]: drawing, as plain functions of the state. It imports `app` and `view`; nothing
+//!   imports it but the runtime.
+//! - [`text`]: the one gate untrusted text passes before it reaches a terminal.
+//! - [`keymap`] and [`action`]: the key table and the vocabulary of things a user can ask for.
+//! - [`runtime`], [`event`], [`effects`], [`tui`]: the event loop, its one channel, the only
+//!   place that touches the world, and terminal setup and teardown.
+//! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`) on the same
+//!   corpus, search and view code.
+//!
+//! Imports go one way: `corpus` <- `search` <- `app` <- `ui` <- `runtime`, with `view` and
+//! `text` beside them for anyone to use.
+//!
+//! # A key press
+//!
+//! The input thread sends the terminal event down the channel ([`event`]); the runtime maps it
+//! through the key table to an [`action::Action`] and calls [`app::update`], which changes the
+//! state and may return effects, such as [`app::Effect::Filter`] with a new query; the runtime
+//! hands that to the filter worker, whose answer comes back down the channel as
+//! [`app::Msg::Filtered`] and goes through `update` in turn. After each burst of events the
+//! runtime draws once ([`ui::draw`]).
+//!
+//! # A changed file
+//!
+//! Cards reach the state only as deltas: the loader's batches ([`app::Msg::Loaded`]) and
+//! changes from disk ([`app::Msg::Changed`]) both become a [`corpus::Delta`] that
+//! [`corpus::Corpus::apply`] turns into the next version. `update` then rebuilds the list from
+//! the new version, finds the selected card again by its id, and asks the worker to filter
+//! again if a filter is on. Positions ([`corpus::CardIx`]) are only ever read within the
+//! snapshot they came from.
 
 pub mod action;
-pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod commands;

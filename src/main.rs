@@ -13,7 +13,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tidings::{commands, runtime};
 
 fn main() -> ExitCode {
-    tidings::allocator::keep_freed_memory();
     let cli = Cli::parse();
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();

@@ -430,7 +430,7 @@ fn narrow_terminals_show_the_focused_pane() {
             height: 20,
         },
     );
-    assert!(state.areas().narrow);
+    assert!(state.areas().detail.is_none());
     assert!(state.areas().list.is_some());
     user(&mut state, Action::Activate);
     assert_eq!(state.focus, Pane::Detail);
@@ -533,4 +533,186 @@ fn the_help_scrolls_to_its_last_wrapped_row() {
             "at {width} columns"
         );
     }
+}
+
+/// Applies a change from disk as the watcher will: cards new or changed, ids gone.
+fn change(state: &mut State, upserts: Vec<Card>, removals: &[u64]) -> Vec<Effect> {
+    app::update(
+        state,
+        Msg::Changed {
+            delta: tidings::corpus::Delta {
+                upserts,
+                removals: removals.iter().map(|n| CardId(*n)).collect(),
+            },
+            diagnostics: Vec::new(),
+        },
+    )
+}
+
+/// Answers whatever filter request the effects carry, as the worker would.
+fn answer_effects(state: &mut State, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::Filter { generation, query } = effect {
+            answer(state, generation, &query);
+        }
+    }
+}
+
+#[test]
+fn changes_from_disk_keep_the_selection_on_its_card() {
+    let mut state = state_with(vec![
+        dated(1, "one", "2024-01-01T00:00:00Z"),
+        dated(2, "two", "2024-01-02T00:00:00Z"),
+        dated(3, "three", "2024-01-03T00:00:00Z"),
+    ]);
+    user(&mut state, Action::MoveDown);
+    assert_eq!(selected_title(&state).as_deref(), Some("two"));
+
+    // A newer card arrives above, an older one below, and "one" changes its title.
+    change(
+        &mut state,
+        vec![
+            dated(4, "four", "2024-01-04T00:00:00Z"),
+            dated(1, "one, edited", "2024-01-01T00:00:00Z"),
+            dated(0, "zero", "2023-12-31T00:00:00Z"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        titles(&state),
+        ["four", "three", "two", "one, edited", "zero"]
+    );
+    assert_eq!(selected_title(&state).as_deref(), Some("two"));
+    assert_eq!(state.list.row, 2);
+    let notice = state.notice.as_ref().map(|n| n.text.clone());
+    assert_eq!(notice.as_deref(), Some("2 new · 1 changed"));
+
+    // The selected card changes in place: still selected, with its new text.
+    change(
+        &mut state,
+        vec![dated(2, "two, edited", "2024-01-02T00:00:00Z")],
+        &[],
+    );
+    assert_eq!(selected_title(&state).as_deref(), Some("two, edited"));
+
+    // The selected card goes: the selection moves to its neighbour.
+    change(&mut state, Vec::new(), &[2]);
+    assert_eq!(titles(&state), ["four", "three", "one, edited", "zero"]);
+    assert_eq!(selected_title(&state).as_deref(), Some("one, edited"));
+    assert_eq!(
+        state.notice.as_ref().map(|n| n.text.as_str()),
+        Some("1 removed")
+    );
+
+    // The last card goes while selected: the one above takes its place.
+    user(&mut state, Action::Bottom);
+    change(&mut state, Vec::new(), &[0]);
+    assert_eq!(selected_title(&state).as_deref(), Some("one, edited"));
+    change(&mut state, Vec::new(), &[1, 3, 4]);
+    assert_eq!(selected_title(&state), None);
+    assert!(titles(&state).is_empty());
+}
+
+#[test]
+fn changes_keep_links_right_both_ways() {
+    let a = card(
+        1,
+        "title: A\npublishedDateTime: 2024-01-02T00:00:00Z\nrelated:\n  - {title: to B, webUrl: \"https://news.example/2\"}",
+    );
+    let mut state = state_with(vec![a]);
+    // A names B, which is not there yet.
+    assert_eq!(
+        state.related_items(),
+        [app::RelatedItem::Entry {
+            index: 0,
+            target: None
+        }]
+    );
+    change(&mut state, vec![dated(2, "B", "2024-01-01T00:00:00Z")], &[]);
+    let b = state.corpus.by_id(CardId(2));
+    assert_eq!(
+        state.related_items(),
+        [app::RelatedItem::Entry {
+            index: 0,
+            target: b
+        }]
+    );
+    // From B, the backlink to A; B gone, A's entry points outside again.
+    user(&mut state, Action::MoveDown);
+    assert_eq!(selected_title(&state).as_deref(), Some("B"));
+    let a_ix = state.corpus.by_id(CardId(1)).expect("A");
+    assert_eq!(state.related_items(), [app::RelatedItem::CitedBy(a_ix)]);
+    change(&mut state, Vec::new(), &[2]);
+    assert_eq!(selected_title(&state).as_deref(), Some("A"));
+    assert_eq!(
+        state.related_items(),
+        [app::RelatedItem::Entry {
+            index: 0,
+            target: None
+        }]
+    );
+    // A changes so that it no longer names B; B comes back and is cited by nobody.
+    change(
+        &mut state,
+        vec![
+            card(1, "title: A\npublishedDateTime: 2024-01-02T00:00:00Z"),
+            dated(2, "B", "2024-01-01T00:00:00Z"),
+        ],
+        &[],
+    );
+    user(&mut state, Action::MoveDown);
+    assert_eq!(selected_title(&state).as_deref(), Some("B"));
+    assert!(state.related_items().is_empty());
+}
+
+#[test]
+fn changes_while_filtered_refilter_and_keep_the_list_right() {
+    let mut state = state_with(vec![
+        dated(1, "Lupus research", "2024-01-01T00:00:00Z"),
+        dated(2, "Glacier melt", "2024-01-02T00:00:00Z"),
+    ]);
+    filter(&mut state, "lupus");
+    user(&mut state, Action::QueryAccept);
+    assert_eq!(titles(&state), ["Lupus research"]);
+
+    // A new match arrives, the old one goes: the filter runs again over the new version.
+    let effects = change(
+        &mut state,
+        vec![dated(3, "Lupus trial", "2024-01-03T00:00:00Z")],
+        &[1],
+    );
+    // Until the new ranking is in, the removed card is already gone from the list.
+    assert!(titles(&state).is_empty());
+    answer_effects(&mut state, effects);
+    assert_eq!(titles(&state), ["Lupus trial"]);
+    assert_eq!(selected_title(&state).as_deref(), Some("Lupus trial"));
+
+    // Clearing the filter shows every card of the current version, sorted.
+    user(&mut state, Action::StartQuery);
+    user(&mut state, Action::QueryClear);
+    assert_eq!(titles(&state), ["Lupus trial", "Glacier melt"]);
+    // A card that changes its date moves in the sorted list.
+    change(
+        &mut state,
+        vec![dated(2, "Glacier melt", "2024-02-01T00:00:00Z")],
+        &[],
+    );
+    assert_eq!(titles(&state), ["Glacier melt", "Lupus trial"]);
+}
+
+#[test]
+fn jump_history_holds_cards_not_positions() {
+    let a = card(
+        1,
+        "title: A\npublishedDateTime: 2024-01-02T00:00:00Z\nrelated:\n  - {title: to B, webUrl: \"https://news.example/2\"}",
+    );
+    let b = card(2, "title: B\npublishedDateTime: 2024-01-01T00:00:00Z");
+    let mut state = state_with(vec![a, b]);
+    state.focus = Pane::Related;
+    user(&mut state, Action::Activate);
+    assert_eq!(selected_title(&state).as_deref(), Some("B"));
+    // A newer card arrives above both: going back still finds A.
+    change(&mut state, vec![dated(3, "C", "2024-01-03T00:00:00Z")], &[]);
+    user(&mut state, Action::Back);
+    assert_eq!(selected_title(&state).as_deref(), Some("A"));
 }

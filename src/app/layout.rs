@@ -22,7 +22,6 @@ pub struct Areas {
     /// Key hints, or the query line while filtering.
     pub footer: Rect,
     pub too_small: bool,
-    pub narrow: bool,
 }
 
 impl Areas {
@@ -67,7 +66,6 @@ pub fn areas(width: u16, height: u16, focus: Pane) -> Areas {
         let mut areas = Areas {
             status,
             footer,
-            narrow: true,
             ..Areas::default()
         };
         match focus {
@@ -92,7 +90,6 @@ pub fn areas(width: u16, height: u16, focus: Pane) -> Areas {
         status,
         footer,
         too_small: false,
-        narrow: false,
     }
 }
 
@@ -114,7 +111,6 @@ mod tests {
     #[test]
     fn narrow_screens_show_the_focused_pane_only() {
         let a = areas(80, 24, Pane::Related);
-        assert!(a.narrow);
         assert_eq!((a.list, a.detail), (None, None));
         assert_eq!(a.related, Some(Rect::new(0, 0, 80, 22)));
     }

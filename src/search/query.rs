@@ -33,17 +33,6 @@ impl Scope {
             _ => None,
         }
     }
-
-    /// The prefix that selects this scope in a query, empty for [`Scope::Any`].
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Scope::Any => "",
-            Scope::Title => "title:",
-            Scope::Provider => "provider:",
-            Scope::Topic => "topic:",
-            Scope::Category => "category:",
-        }
-    }
 }
 
 /// How a term's text is compared with a field.

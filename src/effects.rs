@@ -2,6 +2,8 @@
 //! and suspending. Each [`Effect`] from `update` is carried out here; what comes of it returns
 //! as a message.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread;
 
@@ -16,6 +18,8 @@ use crate::tui::Guard;
 pub struct Effects {
     pub tx: Sender<Event>,
     pub worker: FilterWorker,
+    /// A browser is being launched: one at a time, so a held `o` cannot start hundreds.
+    launching: Arc<AtomicBool>,
 }
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. The payload is
@@ -26,12 +30,25 @@ pub fn osc52(text: &str) -> String {
 }
 
 impl Effects {
+    pub fn new(tx: Sender<Event>, worker: FilterWorker) -> Effects {
+        Effects {
+            tx,
+            worker,
+            launching: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     pub fn run(&self, effect: Effect, state: &State, guard: &mut Guard) {
         match effect {
             Effect::OpenUrl(url) => {
+                if self.launching.swap(true, Ordering::AcqRel) {
+                    self.notice("still opening the last link; this one was not opened".into());
+                    return;
+                }
                 let tx = self.tx.clone();
+                let launching = Arc::clone(&self.launching);
                 // The launcher is waited on briefly to catch failures; never on the UI thread.
-                let _ = thread::Builder::new().name("open".into()).spawn(move || {
+                let spawned = thread::Builder::new().name("open".into()).spawn(move || {
                     if let Err(e) = open::that_detached(&url) {
                         let text = format!(
                             "could not open {}: {} (is xdg-open installed, is there a display?)",
@@ -43,7 +60,12 @@ impl Effects {
                             is_error: true,
                         })));
                     }
+                    launching.store(false, Ordering::Release);
                 });
+                if let Err(e) = spawned {
+                    self.launching.store(false, Ordering::Release);
+                    self.notice(format!("could not open: {e}"));
+                }
             }
             Effect::Copy(url) => {
                 if let Err(e) = guard.write_raw(osc52(&url).as_bytes()) {
@@ -57,9 +79,14 @@ impl Effects {
                 epoch: state.corpus.epoch(),
             }),
             Effect::Suspend => {
-                if let Err(e) = guard.suspend() {
+                // The signal thread stops the process with the terminal given back, as it does
+                // for a SIGTSTP sent from outside, and asks for a repaint when it continues.
+                #[cfg(unix)]
+                if let Err(e) = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP) {
                     self.notice(format!("could not suspend: {e}"));
                 }
+                #[cfg(not(unix))]
+                self.notice("suspending needs a Unix shell".into());
             }
         }
     }

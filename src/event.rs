@@ -3,6 +3,7 @@
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
+use std::time::Duration;
 
 use crate::app::Msg;
 
@@ -10,8 +11,10 @@ use crate::app::Msg;
 pub enum Event {
     Terminal(crossterm::event::Event),
     App(Msg),
-    /// SIGTERM or SIGHUP: leave cleanly.
-    Terminate,
+    /// A signal that ends the process (its number): leave cleanly.
+    Terminate(i32),
+    /// The process was stopped and continued: the screen must be drawn afresh.
+    Repaint,
     /// Reading the terminal failed; nothing more will come from it.
     InputClosed(String),
 }
@@ -38,17 +41,42 @@ pub fn spawn_input(tx: Sender<Event>) {
     });
 }
 
-/// Turns SIGTERM and SIGHUP into an orderly quit, so the terminal is restored.
+/// How long the event loop has to quit on a signal before the signal thread restores the
+/// terminal and exits itself: a signal takes effect within this whatever the loop is doing.
+const QUIT_GRACE: Duration = Duration::from_millis(100);
+
+/// Handles every catchable signal that ends or stops the process, so the terminal is always
+/// given back: SIGTERM, SIGHUP, SIGINT and SIGQUIT quit (the loop first, then, if it is busy,
+/// this thread); SIGTSTP stops with the terminal restored, and SIGCONT takes it back.
 pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use signal_hook::consts::{SIGHUP, SIGTERM};
-        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+        use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+        let mut signals = signal_hook::iterator::Signals::new([
+            SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT,
+        ])?;
         thread::Builder::new()
             .name("signals".into())
             .spawn(move || {
-                if signals.forever().next().is_some() {
-                    let _ = tx.send(Event::Terminate);
+                for signal in signals.forever() {
+                    match signal {
+                        SIGTSTP => {
+                            crate::tui::stop_until_continued();
+                            let _ = tx.send(Event::Repaint);
+                        }
+                        SIGCONT => {
+                            crate::tui::reenter();
+                            let _ = tx.send(Event::Repaint);
+                        }
+                        _ => {
+                            let _ = tx.send(Event::Terminate(signal));
+                            thread::sleep(QUIT_GRACE);
+                            // Still here: the loop is busy. Give the terminal back and go.
+                            let _lock = crate::tui::lock();
+                            crate::tui::leave();
+                            std::process::exit(128 + signal);
+                        }
+                    }
                 }
             })?;
     }

@@ -14,15 +14,19 @@ use tidings::{commands, runtime};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let Some(command) = cli.command else {
+        // The reader writes to the terminal from more than one thread (a signal's teardown):
+        // it must not hold the stdout lock for its whole run.
+        return ExitCode::from(runtime::run(cli.reader));
+    };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    let status = match cli.command {
-        None => runtime::run(cli.reader),
-        Some(Command::Check(args)) => commands::check::run(&args, &mut out, &mut err),
-        Some(Command::Search(args)) => commands::search::run(&args, &mut out, &mut err),
-        Some(Command::Show(args)) => commands::show::run(&args, &mut out, &mut err),
-        Some(Command::Completions { shell }) => commands::generate::completions(shell, &mut out),
-        Some(Command::Man) => commands::generate::man(&mut out),
+    let status = match command {
+        Command::Check(args) => commands::check::run(&args, &mut out, &mut err),
+        Command::Search(args) => commands::search::run(&args, &mut out, &mut err),
+        Command::Show(args) => commands::show::run(&args, &mut out, &mut err),
+        Command::Completions { shell } => commands::generate::completions(shell, &mut out),
+        Command::Man => commands::generate::man(&mut out),
     };
     ExitCode::from(status)
 }

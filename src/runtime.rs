@@ -35,6 +35,10 @@ pub fn run(args: ReaderArgs) -> u8 {
         );
         return exit::USAGE;
     }
+    if let Some(problem) = unusable_terminal(std::env::var("TERM").ok().as_deref()) {
+        eprintln!("tidings: {problem}; for plain output use `tidings search QUERY [PATH...]`");
+        return exit::USAGE;
+    }
     let select = match args.select.as_deref().map(str::parse::<CardId>) {
         None => None,
         Some(Ok(id)) => Some(id),
@@ -68,7 +72,9 @@ pub fn run(args: ReaderArgs) -> u8 {
     let result = event_loop(&mut guard, args.paths, args.load.into(), options);
     drop(guard);
     match result {
-        Ok(()) => exit::OK,
+        Ok(Ending::Quit) => exit::OK,
+        // As a shell reports a process ended by a signal.
+        Ok(Ending::Signal(signal)) => u8::try_from(128 + signal).unwrap_or(1),
         Err(e) => {
             eprintln!("tidings: {e}");
             1
@@ -76,18 +82,35 @@ pub fn run(args: ReaderArgs) -> u8 {
     }
 }
 
+/// Why the reader's terminal will not do, if it will not: the reader draws with cursor
+/// movement and colours, which a dumb terminal (or none named) cannot show.
+fn unusable_terminal(term: Option<&str>) -> Option<String> {
+    match term.map(str::trim) {
+        None | Some("") => Some("TERM is not set, so the terminal's abilities are unknown".into()),
+        Some("dumb") => Some("the terminal is dumb (TERM=dumb): it cannot move the cursor".into()),
+        _ => None,
+    }
+}
+
+/// How the event loop ended.
+enum Ending {
+    Quit,
+    /// A signal ended it (its number).
+    Signal(i32),
+}
+
 fn event_loop(
     guard: &mut Guard,
     paths: Vec<std::path::PathBuf>,
     load_options: LoadOptions,
     options: Options,
-) -> std::io::Result<()> {
+) -> std::io::Result<Ending> {
     let (tx, rx) = event::channel();
     event::spawn_input(tx.clone());
     event::spawn_signals(tx.clone())?;
 
-    let size = guard.terminal.size()?;
-    let (mut state, effects) = State::new(size.width, size.height, Timestamp::now(), options);
+    let (width, height) = guard.size();
+    let (mut state, effects) = State::new(width, height, Timestamp::now(), options);
 
     let loader_tx = tx.clone();
     thread::Builder::new()
@@ -128,17 +151,17 @@ fn event_loop(
     let worker = FilterWorker::spawn(move |result| {
         let _ = worker_tx.send(Event::App(Msg::Filtered(result)));
     });
-    let effects_runner = Effects {
-        tx: tx.clone(),
-        worker,
-    };
+    let effects_runner = Effects::new(tx.clone(), worker);
     for effect in effects {
         effects_runner.run(effect, &state, guard);
     }
 
     let mut last_tick = Instant::now();
     loop {
-        guard.terminal.draw(|frame| ui::draw(frame, &state))?;
+        {
+            let _lock = tui::lock();
+            guard.terminal.draw(|frame| ui::draw(frame, &state))?;
+        }
         let first = match rx.recv_timeout(TICK) {
             Ok(event) => Some(event),
             Err(RecvTimeoutError::Timeout) => None,
@@ -155,18 +178,25 @@ fn event_loop(
         for event in pending {
             let msg = match event {
                 Event::Terminal(term) => {
+                    if let TermEvent::Resize(width, height) = term {
+                        guard.resize(width, height)?;
+                    }
                     for msg in to_msgs(&state, term) {
                         for effect in app::update(&mut state, msg) {
                             effects_runner.run(effect, &state, guard);
                         }
                     }
                     if state.should_quit {
-                        return Ok(());
+                        return Ok(Ending::Quit);
                     }
                     continue;
                 }
                 Event::App(msg) => msg,
-                Event::Terminate => return Ok(()),
+                Event::Terminate(signal) => return Ok(Ending::Signal(signal)),
+                Event::Repaint => {
+                    guard.repaint()?;
+                    continue;
+                }
                 Event::InputClosed(reason) => {
                     return Err(std::io::Error::other(format!(
                         "terminal input closed: {reason}"
@@ -177,11 +207,11 @@ fn event_loop(
                 effects_runner.run(effect, &state, guard);
             }
             if state.should_quit {
-                return Ok(());
+                return Ok(Ending::Quit);
             }
         }
     }
-    Ok(())
+    Ok(Ending::Quit)
 }
 
 /// A terminal event as messages for `update`, through the key table.
@@ -209,19 +239,25 @@ fn to_msgs(state: &State, event: TermEvent) -> Vec<Msg> {
             };
             vec![Msg::User(action)]
         }
-        TermEvent::Resize(width, height) => vec![Msg::Resize { width, height }],
-        TermEvent::Paste(text) => {
-            // Pasted text is typed into the query line only; anywhere else it would be read
-            // as a stream of commands.
-            if state.query.editing {
-                text.chars()
-                    .map(|c| if c.is_control() { ' ' } else { c })
-                    .map(|c| Msg::User(Action::QueryInsert(c)))
-                    .collect()
-            } else {
-                Vec::new()
-            }
+        TermEvent::Resize(width, height) => {
+            let (width, height) = tui::bounded(width, height);
+            vec![Msg::Resize { width, height }]
         }
+        TermEvent::Paste(text) => vec![Msg::Paste(text)],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dumb_or_unnamed_terminals_are_refused() {
+        assert!(unusable_terminal(None).is_some());
+        assert!(unusable_terminal(Some("")).is_some());
+        assert!(unusable_terminal(Some("dumb")).is_some());
+        assert!(unusable_terminal(Some("xterm-256color")).is_none());
+        assert!(unusable_terminal(Some("tmux-256color")).is_none());
     }
 }

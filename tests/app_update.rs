@@ -716,3 +716,69 @@ fn jump_history_holds_cards_not_positions() {
     user(&mut state, Action::Back);
     assert_eq!(selected_title(&state).as_deref(), Some("A"));
 }
+
+/// A card whose only URL is `url`, as a YAML double-quoted string (escapes allowed).
+fn card_with_url(n: u64, url: &str) -> Card {
+    let text = format!("---\ntitle: \"card {n}\"\nwebUrl: \"{url}\"\n---\n");
+    let name = format!("{n:03}_{n:016x}.txt");
+    parse_card(
+        text.as_bytes(),
+        Path::new(&name),
+        Path::new(&name),
+        &Interner::default(),
+    )
+    .card
+    .expect("a card")
+}
+
+#[test]
+fn y_copies_only_what_o_would_open() {
+    for (url, why) in [
+        ("https://x.example/a\\ntouch ~/p", "spaces or control"),
+        ("javascript:alert(1)", "only http and https"),
+        ("file:///etc/passwd", "only http and https"),
+        ("https://x.example/\\e]0;x\\a", "spaces or control"),
+    ] {
+        let mut state = state_with(vec![card_with_url(1, url)]);
+        assert_eq!(user(&mut state, Action::CopyUrl), [], "{url}");
+        let notice = state.notice.clone().expect("says why");
+        assert!(
+            notice.is_error && notice.text.contains(why),
+            "{url}: {}",
+            notice.text
+        );
+        assert!(notice.text.starts_with("not copied"), "{}", notice.text);
+    }
+}
+
+#[test]
+fn a_paste_is_one_edit_with_line_breaks_folded_and_a_cap() {
+    let mut state = state_with(vec![dated(1, "x", "2024-01-01T00:00:00Z")]);
+    // Outside the query line a paste does nothing: it is not a stream of commands.
+    assert_eq!(app::update(&mut state, Msg::Paste("q/jj".into())), []);
+    assert!(!state.should_quit);
+    user(&mut state, Action::StartQuery);
+    let effects = app::update(&mut state, Msg::Paste("climate\nchange\r\tnow".into()));
+    assert_eq!(effects.len(), 1, "one filter request for the whole paste");
+    assert_eq!(state.query.text, "climate change  now");
+    assert_eq!(state.query.cursor, state.query.text.len());
+
+    // 100 KB pasted: cut to what the line holds, saying so, still one request.
+    user(&mut state, Action::QueryClear);
+    user(&mut state, Action::StartQuery);
+    let big = "word ".repeat(20_000);
+    let effects = app::update(&mut state, Msg::Paste(big));
+    assert!(effects.len() <= 1);
+    assert_eq!(
+        state.query.text.chars().count(),
+        tidings::search::query::MAX_QUERY_CHARS
+    );
+    let notice = state.notice.clone().expect("says the paste was cut");
+    assert!(notice.text.contains("left out"), "{}", notice.text);
+    // The line is full: typing adds nothing more.
+    user(&mut state, Action::QueryInsert('z'));
+    assert_eq!(
+        state.query.text.chars().count(),
+        tidings::search::query::MAX_QUERY_CHARS
+    );
+}

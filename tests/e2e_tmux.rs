@@ -1,7 +1,7 @@
 //! End to end, as a person uses it: the real binary in a real terminal (tmux), keys typed with
 //! `send-keys`, the screen read with `capture-pane`, and a fake `xdg-open` first on PATH that
-//! records the URL that would have opened. Skipped, saying why, only where tmux is missing
-//! (`.ci/run` installs it).
+//! records the URL that would have opened. Where tmux is missing they are skipped, saying why,
+//! except under CI (`CI` set), where that is a failure: `.ci/run` installs tmux.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -42,6 +42,10 @@ fn have_tmux() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is not installed, and CI must run the end-to-end tests"
+        );
         println!("skipped: tmux is not installed (apt-get install -y tmux)");
     }
     found
@@ -62,6 +66,11 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 impl Tmux {
     /// Starts `tidings ARGS` in a detached session of the given size, with a fake xdg-open.
     fn start(width: u16, height: u16, args: &[&str]) -> Tmux {
+        Tmux::start_with(width, height, "", args)
+    }
+
+    /// As [`Tmux::start`], with `env` (`NAME=value ...`, already quoted) set for tidings.
+    fn start_with(width: u16, height: u16, env: &str, args: &[&str]) -> Tmux {
         let tmux = Tmux::new();
         let bin = tmux.dir.path().join("bin");
         std::fs::create_dir(&bin).expect("bin dir");
@@ -83,7 +92,7 @@ impl Tmux {
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         // After tidings exits, the shell says how, and stays so the screen can be read.
         let command = format!(
-            "PATH='{}':\"$PATH\" '{}' {}; echo \"EXITED:$?\"; sleep 600",
+            "PATH='{}':\"$PATH\" {env} '{}' {}; echo \"EXITED:$?\"; sleep 600",
             bin.display(),
             self::bin(),
             quoted.join(" ")
@@ -124,6 +133,9 @@ impl Tmux {
             "tmux new-session: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // An Escape followed by a key must not arrive as Alt+key; OSC 52 lands in a buffer.
+        self.run(&["set", "-g", "escape-time", "0"]);
+        self.run(&["set", "-s", "set-clipboard", "on"]);
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -328,7 +340,7 @@ fn sigterm_restores_the_terminal() {
             .output();
     }
     let end = t.wait_text("EXITED:");
-    assert!(end.contains("EXITED:0"), "{end}");
+    assert!(end.contains("EXITED:143"), "{end}");
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
 
@@ -405,4 +417,198 @@ fn query_and_select_options_open_the_reader_there() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The pid of the tidings running in the pane's shell.
+fn tidings_pid(t: &Tmux) -> String {
+    let shell = t.format("#{pane_pid}");
+    let out = Command::new("pgrep")
+        .args(["-P", &shell, "tidings"])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no tidings under {shell}");
+    pid
+}
+
+fn kill(signal: &str, pid: &str) {
+    let out = Command::new("kill")
+        .args([&format!("-{signal}"), pid])
+        .output()
+        .expect("kill runs");
+    assert!(out.status.success(), "kill -{signal} {pid}");
+}
+
+/// After tidings has gone, the pane is a normal terminal again: main screen, no mouse
+/// reporting, the cursor shown, and the line discipline cooked (`stty -a` from the shell).
+fn assert_terminal_restored(t: &Tmux) {
+    assert_eq!(t.format("#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(
+        t.format("#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}"),
+        "000",
+        "mouse reporting off"
+    );
+    assert_eq!(t.format("#{cursor_flag}"), "1", "cursor shown");
+    t.typed("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon -e isig | sort | tr '\\n' +");
+    t.keys(&["Enter"]);
+    t.wait_text("echo+icanon+isig+");
+}
+
+/// Starts tidings on the demo corpus from an interactive shell, as a person would.
+fn reader_in_shell() -> Tmux {
+    let t = Tmux::shell(100, 30);
+    t.wait_text("$");
+    t.typed(&format!("'{}'", bin()));
+    t.keys(&["Enter"]);
+    t.wait_text("Alpine glacier");
+    t
+}
+
+#[test]
+fn every_ending_signal_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    for (signal, status) in [("INT", 130), ("QUIT", 131), ("TERM", 143), ("HUP", 129)] {
+        let t = reader_in_shell();
+        kill(signal, &tidings_pid(&t));
+        t.wait_for("the prompt", |s| !s.contains("Alpine glacier"));
+        t.typed("echo \"STATUS:$?\"");
+        t.keys(&["Enter"]);
+        t.wait_text(&format!("STATUS:{status}"));
+        assert_terminal_restored(&t);
+    }
+}
+
+#[test]
+fn sigtstp_from_outside_stops_with_the_terminal_restored_and_fg_resumes() {
+    if !have_tmux() {
+        return;
+    }
+    let t = reader_in_shell();
+    let pid = tidings_pid(&t);
+    kill("TSTP", &pid);
+    t.wait_text("Stopped");
+    assert_eq!(t.format("#{alternate_on}"), "0");
+    t.typed("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | sort | tr '\\n' +");
+    t.keys(&["Enter"]);
+    t.wait_text("echo+icanon+");
+    t.typed("fg");
+    t.keys(&["Enter"]);
+    t.wait_for("the reader to repaint", |s| {
+        s.contains("Alpine glacier") && s.contains("cards")
+    });
+    // Raw mode again: keys act at once, without echo or Enter.
+    t.keys(&["j", "j"]);
+    t.wait_text("3/36");
+    t.keys(&["q"]);
+    t.wait_for("the prompt", |s| !s.contains("Alpine glacier"));
+    assert_terminal_restored(&t);
+}
+
+#[test]
+fn sigcont_after_a_stop_from_outside_takes_the_terminal_back() {
+    if !have_tmux() {
+        return;
+    }
+    // Under a shell without job control, so nothing else takes the terminal meanwhile.
+    let t = Tmux::start(100, 30, &[]);
+    t.wait_text("Alpine glacier");
+    let pid = tidings_pid(&t);
+    kill("STOP", &pid);
+    // Another program messes with the terminal while tidings is stopped.
+    let tty = t.format("#{pane_tty}");
+    let out = Command::new("sh")
+        .args(["-c", &format!("stty sane < '{tty}'")])
+        .output()
+        .expect("stty runs");
+    assert!(out.status.success());
+    kill("CONT", &pid);
+    t.wait_for("the reader to repaint", |s| s.contains("Alpine glacier"));
+    // Raw mode again: a key acts at once.
+    t.keys(&["j"]);
+    t.wait_text("2/36");
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+#[test]
+fn a_huge_paste_is_one_edit_and_quitting_is_prompt() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(100, 30, &[]);
+    t.wait_text("Alpine glacier");
+    t.keys(&["/"]);
+    let paste = t.dir.path().join("paste.txt");
+    std::fs::write(&paste, "glacier\n".repeat(12_500)).expect("paste file");
+    let paste = paste.to_string_lossy().into_owned();
+    assert!(t.run(&["load-buffer", "-b", "p", &paste]).status.success());
+    let started = Instant::now();
+    assert!(
+        t.run(&["paste-buffer", "-p", "-b", "p", "-t", "0"])
+            .status
+            .success()
+    );
+    t.wait_text("left out");
+    t.keys(&["Escape", "q"]);
+    let end = t.wait_text("EXITED:");
+    assert!(end.contains("EXITED:0"), "{end}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn y_copies_a_good_url_and_refuses_one_with_a_line_break() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("001_00000000000000a1.txt"),
+        "---\ntitle: \"Good link\"\npublishedDateTime: 2024-01-02T00:00:00Z\nwebUrl: \"https://good.example/a\"\n---\n",
+    )
+    .expect("card");
+    std::fs::write(
+        dir.path().join("002_00000000000000b2.txt"),
+        "---\ntitle: \"Bad link\"\npublishedDateTime: 2024-01-01T00:00:00Z\nwebUrl: \"https://x.example/a\\ntouch ~/p\"\n---\n",
+    )
+    .expect("card");
+    let t = Tmux::start(100, 30, &[dir.path().to_str().expect("utf-8 path")]);
+    t.wait_text("Good link");
+    t.keys(&["y"]);
+    t.wait_text("copied https://good.example/a");
+    let buffers = || {
+        String::from_utf8_lossy(&t.run(&["list-buffers", "-F", "#{buffer_sample}"]).stdout)
+            .into_owned()
+    };
+    let started = Instant::now();
+    while !buffers().contains("https://good.example/a") && started.elapsed() < WAIT {
+        sleep(Duration::from_millis(50));
+    }
+    assert!(
+        buffers().contains("https://good.example/a"),
+        "{}",
+        buffers()
+    );
+    t.keys(&["j", "y"]);
+    t.wait_text("not copied");
+    assert!(!buffers().contains("touch"), "{}", buffers());
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+#[test]
+fn a_dumb_terminal_is_a_usage_error_pointing_at_search() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start_with(200, 30, "TERM=dumb", &[]);
+    let end = t.wait_text("EXITED:");
+    assert!(end.contains("EXITED:2"), "{end}");
+    assert!(end.contains("tidings search"), "{end}");
+    assert_eq!(t.format("#{alternate_on}"), "0");
 }

@@ -23,7 +23,6 @@ use crate::keymap::Mode;
 use crate::search::query::Query;
 use crate::search::sort::SortKey;
 use crate::search::worker::FilterResult;
-use crate::text;
 
 pub use layout::Areas;
 pub use list::ListState;
@@ -91,6 +90,8 @@ pub enum Msg {
         diagnostics: Vec<Diagnostic>,
     },
     Filtered(FilterResult),
+    /// Text pasted into the terminal (bracketed paste), whole.
+    Paste(String),
     Resize {
         width: u16,
         height: u16,
@@ -361,13 +362,7 @@ impl State {
                 let url = self.selected_url();
                 return self.open_url(url);
             }
-            Action::CopyUrl => match self.selected_url() {
-                Some(url) => {
-                    self.notify(format!("copied {}", text::clean_line(&url)), false);
-                    return vec![Effect::Copy(url)];
-                }
-                None => self.notify("no URL to copy", true),
-            },
+            Action::CopyUrl => return self.copy_url(),
             Action::ToggleDiagnostics => self.open_overlay(Overlay::Diagnostics),
             Action::ToggleHelp => self.open_overlay(Overlay::Help),
             Action::Scroll { column, row, down } => {
@@ -484,6 +479,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Changed { delta, diagnostics } => state.changed(delta, diagnostics),
         Msg::Filtered(result) => state.filtered(result),
+        Msg::Paste(text) => state.paste(&text),
         Msg::Resize { width, height } => {
             state.resize(width, height);
             Vec::new()

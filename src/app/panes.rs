@@ -127,6 +127,28 @@ impl State {
         urls.preferred().map(|(_, u)| u.to_string())
     }
 
+    /// `y`: the selected URL onto the clipboard, under the same rule as opening it, since a
+    /// pasted URL is as good as an opened one (and a newline in it runs a command in a shell).
+    pub(super) fn copy_url(&mut self) -> Vec<Effect> {
+        let Some(url) = self.selected_url() else {
+            self.notify("no URL to copy", true);
+            return Vec::new();
+        };
+        match check_url(&url) {
+            Ok(()) => {
+                self.notify(format!("copied {}", text::clean_line(&url)), false);
+                vec![Effect::Copy(url)]
+            }
+            Err(reason) => {
+                self.notify(
+                    format!("not copied: {reason}: {}", text::clean_line(&url)),
+                    true,
+                );
+                Vec::new()
+            }
+        }
+    }
+
     pub(super) fn open_url(&mut self, url: Option<String>) -> Vec<Effect> {
         let Some(url) = url else {
             self.notify("no URL to open", true);

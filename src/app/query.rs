@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{Effect, State};
 use crate::action::Action;
-use crate::search::query::{self, Query, QueryError};
+use crate::search::query::{self, MAX_QUERY_CHARS, Query, QueryError};
 use crate::search::rank::Hit;
 use crate::search::sort::SortKey;
 use crate::search::worker::FilterResult;
@@ -28,6 +28,21 @@ impl QueryLine {
         self.text = text;
     }
 
+    /// Inserts text at the cursor as one edit: line breaks and other controls become spaces,
+    /// and what would make the line longer than [`MAX_QUERY_CHARS`] is left out. Returns how
+    /// many characters were left out.
+    pub(super) fn insert(&mut self, text: &str) -> usize {
+        let room = MAX_QUERY_CHARS.saturating_sub(self.text.chars().count());
+        let folded: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(room)
+            .collect();
+        self.text.insert_str(self.cursor, &folded);
+        self.cursor += folded.len();
+        text.chars().count().saturating_sub(room)
+    }
+
     /// Applies an editing action; `None` when the action is not an edit, else whether the
     /// text changed.
     fn edit(&mut self, action: &Action) -> Option<bool> {
@@ -43,10 +58,7 @@ impl QueryLine {
             .map(|c| cursor + c.len_utf8());
         match action {
             Action::QueryInsert(c) => {
-                let c = if c.is_control() { ' ' } else { *c };
-                self.text.insert(cursor, c);
-                self.cursor += c.len_utf8();
-                return Some(true);
+                self.insert(c.encode_utf8(&mut [0; 4]));
             }
             Action::QueryBackspace => {
                 if let Some(at) = prev {
@@ -156,6 +168,29 @@ impl State {
                 })
             }
         }
+    }
+
+    /// Pasted text goes into the query line, as one edit; anywhere else it would be read as a
+    /// stream of commands, so it is dropped.
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if !self.query.editing || self.overlay.is_some() {
+            return Vec::new();
+        }
+        let before = self.query.text.len();
+        let left_out = self.query.insert(text);
+        if left_out > 0 {
+            self.notify(
+                format!(
+                    "the query line holds {MAX_QUERY_CHARS} characters: {} left out",
+                    crate::view::thousands(left_out)
+                ),
+                true,
+            );
+        }
+        if self.query.text.len() == before {
+            return Vec::new();
+        }
+        self.query_changed()
     }
 
     pub(super) fn clear_query(&mut self) {

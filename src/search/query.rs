@@ -205,6 +205,12 @@ impl QueryError {
 /// since URLs and times contain colons; a `"` inside a word is an ordinary character.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
     let chars: Vec<char> = input.chars().collect();
+    if chars.len() > MAX_QUERY_CHARS {
+        return Err(QueryError::new(
+            MAX_QUERY_CHARS,
+            format!("the query is longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
     let mut terms = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -213,11 +219,23 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             continue;
         }
         let (term, next) = parse_term(&chars, i)?;
+        if term.text.chars().count() > MAX_TERM_CHARS {
+            return Err(QueryError::new(
+                i,
+                format!("a term is longer than {MAX_TERM_CHARS} characters"),
+            ));
+        }
         terms.push(term);
         i = next;
     }
     Ok(Query { terms })
 }
+
+/// The longest query: what the query line holds at most, and what a paste is cut to.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// The longest term. Matching costs grow steeply with a term's length (a 3,000-letter word
+/// took seconds); no word or phrase a person looks for comes near this.
+pub const MAX_TERM_CHARS: usize = 200;
 
 /// End (exclusive) of the run of non-whitespace chars starting at `from`.
 fn word_end(chars: &[char], from: usize) -> usize {
@@ -376,6 +394,23 @@ fn parse_quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlong_queries_and_terms_are_errors_not_work() {
+        let word = "a".repeat(3000);
+        let err = parse(&word).err().map(|e| e.position);
+        assert_eq!(err, Some(MAX_QUERY_CHARS));
+        let term = format!("ok {}", "b".repeat(MAX_TERM_CHARS + 1));
+        let err = parse(&term).err().map(|e| (e.position, e.message));
+        assert_eq!(
+            err,
+            Some((
+                3,
+                format!("a term is longer than {MAX_TERM_CHARS} characters")
+            ))
+        );
+        assert!(parse(&"c".repeat(MAX_TERM_CHARS)).is_ok());
+    }
     use proptest::prelude::*;
 
     fn term(negated: bool, scope: Scope, kind: Kind, text: &str) -> Term {

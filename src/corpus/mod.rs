@@ -10,6 +10,7 @@ pub mod links;
 pub mod load;
 pub mod parse;
 pub mod store;
+pub mod url;
 
 use std::collections::HashMap;
 

@@ -6,14 +6,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 
 use crate::app::{Effect, Msg, Notice, State};
 use crate::event::Event;
+use crate::opener::{self, Opened};
 use crate::search::worker::{FilterRequest, FilterWorker};
 use crate::text;
 use crate::tui::Guard;
+
+/// The least time between two browser launches.
+const LAUNCH_GAP: Duration = Duration::from_secs(1);
 
 pub struct Effects {
     pub tx: Sender<Event>,
@@ -47,19 +52,25 @@ impl Effects {
                 }
                 let tx = self.tx.clone();
                 let launching = Arc::clone(&self.launching);
-                // The launcher is waited on briefly to catch failures; never on the UI thread.
+                let candidates = opener::candidates(std::env::var("BROWSER").ok().as_deref(), None);
+                // Never on the UI thread: starting a program can take a while.
                 let spawned = thread::Builder::new().name("open".into()).spawn(move || {
-                    if let Err(e) = open::that_detached(&url) {
-                        let text = format!(
-                            "could not open {}: {} (is xdg-open installed, is there a display?)",
-                            text::clean_line(&url),
-                            text::clean_line(&e.to_string())
-                        );
-                        let _ = tx.send(Event::App(Msg::Notice(Notice {
-                            text,
-                            is_error: true,
-                        })));
+                    let started = Instant::now();
+                    match opener::open(&candidates, &url) {
+                        Ok(Opened::Detached { .. }) => {}
+                        // A terminal browser needs the terminal: the event loop hands it over.
+                        Ok(Opened::Foreground { command, shown }) => {
+                            let _ = tx.send(Event::Foreground { command, shown });
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Event::App(Msg::Notice(Notice {
+                                text: text::clean_line(&e.to_string()).into_owned(),
+                                is_error: true,
+                            })));
+                        }
                     }
+                    // A browser takes a moment to show; presses meanwhile would start more.
+                    thread::sleep(LAUNCH_GAP.saturating_sub(started.elapsed()));
                     launching.store(false, Ordering::Release);
                 });
                 if let Err(e) = spawned {

@@ -15,6 +15,12 @@ pub enum Event {
     Terminate(i32),
     /// The process was stopped and continued: the screen must be drawn afresh.
     Repaint,
+    /// A terminal browser to run in the foreground, the reader suspended meanwhile; `shown`
+    /// is the command as a person would read it.
+    Foreground {
+        command: std::process::Command,
+        shown: String,
+    },
     /// Reading the terminal failed; nothing more will come from it.
     InputClosed(String),
 }

@@ -54,6 +54,7 @@ pub mod corpus;
 pub mod effects;
 pub mod event;
 pub mod keymap;
+pub mod opener;
 pub mod runtime;
 pub mod search;
 pub mod text;

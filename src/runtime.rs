@@ -197,6 +197,20 @@ fn event_loop(
                     guard.repaint()?;
                     continue;
                 }
+                Event::Foreground { mut command, shown } => {
+                    let shown = text::clean_line(&shown).into_owned();
+                    match guard.run_foreground(&mut command) {
+                        Ok(status) if status.success() => continue,
+                        Ok(status) => Msg::Notice(Notice {
+                            text: format!("{shown} ended with {status}"),
+                            is_error: true,
+                        }),
+                        Err(e) => Msg::Notice(Notice {
+                            text: format!("could not run {shown}: {e}"),
+                            is_error: true,
+                        }),
+                    }
+                }
                 Event::InputClosed(reason) => {
                     return Err(std::io::Error::other(format!(
                         "terminal input closed: {reason}"

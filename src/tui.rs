@@ -136,6 +136,23 @@ impl Guard {
         Ok(())
     }
 
+    /// Runs a program that needs the terminal (a terminal browser): the terminal is given back
+    /// while it runs and taken again, repainted, when it exits.
+    pub fn run_foreground(
+        &mut self,
+        command: &mut std::process::Command,
+    ) -> io::Result<std::process::ExitStatus> {
+        let status = {
+            let _lock = lock();
+            leave();
+            let status = command.status();
+            enter()?;
+            status
+        };
+        self.repaint()?;
+        status
+    }
+
     /// Writes an escape sequence the reader itself built (OSC 52), not text from a card.
     pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         let _lock = lock();

@@ -92,7 +92,7 @@ impl Tmux {
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         // After tidings exits, the shell says how, and stays so the screen can be read.
         let command = format!(
-            "PATH='{}':\"$PATH\" {env} '{}' {}; echo \"EXITED:$?\"; sleep 600",
+            "unset BROWSER; PATH='{}':\"$PATH\" {env} '{}' {}; echo \"EXITED:$?\"; sleep 600",
             bin.display(),
             self::bin(),
             quoted.join(" ")

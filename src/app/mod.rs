@@ -27,7 +27,7 @@ use crate::search::worker::FilterResult;
 pub use layout::Areas;
 pub use list::ListState;
 pub use overlay::{Overlay, OverlayState};
-pub use panes::{DetailState, RelatedItem, RelatedState, check_url, related_offset};
+pub use panes::{DetailState, RelatedItem, RelatedState, related_offset};
 pub use query::{Filter, QueryLine};
 
 /// The three panes.

@@ -3,6 +3,7 @@
 
 use super::{Effect, Pane, State, layout};
 use crate::corpus::CardIx;
+use crate::corpus::url::may_open;
 use crate::text;
 use crate::view::detail::{self, Look};
 
@@ -134,8 +135,8 @@ impl State {
             self.notify("no URL to copy", true);
             return Vec::new();
         };
-        match check_url(&url) {
-            Ok(()) => {
+        match may_open(&url) {
+            Ok(_) => {
                 self.notify(format!("copied {}", text::clean_line(&url)), false);
                 vec![Effect::Copy(url)]
             }
@@ -154,8 +155,8 @@ impl State {
             self.notify("no URL to open", true);
             return Vec::new();
         };
-        match check_url(&url) {
-            Ok(()) => {
+        match may_open(&url) {
+            Ok(_) => {
                 self.notify(format!("opening {}", text::clean_line(&url)), false);
                 vec![Effect::OpenUrl(url)]
             }
@@ -168,27 +169,4 @@ impl State {
             }
         }
     }
-}
-
-/// Opening a URL hands it to another program: only a well-formed `http`/`https` URL goes.
-pub fn check_url(url: &str) -> Result<(), &'static str> {
-    if url.is_empty() {
-        return Err("empty URL");
-    }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("the URL contains spaces or control characters");
-    }
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        &url[8..]
-    } else if lower.starts_with("http://") {
-        &url[7..]
-    } else {
-        return Err("only http and https URLs are opened");
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.starts_with('-') {
-        return Err("the URL has no host");
-    }
-    Ok(())
 }

@@ -36,13 +36,13 @@ impl<'a> Resolved<'a> {
     /// A card read on its own (`show FILE`), linked against `corpus` the way the loader links:
     /// by normalised URL, in both directions.
     pub fn standalone(card: &'a Card, corpus: &Corpus) -> Resolved<'a> {
-        use crate::corpus::links::url_key;
+        use crate::corpus::url::link_key;
         let targets = card
             .related
             .iter()
             .map(|r| corpus.card_named_by(&r.urls))
             .collect();
-        let own: Vec<String> = card.urls.iter().filter_map(|(_, u)| url_key(u)).collect();
+        let own: Vec<String> = card.urls.iter().filter_map(|(_, u)| link_key(u)).collect();
         let backlinks = if own.is_empty() {
             Vec::new()
         } else {
@@ -53,7 +53,7 @@ impl<'a> Resolved<'a> {
                     c.related.iter().any(|r| {
                         r.urls
                             .iter()
-                            .filter_map(|(_, u)| url_key(u))
+                            .filter_map(|(_, u)| link_key(u))
                             .any(|k| own.contains(&k))
                     })
                 })
@@ -202,7 +202,7 @@ pub fn local_date(t: Timestamp) -> String {
 pub fn opening_url(urls: &Urls) -> Option<&str> {
     urls.preferred()
         .map(|(_, u)| u)
-        .filter(|u| crate::app::check_url(u).is_ok())
+        .filter(|u| crate::corpus::url::may_open(u).is_ok())
 }
 
 /// A CSV field: through the text gate, a leading `=`, `+`, `-` or `@` defused with `'` so a
@@ -247,7 +247,7 @@ pub fn md_text(s: &str) -> String {
 /// A URL as a Markdown link target, or `None` for one that is not a well-formed `http`/`https`
 /// URL: such a URL is shown as text, never made clickable.
 pub fn md_url(url: &str) -> Option<String> {
-    crate::app::check_url(url).ok()?;
+    crate::corpus::url::may_open(url).ok()?;
     let mut out = String::with_capacity(url.len());
     for c in text::clean_line(url).chars() {
         match c {

@@ -420,7 +420,7 @@ pub fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) -> String
     line("");
     let preferred = card.urls.preferred().map(|(kind, _)| kind);
     for (kind, url) in card.urls.iter() {
-        let note = if Some(kind) == preferred && crate::app::check_url(url).is_ok() {
+        let note = if Some(kind) == preferred && crate::corpus::url::may_open(url).is_ok() {
             " (opens)"
         } else {
             ""

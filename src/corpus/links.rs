@@ -1,119 +1,15 @@
-//! Links between cards: URL normalisation, related entry -> card in the corpus, and backlinks.
+//! Links between cards: related entry -> card in the corpus, and backlinks.
 //!
 //! A related entry points inside the corpus when any of its URLs names the same article as any
-//! URL of a card. "The same article" is decided on a normalised key that forgets what publishers
-//! and feeds vary: scheme, host case, `www.`, default ports, fragments, trailing slashes,
-//! tracking parameters, and the AMP and AMP-cache variants of a page.
+//! URL of a card. "The same article" is decided on the normalised key of [`super::url::link_key`],
+//! which forgets what publishers and feeds vary (scheme, `www.`, tracking parameters, the AMP
+//! and AMP-cache variants of a page, ...).
 
 use std::collections::HashMap;
 
 use super::card::{Card, CardId, Urls};
 use super::id::stable_hash;
-
-/// Query parameters that say where a reader came from, not which article it is.
-fn is_tracking_param(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.starts_with("utm_")
-        || matches!(
-            name.as_str(),
-            "fbclid"
-                | "gclid"
-                | "dclid"
-                | "msclkid"
-                | "mc_cid"
-                | "mc_eid"
-                | "igshid"
-                | "ocid"
-                | "cmpid"
-                | "ref"
-                | "ref_src"
-                | "_ga"
-                | "amp"
-                | "outputtype"
-                | "s_cid"
-                | "smid"
-        )
-}
-
-/// The normalised form of a URL used to decide whether two URLs name the same article, or
-/// `None` when it is not an `http`/`https` URL with a host.
-pub fn url_key(url: &str) -> Option<String> {
-    let url = url.trim();
-    let url = url.split('#').next().unwrap_or(url);
-    let (scheme, rest) = url.split_once("://")?;
-    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
-        return None;
-    }
-    let (authority, path_and_query) = match rest.find(['/', '?']) {
-        Some(at) => rest.split_at(at),
-        None => (rest, ""),
-    };
-    let host_port = authority.rsplit('@').next().unwrap_or(authority);
-    let host_port = host_port.to_ascii_lowercase();
-    let host = match host_port.rsplit_once(':') {
-        Some((host, port)) if port == "80" || port == "443" || port.is_empty() => host,
-        _ => host_port.as_str(),
-    };
-    let host = host.trim_end_matches('.');
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    if host.is_empty() {
-        return None;
-    }
-    let (path, query) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
-
-    // Google's AMP cache serves https://<host>/<path> as
-    // https://<host-with-dashes>.cdn.ampproject.org/c/s/<host>/<path>.
-    if host.ends_with(".cdn.ampproject.org") || host == "cdn.ampproject.org" {
-        let inner = path
-            .trim_start_matches('/')
-            .split_once('/')
-            .map(|(_, rest)| rest)
-            .unwrap_or("");
-        let inner = inner.strip_prefix("s/").unwrap_or(inner);
-        if !inner.is_empty() {
-            let rebuilt = if query.is_empty() {
-                format!("https://{inner}")
-            } else {
-                format!("https://{inner}?{query}")
-            };
-            return url_key(&rebuilt);
-        }
-    }
-
-    let mut key = String::with_capacity(host.len() + path.len() + query.len() + 2);
-    key.push_str(host);
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        if segment.eq_ignore_ascii_case("amp") {
-            continue;
-        }
-        let segment = strip_suffix_ignore_case(segment, ".amp.html")
-            .or_else(|| strip_suffix_ignore_case(segment, ".amp"))
-            .or_else(|| strip_suffix_ignore_case(segment, ".html"))
-            .or_else(|| strip_suffix_ignore_case(segment, ".htm"))
-            .unwrap_or(segment);
-        key.push('/');
-        key.push_str(segment);
-    }
-    let mut params: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter(|p| !is_tracking_param(p.split('=').next().unwrap_or(p)))
-        .collect();
-    if !params.is_empty() {
-        params.sort_unstable();
-        key.push('?');
-        key.push_str(&params.join("&"));
-    }
-    Some(key)
-}
-
-fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
-    let cut = s.len().checked_sub(suffix.len())?;
-    let (head, tail) = (s.get(..cut)?, s.get(cut..)?);
-    (tail.eq_ignore_ascii_case(suffix) && !head.is_empty()).then_some(head)
-}
+use super::url::link_key;
 
 /// The normalised-URL hashes of a card: its own URLs, and each related entry's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -130,7 +26,7 @@ fn url_hashes(urls: &Urls) -> Vec<u64> {
     let mut hashes: Vec<u64> = Vec::with_capacity(4);
     for hash in urls
         .iter()
-        .filter_map(|(_, u)| url_key(u))
+        .filter_map(|(_, u)| link_key(u))
         .map(|k| stable_hash(k.as_bytes()))
     {
         if !hashes.contains(&hash) {
@@ -259,7 +155,7 @@ impl Links {
 
     /// The card whose URL (any variant, normalised) is `url`.
     pub fn card_with_url(&self, url: &str) -> Option<CardId> {
-        let key = url_key(url)?;
+        let key = link_key(url)?;
         self.named_by(&[stable_hash(key.as_bytes())])
     }
 
@@ -273,58 +169,6 @@ impl Links {
 mod tests {
     use super::*;
     use std::sync::Arc;
-
-    #[test]
-    fn keys_forget_what_feeds_vary() {
-        let base = url_key("https://www.example.com/news/a-story").unwrap();
-        for variant in [
-            "http://example.com/news/a-story",
-            "HTTPS://WWW.EXAMPLE.COM:443/news/a-story/",
-            "https://example.com/news/a-story#comments",
-            "https://example.com/news/a-story?utm_source=feed&utm_medium=rss",
-            "https://example.com/amp/news/a-story",
-            "https://example.com/news/a-story/amp",
-            "https://example.com/news/a-story.amp",
-            "https://example.com/news/a-story.html",
-            "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/amp/news/a-story",
-        ] {
-            assert_eq!(
-                url_key(variant).as_deref(),
-                Some(base.as_str()),
-                "{variant}"
-            );
-        }
-    }
-
-    #[test]
-    fn keys_keep_what_names_the_article() {
-        let a = url_key("https://example.com/news?id=1").unwrap();
-        let b = url_key("https://example.com/news?id=2").unwrap();
-        assert_ne!(a, b);
-        assert_ne!(
-            url_key("https://example.com/a"),
-            url_key("https://example.org/a")
-        );
-        assert_eq!(
-            url_key("https://example.com:8080/a").as_deref(),
-            Some("example.com:8080/a")
-        );
-        assert_eq!(url_key("file:///etc/passwd"), None);
-        assert_eq!(url_key("javascript:alert(1)"), None);
-        assert_eq!(url_key("not a url"), None);
-    }
-
-    #[test]
-    fn seed_web_and_amp_urls_meet() {
-        assert_eq!(
-            url_key(
-                "https://medicalxpress.com/news/2023-09-reveals-machine-critical-immune-thrombocytopenia.html"
-            ),
-            url_key(
-                "https://medicalxpress-com.cdn.ampproject.org/c/s/medicalxpress.com/news/2023-09-reveals-machine-critical-immune-thrombocytopenia.amp"
-            ),
-        );
-    }
 
     fn card(id: u64, url: &str, related: &[&str]) -> (CardId, CardKeys) {
         let card = Card {

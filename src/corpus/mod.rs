@@ -11,6 +11,7 @@ pub mod load;
 pub mod parse;
 pub mod snapshot;
 pub mod store;
+pub mod url;
 
 pub use card::{Card, CardId, CardIx, Image, Provider, Related, Secured, UrlKind, Urls};
 pub use diagnostic::{Diagnostic, Severity};

@@ -15,7 +15,7 @@ use super::card::{Card, Image, Provider, Related, Secured, Urls};
 use super::diagnostic::{Diagnostic, FileProblem, Severity};
 use super::id;
 use super::intern::Interner;
-use super::links::url_key;
+use super::url::link_key;
 
 /// libyaml's parser is quadratic in flow-collection depth; cards never nest more than 2 deep.
 pub const MAX_FLOW_DEPTH: usize = 64;
@@ -133,7 +133,7 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
         .map(|b| b.trim_matches(|c: char| c == '\n' || c == '\r' || c.is_whitespace()))
         .filter(|b| !b.is_empty())
         .map(Box::from);
-    let canonical = card.urls.preferred().and_then(|(_, u)| url_key(u));
+    let canonical = card.urls.preferred().and_then(|(_, u)| link_key(u));
     card.id = id::card_id(path, canonical.as_deref(), relative_path);
     card.path = path.to_path_buf();
 

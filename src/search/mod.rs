@@ -1,12 +1,18 @@
-//! Filtering the corpus: the query language, fuzzy ranking, and a background worker that
-//! always answers the latest query. Pure functions over [`crate::corpus::CardStore`]; no
+//! Filtering the corpus: the query language, fuzzy ranking, the sort orders, and a background
+//! worker that always answers the latest query. Pure functions over [`crate::corpus::CardStore`]; no
 //! terminal, and no threads but the worker's.
+//!
+//! `rank` holds the ranking policy; it scores fuzzy terms with `skim` (a port of the
+//! fuzzy-matcher crate's scorer, which also says where a term matched), finds the other
+//! terms with `needle`, and tests excerpt matches for compactness with `align`.
 
+mod align;
+mod needle;
 pub mod query;
 pub mod rank;
+mod skim;
 pub mod sort;
 pub mod worker;
 
-pub use query::{Kind, Query, QueryError, Scope, Term, parse};
-pub use rank::{Hit, matches, rank, title_match_positions};
-pub use worker::{FilterRequest, FilterResult, FilterWorker};
+pub use query::parse;
+pub use rank::rank;

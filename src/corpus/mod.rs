@@ -10,11 +10,12 @@ pub mod links;
 pub mod load;
 pub mod parse;
 pub mod store;
+mod yaml;
 
 use std::collections::HashMap;
 
 pub use card::{Card, CardId, CardIx, Image, Provider, Related, Secured, UrlKind, Urls};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use links::Links;
 pub use store::CardStore;
 
@@ -36,13 +37,11 @@ impl Corpus {
             let first = *self.by_id.entry(card.id).or_insert(ix);
             if first != ix {
                 let first_path = self.path_of(first, &cards, start);
-                diagnostics.push(Diagnostic {
-                    path: card.path.clone(),
-                    line: 1,
-                    column: 1,
-                    severity: Severity::Warning,
-                    message: format!("same id {} as {}", card.id, first_path),
-                });
+                diagnostics.push(Diagnostic::file(
+                    card.path.clone(),
+                    Severity::Warning,
+                    format!("same id {} as {}", card.id, first_path),
+                ));
             }
         }
         self.links.add_batch(start, &cards);

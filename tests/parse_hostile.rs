@@ -297,3 +297,30 @@ fn duplicate_keys_are_refused_at_the_repeat_even_when_far_apart() {
         )]
     );
 }
+
+#[test]
+fn positions_count_lines_at_newlines_only() {
+    // YAML also breaks lines at a lone CR, NEL, U+2028 and U+2029; editors and `grep -n` do
+    // not, and a diagnostic must point where the person looking will find it. (Found by the
+    // card fuzzer: positions past the end of a file with lone CRs.)
+    let text = "---\ntitle: x\rquality: high\nheat: [1]\n---\n";
+    let parsed = parse_within_limit(text);
+    assert_eq!(
+        of(&parsed, Severity::Warning),
+        [
+            (
+                2,
+                19,
+                "quality: expected an integer, found string \"high\"".to_string()
+            ),
+            (3, 7, "heat: expected an integer, found a list".to_string()),
+        ]
+    );
+    // The flow list runs to the end of the front matter: the closing fence's line, not one past.
+    let errors = of(
+        &parse_within_limit("---\na: b\rc: [\n---\n"),
+        Severity::Error,
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].0, errors[0].1), (3, 1), "{errors:?}");
+}

@@ -16,7 +16,7 @@ use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::id;
 use super::intern::Interner;
 use super::links::url_key;
-use super::yaml::{self, Document, NodeId, Pos, ScalarKind, Value};
+use super::yaml::{self, Document, NodeId, Offset, ScalarKind, Value};
 
 pub use super::yaml::{MAX_ALIAS_NODES, MAX_DEPTH};
 
@@ -28,6 +28,13 @@ pub const DEFAULT_SIZE_CAP: u64 = 1 << 20;
 pub struct Parsed {
     pub card: Option<Card>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a problem is, 1-based, in the whole file; columns count characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Pos {
+    line: usize,
+    column: usize,
 }
 
 const START: Pos = Pos { line: 1, column: 1 };
@@ -75,19 +82,23 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
                 .into(),
         ));
     }
-    // Positions in the front matter -> positions in the file.
-    let to_file = |pos: Pos| Pos {
-        line: split.first_line + pos.line.saturating_sub(1),
-        column: pos.column.max(1),
+    // Offsets in the front matter -> positions in the file, for offsets in ascending order.
+    let to_file = |offsets: &[Offset]| -> Vec<Pos> {
+        line_columns(split.front, offsets)
+            .into_iter()
+            .map(|pos| Pos {
+                line: split.first_line + pos.line - 1,
+                column: pos.column,
+            })
+            .collect()
     };
+    let at = |offset: Offset| to_file(&[offset]).pop().unwrap_or(START);
     let doc = match yaml::read(split.front) {
         Ok(doc) => doc,
-        Err((problem, pos)) => {
-            parsed.diagnostics.push(diagnostic(
-                to_file(pos),
-                Severity::Error,
-                problem.to_string(),
-            ));
+        Err((problem, offset)) => {
+            parsed
+                .diagnostics
+                .push(diagnostic(at(offset), Severity::Error, problem.to_string()));
             return parsed;
         }
     };
@@ -95,8 +106,8 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
         Some((_, Value::Mapping(entries))) => entries.as_slice(),
         other => {
             let (what, pos) = match other {
-                Some((id, _)) => (kind_name(&doc, id), to_file(doc.node(id).pos)),
-                None => ("empty", to_file(START)),
+                Some((id, _)) => (kind_name(&doc, id), at(doc.node(id).offset)),
+                None => ("empty", at(0)),
             };
             let problem = FileProblem::NotMapping(what);
             parsed
@@ -122,13 +133,12 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
     card.path = path.to_path_buf();
 
     // In file order, as a person reads the file, whatever order the fields are read in.
-    fields
-        .warnings
-        .sort_by_key(|(pos, _)| (pos.line, pos.column));
-    for (pos, message) in fields.warnings {
+    fields.warnings.sort_by_key(|(offset, _)| *offset);
+    let offsets: Vec<Offset> = fields.warnings.iter().map(|(offset, _)| *offset).collect();
+    for (pos, (_, message)) in to_file(&offsets).into_iter().zip(fields.warnings) {
         parsed
             .diagnostics
-            .push(diagnostic(to_file(pos), Severity::Warning, message));
+            .push(diagnostic(pos, Severity::Warning, message));
     }
     parsed.card = Some(card);
     parsed
@@ -192,6 +202,33 @@ fn position_of(bytes: &[u8], offset: usize) -> Pos {
         .count()
         + 1;
     Pos { line, column }
+}
+
+/// Line and column of each offset into `text`, which must come in ascending order: lines break
+/// at `\n` only, as editors and `grep -n` count them. One pass over the text, however many
+/// offsets there are.
+fn line_columns(text: &str, offsets: &[Offset]) -> Vec<Pos> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(offsets.len());
+    let mut pos = START;
+    let mut at = 0;
+    for &offset in offsets {
+        let offset = offset.min(bytes.len());
+        for &b in &bytes[at.min(offset)..offset] {
+            if b == b'\n' {
+                pos = Pos {
+                    line: pos.line + 1,
+                    column: 1,
+                };
+            } else if b & 0xC0 != 0x80 {
+                // The first byte of a character.
+                pos.column += 1;
+            }
+        }
+        at = at.max(offset);
+        out.push(pos);
+    }
+    out
 }
 
 struct Split<'a> {
@@ -368,7 +405,7 @@ fn read_bool(text: &str) -> Option<bool> {
 struct Fields<'a> {
     doc: &'a Document,
     interner: &'a Interner,
-    warnings: Vec<(Pos, String)>,
+    warnings: Vec<(Offset, String)>,
 }
 
 impl<'a> Fields<'a> {
@@ -377,7 +414,7 @@ impl<'a> Fields<'a> {
             "{path}: expected {expected}, found {}",
             describe(self.doc, id)
         );
-        self.warnings.push((self.doc.node(id).pos, message));
+        self.warnings.push((self.doc.node(id).offset, message));
     }
 
     /// The value of `key`, unless it is missing or null.
@@ -465,7 +502,7 @@ impl<'a> Fields<'a> {
                 "{}: expected a size in pixels, found {n}",
                 FieldPath::Key(&path, key)
             );
-            self.warnings.push((self.doc.node(id).pos, message));
+            self.warnings.push((self.doc.node(id).offset, message));
         }
         fits
     }

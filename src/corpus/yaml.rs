@@ -24,27 +24,16 @@ pub const MAX_DEPTH: usize = 64;
 /// aliases are arranged. Cards use no aliases; a few small ones cost nothing.
 pub const MAX_ALIAS_NODES: u64 = 10_000;
 
-/// 1-based line and column (in characters) within the text that was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
-}
-
-impl From<Mark> for Pos {
-    fn from(mark: Mark) -> Pos {
-        Pos {
-            line: mark.line + 1,
-            column: mark.column + 1,
-        }
-    }
-}
+/// Where something is: a byte offset into the text that was read. Lines and columns are the
+/// caller's to count, so that they agree with how the rest of the file is counted (libyaml
+/// also breaks lines at a lone CR, NEL, U+2028 and U+2029).
+pub type Offset = usize;
 
 pub type NodeId = usize;
 
 #[derive(Debug)]
 pub struct Node {
-    pub pos: Pos,
+    pub offset: Offset,
     pub value: Value,
     /// How many nodes this one stands for, aliases expanded: the measure of alias bombs.
     size: u64,
@@ -173,7 +162,7 @@ impl Document {
     }
 }
 
-type Problem = (FileProblem, Pos);
+type Problem = (FileProblem, Offset);
 
 /// A collection being read: its node, and its children so far.
 enum Open {
@@ -192,23 +181,26 @@ enum Open {
 
 /// Reads the one YAML document in `text`.
 pub fn read(text: &str) -> Result<Document, Problem> {
-    let surrogates = SurrogatePairs::hide(text);
+    let hidden = SurrogatePairs::hide(text);
+    let (parsed_text, shifts) = match &hidden {
+        Some((rewritten, shifts)) => (rewritten.as_str(), shifts.clone()),
+        None => (text, Vec::new()),
+    };
     let mut builder = Builder {
         doc: Document::default(),
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
-        surrogates: surrogates.is_some(),
+        shifts,
     };
-    let text = surrogates.as_deref().unwrap_or(text);
-    let mut events = Events::new(text);
+    let mut events = Events::new(parsed_text);
     let mut documents = 0;
     loop {
-        let (event, mark) = events.next_event().map_err(|e| {
-            let problem = FileProblem::Yaml(e.problem);
-            (problem, Pos::from(e.mark))
-        })?;
-        let pos = Pos::from(mark);
+        let (event, mark) = match events.next_event() {
+            Ok(next) => next,
+            Err(e) => return Err((FileProblem::Yaml(e.problem), builder.offset(e.mark))),
+        };
+        let pos = builder.offset(mark);
         match event {
             Event::StreamStart | Event::DocumentEnd => {}
             Event::StreamEnd => return Ok(builder.doc),
@@ -226,7 +218,7 @@ pub fn read(text: &str) -> Result<Document, Problem> {
                 value,
                 style,
             } => {
-                let text = if builder.surrogates {
+                let text = if !builder.shifts.is_empty() {
                     SurrogatePairs::restore(value, style)
                 } else {
                     value
@@ -265,16 +257,29 @@ struct Builder {
     /// it: the tree has no cycles for any later walk to loop on.
     anchors: HashMap<String, NodeId>,
     alias_nodes: u64,
-    surrogates: bool,
+    /// Where, in the text given to the parser, each hidden surrogate pair starts.
+    shifts: Vec<usize>,
 }
 
 impl Builder {
-    fn push(&mut self, pos: Pos, value: Value, size: u64) -> NodeId {
-        self.doc.nodes.push(Node { pos, value, size });
+    /// A parser mark as an offset into the original text: each hidden pair before it took
+    /// more bytes in the parsed text than in the original.
+    fn offset(&self, mark: Mark) -> Offset {
+        let before = self.shifts.partition_point(|start| *start < mark.index);
+        mark.index
+            .saturating_sub(before * SurrogatePairs::EXTRA_BYTES)
+    }
+
+    fn push(&mut self, offset: Offset, value: Value, size: u64) -> NodeId {
+        self.doc.nodes.push(Node {
+            offset,
+            value,
+            size,
+        });
         self.doc.nodes.len() - 1
     }
 
-    fn deeper(&self, pos: Pos) -> Result<(), Problem> {
+    fn deeper(&self, pos: Offset) -> Result<(), Problem> {
         let depth = self.stack.len() + 1;
         if depth > MAX_DEPTH {
             return Err((FileProblem::TooDeep(depth), pos));
@@ -282,7 +287,7 @@ impl Builder {
         Ok(())
     }
 
-    fn alias(&mut self, anchor: &str, pos: Pos) -> Result<(), Problem> {
+    fn alias(&mut self, anchor: &str, pos: Offset) -> Result<(), Problem> {
         let Some(&target) = self.anchors.get(anchor) else {
             let problem = FileProblem::Yaml(format!("alias *{anchor} names no anchor before it"));
             return Err((problem, pos));
@@ -363,7 +368,7 @@ impl Builder {
     }
 
     /// The first key, in file order, that repeats an earlier key of the same mapping.
-    fn repeated_key(&self, entries: &[(NodeId, NodeId)]) -> Option<(String, Pos)> {
+    fn repeated_key(&self, entries: &[(NodeId, NodeId)]) -> Option<(String, Offset)> {
         let mut keys: Vec<(&str, usize)> = entries
             .iter()
             .enumerate()
@@ -377,7 +382,7 @@ impl Builder {
             .min()?;
         let (key, _) = entries[repeat];
         let text = self.doc.key_text(key)?.to_string();
-        Some((text, self.doc.nodes[key].pos))
+        Some((text, self.doc.nodes[key].offset))
     }
 }
 
@@ -394,10 +399,15 @@ const STAND_IN: u32 = 0xF0000;
 const PAIR_LEN: usize = 12;
 
 impl SurrogatePairs {
-    fn hide(text: &str) -> Option<String> {
+    /// Stand-ins take 4 bytes where the escape's ASCII took 1.
+    const EXTRA_BYTES: usize = PAIR_LEN * 3;
+
+    /// The text with pairs hidden, and where each pair starts in it; `None` if there are none.
+    fn hide(text: &str) -> Option<(String, Vec<usize>)> {
         let is_stand_in = |c: char| (STAND_IN..STAND_IN + 0x80).contains(&(c as u32));
         let bytes = text.as_bytes();
         let mut out: Option<String> = None;
+        let mut starts = Vec::new();
         let mut copied = 0;
         let mut at = 0;
         while let Some(found) = memchr_backslash_u(&bytes[at..]) {
@@ -419,6 +429,7 @@ impl SurrogatePairs {
             }
             let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
             out.push_str(&text[copied..start]);
+            starts.push(out.len());
             out.extend(
                 pair.bytes()
                     .filter_map(|b| char::from_u32(STAND_IN + u32::from(b))),
@@ -428,7 +439,7 @@ impl SurrogatePairs {
         }
         let mut out = out?;
         out.push_str(&text[copied..]);
-        Some(out)
+        Some((out, starts))
     }
 
     fn restore(text: String, style: Style) -> String {

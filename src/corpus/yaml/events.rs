@@ -11,11 +11,10 @@ use std::mem::MaybeUninit;
 
 use libyaml_rs as sys;
 
-/// Where an event starts: 0-based line and column (in characters), as libyaml counts them.
+/// Where an event starts: its byte offset in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mark {
-    pub line: usize,
-    pub column: usize,
+    pub index: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,8 +118,7 @@ impl Drop for Events<'_> {
 
 fn mark(mark: sys::yaml_mark_t) -> Mark {
     Mark {
-        line: mark.line as usize,
-        column: mark.column as usize,
+        index: mark.index as usize,
     }
 }
 

@@ -48,12 +48,17 @@ pub struct LoadArgs {
     /// Skip card files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::corpus::parse::DEFAULT_SIZE_CAP)]
     pub max_size: u64,
+
+    /// Follow symbolic links inside folders (links named as PATHs are always followed).
+    #[arg(long, short = 'L')]
+    pub follow: bool,
 }
 
 impl Default for LoadArgs {
     fn default() -> Self {
         LoadArgs {
             max_size: crate::corpus::parse::DEFAULT_SIZE_CAP,
+            follow: false,
         }
     }
 }

@@ -116,7 +116,7 @@ fn event_loop(
     thread::Builder::new()
         .name("loader".into())
         .spawn(move || {
-            let (files, walk_diagnostics) = match files_for(&paths) {
+            let (files, walk_diagnostics) = match files_for(&paths, &load_options) {
                 Ok(found) => found,
                 Err(e) => {
                     // The path went away since it was checked.

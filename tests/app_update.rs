@@ -481,6 +481,7 @@ fn the_diagnostics_view_scrolls_to_its_last_wrapped_row() {
             column: 1,
             severity: tidings::corpus::Severity::Error,
             message: "a message long enough to wrap over several rows of a narrow view".into(),
+            subject: tidings::corpus::Subject::File,
         })
         .collect();
     app::update(

@@ -554,7 +554,8 @@ fn completions_and_man_page() {
 fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
     let now = jiff::Timestamp::now();
     let (mut state, _) = State::new(120, 40, now, Options::default());
-    let (files, _) = tidings::commands::files_for(&[]).expect("the demo corpus");
+    let (files, _) =
+        tidings::commands::files_for(&[], &LoadOptions::default()).expect("the demo corpus");
     let mut msgs = Vec::new();
     load::stream(&files, &LoadOptions::default(), |event| {
         msgs.push(Msg::from(event));

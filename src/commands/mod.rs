@@ -23,11 +23,14 @@ pub mod exit {
 }
 
 /// The files behind the PATH arguments, or the demo corpus when there are none.
-pub fn files_for(paths: &[PathBuf]) -> Result<(Vec<FileEntry>, Vec<Diagnostic>), PathError> {
+pub fn files_for(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<(Vec<FileEntry>, Vec<Diagnostic>), PathError> {
     if paths.is_empty() {
         Ok((demo::files(), Vec::new()))
     } else {
-        load::discover(paths)
+        load::discover_with(paths, options)
     }
 }
 
@@ -38,7 +41,7 @@ pub fn load_paths(
     options: &LoadOptions,
     err: &mut dyn Write,
 ) -> Result<Loaded, u8> {
-    let (files, walk_diagnostics) = files_for(paths).map_err(|e| {
+    let (files, walk_diagnostics) = files_for(paths, options).map_err(|e| {
         let _ = writeln!(err, "tidings: {}", crate::text::clean_line(&e.to_string()));
         exit::USAGE
     })?;
@@ -59,6 +62,7 @@ impl From<LoadArgs> for LoadOptions {
     fn from(args: LoadArgs) -> Self {
         LoadOptions {
             size_cap: args.max_size,
+            follow: args.follow,
         }
     }
 }

@@ -26,6 +26,16 @@ impl fmt::Display for Severity {
     }
 }
 
+/// What a diagnostic is about: a file (a card, or a file that should have been one), or a
+/// folder the walk could not go into. Counts of skipped files leave folders out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Subject {
+    #[default]
+    File,
+    Folder,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub path: PathBuf,
@@ -35,6 +45,29 @@ pub struct Diagnostic {
     pub column: usize,
     pub severity: Severity,
     pub message: String,
+    pub subject: Subject,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file, at its start.
+    pub fn file(path: impl Into<PathBuf>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: 1,
+            column: 1,
+            severity,
+            message: message.into(),
+            subject: Subject::File,
+        }
+    }
+
+    /// A folder the walk could not read or go into: an error, never a file skipped.
+    pub fn folder(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            subject: Subject::Folder,
+            ..Diagnostic::file(path, Severity::Error, message)
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -63,16 +96,20 @@ pub enum FileProblem {
     TooLarge { size: u64, cap: u64 },
     #[error("file is UTF-16 encoded; cards are UTF-8")]
     Utf16,
+    #[error("binary file: NUL bytes; cards are UTF-8 text")]
+    Binary,
     #[error("invalid UTF-8 (byte 0x{byte:02X}); is the file Latin-1 or Windows-1252?")]
     InvalidUtf8 { byte: u8 },
     #[error("YAML: {0}")]
     Yaml(String),
     #[error("front matter is {0}, not a mapping of fields")]
     NotMapping(&'static str),
-    #[error("flow collections nested {0} deep; refusing to parse (limit {limit})", limit = super::parse::MAX_FLOW_DEPTH)]
+    #[error("collections nested {0} deep; refusing to parse (limit {limit})", limit = super::yaml::MAX_DEPTH)]
     TooDeep(usize),
-    #[error("{0} aliases; refusing to expand (limit {limit})", limit = super::parse::MAX_ALIASES)]
-    TooManyAliases(usize),
+    #[error("aliases stand for {0} values; refusing to expand (limit {limit})", limit = super::yaml::MAX_ALIAS_NODES)]
+    AliasesTooLarge(u64),
+    #[error("not a regular file: {0}")]
+    NotRegular(&'static str),
     #[error("cannot read: {0}")]
     Io(String),
 }

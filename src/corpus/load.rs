@@ -5,7 +5,7 @@
 //! loads of the same files give the same corpus whatever the thread timing.
 
 use std::collections::HashSet;
-use std::fs;
+use std::fs::{self, File, FileType, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::card::Card;
-use super::diagnostic::{Diagnostic, FileProblem, Severity};
+use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::intern::Interner;
 use super::parse::{self, DEFAULT_SIZE_CAP};
 use super::{Corpus, Delta};
@@ -35,12 +35,16 @@ pub enum PathError {
 pub struct LoadOptions {
     /// Files over this many bytes are skipped with an error diagnostic.
     pub size_cap: u64,
+    /// Follow symbolic links met inside walked folders (links named as paths are always
+    /// followed). Off by default, as in fd and ripgrep: a link to `/` must not walk the disk.
+    pub follow: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             size_cap: DEFAULT_SIZE_CAP,
+            follow: false,
         }
     }
 }
@@ -105,87 +109,215 @@ fn path_error(path: &Path, e: std::io::Error) -> PathError {
     }
 }
 
-/// Finds the card files under `paths`. Folders are walked recursively, hidden entries skipped,
-/// symbolic links followed once (a link back up the tree is not walked again). Folder entries
-/// that cannot be read become diagnostics; a named path that does not exist is an error.
+/// [`discover_with`] with the default options: links inside folders are not followed.
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<FileEntry>, Vec<Diagnostic>), PathError> {
-    let mut walk = Walk::default();
+    discover_with(paths, &LoadOptions::default())
+}
+
+/// Finds the card files under `paths`. Folders are walked in name order, hidden entries
+/// skipped; a symbolic link inside a folder is followed only with `options.follow`, and then no
+/// folder is walked twice however links loop. A named path is followed if it is a link. Every
+/// file and folder is visited once, however often it is reached. Entries that cannot be read,
+/// and card-named entries that are not regular files (FIFOs, sockets, devices), become
+/// diagnostics; a named path that does not exist is an error.
+pub fn discover_with(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<(Vec<FileEntry>, Vec<Diagnostic>), PathError> {
+    let mut walk = Walk {
+        follow: options.follow,
+        ..Walk::default()
+    };
     for path in paths {
         let meta = fs::metadata(path).map_err(|e| path_error(path, e))?;
         if meta.is_dir() {
-            walk.folder(path, path);
+            walk.folder_tree(path, &meta);
         } else {
             let relative = path.file_name().map(PathBuf::from).unwrap_or_default();
-            walk.file(path.clone(), relative, meta.len());
+            walk.file(path.clone(), relative, &meta);
         }
     }
     Ok((walk.files, walk.diagnostics))
 }
 
+/// A file's identity on its file system: the same for every path and link that reaches it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Identity(u64, u64);
+
+#[cfg(unix)]
+fn identity(meta: &Metadata, _path: &Path) -> Identity {
+    use std::os::unix::fs::MetadataExt;
+    Identity(meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &Metadata, path: &Path) -> Identity {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Identity(
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(canonical),
+        0,
+    )
+}
+
+/// What a file that is neither a folder nor a regular file is, for messages.
+fn special_kind(file_type: FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
+}
+
+/// One folder entry, before anything but its name and type is known.
+struct Found {
+    path: PathBuf,
+    file_type: FileType,
+}
+
 #[derive(Default)]
 struct Walk {
+    follow: bool,
     files: Vec<FileEntry>,
     diagnostics: Vec<Diagnostic>,
-    seen_folders: HashSet<PathBuf>,
-    seen_files: HashSet<PathBuf>,
+    /// Files and folders already taken, so links and repeated paths cost one visit.
+    seen: HashSet<Identity>,
 }
 
 impl Walk {
-    fn problem(&mut self, path: &Path, message: String) {
-        self.diagnostics.push(Diagnostic {
-            path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            severity: Severity::Error,
-            message,
-        });
+    fn file_problem(&mut self, path: &Path, message: String) {
+        self.diagnostics
+            .push(Diagnostic::file(path, Severity::Error, message));
     }
 
-    fn file(&mut self, path: PathBuf, relative: PathBuf, size: u64) {
-        // The same file named twice, or reached through a link, loads once.
-        let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if self.seen_files.insert(canonical) {
+    fn folder_problem(&mut self, path: &Path, message: String) {
+        self.diagnostics.push(Diagnostic::folder(path, message));
+    }
+
+    /// A file to load, unless it was already taken or is not a regular file.
+    fn file(&mut self, path: PathBuf, relative: PathBuf, meta: &Metadata) {
+        if !meta.is_file() {
+            let problem = FileProblem::NotRegular(special_kind(meta.file_type()));
+            return self.file_problem(&path, problem.to_string());
+        }
+        if self.seen.insert(identity(meta, &path)) {
             self.files.push(FileEntry {
                 path,
                 relative,
-                size,
+                size: meta.len(),
                 content: Content::Disk,
             });
         }
     }
 
-    fn folder(&mut self, root: &Path, folder: &Path) {
-        let canonical = fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-        if !self.seen_folders.insert(canonical) {
+    /// Walks the tree under `root` depth first, in name order, with a stack of its own: no
+    /// depth of folders can exhaust the thread's stack.
+    fn folder_tree(&mut self, root: &Path, meta: &Metadata) {
+        if !self.seen.insert(identity(meta, root)) {
             return;
         }
-        let entries = match fs::read_dir(folder) {
-            Ok(entries) => entries,
-            Err(e) => return self.problem(folder, format!("cannot read folder: {e}")),
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+        let mut stack = Vec::new();
+        stack.extend(self.entries(root).map(Vec::into_iter));
+        while let Some(level) = stack.last_mut() {
+            let Some(found) = level.next() else {
+                stack.pop();
                 continue;
+            };
+            let Some(meta) = self.resolve(&found) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if self.seen.insert(identity(&meta, &found.path)) {
+                    stack.extend(self.entries(&found.path).map(Vec::into_iter));
+                }
+            } else if has_card_extension(&found.path) {
+                let relative = found.path.strip_prefix(root).unwrap_or(&found.path);
+                let relative = relative.to_path_buf();
+                self.file(found.path, relative, &meta);
             }
-            let path = entry.path();
-            // Follows links: a link to a folder is walked, a broken one is reported.
-            let meta = match fs::metadata(&path) {
-                Ok(meta) => meta,
+        }
+    }
+
+    /// The metadata of an entry, following a link only when asked to; `None` for an entry to
+    /// pass over (a link not followed, a broken one, one whose metadata cannot be read).
+    fn resolve(&mut self, found: &Found) -> Option<Metadata> {
+        let is_link = found.file_type.is_symlink();
+        if is_link && !self.follow {
+            return None;
+        }
+        if !is_link && !found.file_type.is_dir() && !has_card_extension(&found.path) {
+            // Not a card by its name: no need to ask the file system anything more.
+            return None;
+        }
+        let meta = if is_link {
+            fs::metadata(&found.path)
+        } else {
+            fs::symlink_metadata(&found.path)
+        };
+        match meta {
+            Ok(meta) => Some(meta),
+            Err(e) => {
+                let message = if is_link {
+                    format!("cannot follow link: {e}")
+                } else {
+                    format!("cannot read: {e}")
+                };
+                // A broken link with a card's name was meant as a card; any other was most
+                // likely a folder.
+                if found.file_type.is_dir() || (is_link && !has_card_extension(&found.path)) {
+                    self.folder_problem(&found.path, message);
+                } else {
+                    self.file_problem(&found.path, message);
+                }
+                None
+            }
+        }
+    }
+
+    /// A folder's entries in name order, hidden ones left out; `None` if it cannot be read.
+    fn entries(&mut self, folder: &Path) -> Option<Vec<Found>> {
+        let read = match fs::read_dir(folder) {
+            Ok(read) => read,
+            Err(e) => {
+                self.folder_problem(folder, format!("cannot read folder: {e}"));
+                return None;
+            }
+        };
+        let mut entries = Vec::new();
+        for entry in read {
+            let entry = match entry {
+                Ok(entry) => entry,
                 Err(e) => {
-                    self.problem(&path, format!("cannot read: {e}"));
+                    self.folder_problem(folder, format!("cannot read folder: {e}"));
                     continue;
                 }
             };
-            if meta.is_dir() {
-                self.folder(root, &path);
-            } else if meta.is_file() && has_card_extension(&path) {
-                let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                self.file(path, relative, meta.len());
+            if entry.file_name().as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(file_type) => entries.push(Found {
+                    path: entry.path(),
+                    file_type,
+                }),
+                Err(e) => self.file_problem(&entry.path(), format!("cannot read: {e}")),
             }
         }
+        entries.sort_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+        Some(entries)
     }
 }
 
@@ -195,7 +327,23 @@ fn has_card_extension(path: &Path) -> bool {
         .is_some_and(|e| CARD_EXTENSIONS.iter().any(|c| e.eq_ignore_ascii_case(c)))
 }
 
-/// Reads at most `cap + 1` bytes, so a huge file costs nothing to reject.
+/// Opens a file for reading without ever waiting: a FIFO with no writer, or a device, opens at
+/// once instead of blocking the loader for good.
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // NOCTTY: opening a terminal device must not make it this process's terminal.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// Reads at most `cap + 1` bytes, so a huge file costs nothing to reject. What is read is what
+/// was opened: its type and size come from the open handle, so a file swapped for a FIFO or a
+/// device after the walk is refused, not waited on.
 fn read_capped(
     entry: &FileEntry,
     cap: u64,
@@ -209,13 +357,36 @@ fn read_capped(
                     cap,
                 });
             }
-            let file = fs::File::open(&entry.path).map_err(|e| FileProblem::Io(e.to_string()))?;
-            let mut bytes = Vec::with_capacity(entry.size as usize);
+            let file = open_nonblocking(&entry.path).map_err(|e| {
+                // A socket cannot be opened at all: say what it is rather than the errno.
+                match fs::metadata(&entry.path) {
+                    Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                        FileProblem::NotRegular(special_kind(meta.file_type()))
+                    }
+                    _ => FileProblem::Io(e.to_string()),
+                }
+            })?;
+            let meta = file
+                .metadata()
+                .map_err(|e| FileProblem::Io(e.to_string()))?;
+            if !meta.is_file() {
+                return Err(match meta.is_dir() {
+                    true => FileProblem::Io("is a folder".into()),
+                    false => FileProblem::NotRegular(special_kind(meta.file_type())),
+                });
+            }
+            if meta.len() > cap {
+                return Err(FileProblem::TooLarge {
+                    size: meta.len(),
+                    cap,
+                });
+            }
+            let mut bytes = Vec::with_capacity(meta.len() as usize);
             file.take(cap + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| FileProblem::Io(e.to_string()))?;
             if bytes.len() as u64 > cap {
-                // The file grew between the walk and the read.
+                // The file grew between the check and the read.
                 return Err(FileProblem::TooLarge {
                     size: bytes.len() as u64,
                     cap,
@@ -232,13 +403,11 @@ pub fn load_file(entry: &FileEntry, options: &LoadOptions, interner: &Interner) 
         Ok(bytes) => parse::parse_card(&bytes, &entry.path, &entry.relative, interner),
         Err(problem) => parse::Parsed {
             card: None,
-            diagnostics: vec![Diagnostic {
-                path: entry.path.clone(),
-                line: 1,
-                column: 1,
-                severity: Severity::Error,
-                message: problem.to_string(),
-            }],
+            diagnostics: vec![Diagnostic::file(
+                entry.path.clone(),
+                Severity::Error,
+                problem.to_string(),
+            )],
         },
     }
 }
@@ -336,14 +505,40 @@ pub fn load_all(files: &[FileEntry], options: &LoadOptions) -> Loaded {
     loaded
 }
 
-/// Files skipped: those with at least one error diagnostic.
+/// What was left out of a load: files with an error diagnostic, and folders the walk could
+/// not read. Each path counts once, however many diagnostics it has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Skipped {
+    pub files: usize,
+    pub folders: usize,
+}
+
+impl Skipped {
+    pub fn count(diagnostics: &[Diagnostic]) -> Skipped {
+        let mut skipped: Vec<(Subject, &Path)> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| (d.subject, d.path.as_path()))
+            .collect();
+        skipped.sort_unstable();
+        skipped.dedup();
+        let folders = skipped
+            .iter()
+            .filter(|(subject, _)| *subject == Subject::Folder)
+            .count();
+        Skipped {
+            files: skipped.len() - folders,
+            folders,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.files + self.folders
+    }
+}
+
+/// Files and folders skipped: paths with at least one error diagnostic. [`Skipped::count`]
+/// tells the two apart.
 pub fn count_skipped(diagnostics: &[Diagnostic]) -> usize {
-    let mut skipped: Vec<&Path> = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.path.as_path())
-        .collect();
-    skipped.sort_unstable();
-    skipped.dedup();
-    skipped.len()
+    Skipped::count(diagnostics).total()
 }

@@ -12,8 +12,9 @@ pub mod parse;
 pub mod snapshot;
 pub mod store;
 pub mod url;
+mod yaml;
 
 pub use card::{Card, CardId, CardIx, Image, Provider, Related, Secured, UrlKind, Urls};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use snapshot::{Applied, Corpus, Delta};
 pub use store::CardStore;

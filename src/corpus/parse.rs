@@ -1,26 +1,25 @@
 //! One file's bytes -> a [`Card`] and what was wrong with it.
 //!
 //! Lenient per field: a field of the wrong type becomes a warning and is left empty, and the card
-//! still loads. Only a file that is not a card at all (not text, no front matter, not YAML, not a
-//! mapping, or built to make the YAML parser hang) is an error, and it is skipped.
+//! still loads; a key nobody reads is ignored whatever its value. Only a file that is not a card
+//! at all (not text, no front matter, not YAML, not a mapping, or built to make the YAML parser
+//! work without end) is an error, and it is skipped.
 
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_yaml::{Mapping, Value};
 
 use super::card::{Card, Image, Provider, Related, Secured, Urls};
-use super::diagnostic::{Diagnostic, FileProblem, Severity};
+use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::id;
 use super::intern::Interner;
 use super::url::link_key;
+use super::yaml::{self, Document, NodeId, Offset, ScalarKind, Value};
 
-/// libyaml's parser is quadratic in flow-collection depth; cards never nest more than 2 deep.
-pub const MAX_FLOW_DEPTH: usize = 64;
-/// Cards use no aliases at all; a few are tolerated, an alias bomb is not.
-pub const MAX_ALIASES: usize = 64;
+pub use super::yaml::{MAX_ALIAS_NODES, MAX_DEPTH};
+
 /// Files larger than this are skipped unless the caller says otherwise.
 pub const DEFAULT_SIZE_CAP: u64 = 1 << 20;
 
@@ -31,7 +30,7 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Where a problem is, 1-based, in the whole file.
+/// Where a problem is, 1-based, in the whole file; columns count characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Pos {
     line: usize,
@@ -51,6 +50,7 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
         column: pos.column,
         severity,
         message,
+        subject: Subject::File,
     };
     let text = match decode(bytes) {
         Ok(text) => text,
@@ -82,52 +82,47 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
                 .into(),
         ));
     }
-    let to_file = |line: usize, column: usize| Pos {
-        line: split.first_line + line.saturating_sub(1),
-        column: column.max(1),
+    // Offsets in the front matter -> positions in the file, for offsets in ascending order.
+    let to_file = |offsets: &[Offset]| -> Vec<Pos> {
+        line_columns(split.front, offsets)
+            .into_iter()
+            .map(|pos| Pos {
+                line: split.first_line + pos.line - 1,
+                column: pos.column,
+            })
+            .collect()
     };
-    if let Err((problem, line, column)) = guard(split.front) {
-        parsed.diagnostics.push(diagnostic(
-            to_file(line, column),
-            Severity::Error,
-            problem.to_string(),
-        ));
-        return parsed;
-    }
-    let value: Value = match serde_yaml::from_str(split.front) {
-        Ok(value) => value,
-        Err(err) => {
-            let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-            // For a duplicate key the parser points at the start of the mapping; the person
-            // fixing the file wants the second occurrence of the key.
-            let (line, column) =
-                duplicate_key_position(split.front, &err, line, column).unwrap_or((line, column));
-            let pos = to_file(line, column);
-            let message = FileProblem::Yaml(yaml_message(&err)).to_string();
+    let at = |offset: Offset| to_file(&[offset]).pop().unwrap_or(START);
+    let doc = match yaml::read(split.front) {
+        Ok(doc) => doc,
+        Err((problem, offset)) => {
             parsed
                 .diagnostics
-                .push(diagnostic(pos, Severity::Error, message));
+                .push(diagnostic(at(offset), Severity::Error, problem.to_string()));
             return parsed;
         }
     };
-    let mapping = match strip_tags(&value) {
-        Value::Mapping(m) => m,
+    let entries = match doc.root.map(|id| (id, &doc.node(id).value)) {
+        Some((_, Value::Mapping(entries))) => entries.as_slice(),
         other => {
-            let problem = FileProblem::NotMapping(kind_name(other));
-            parsed.diagnostics.push(diagnostic(
-                to_file(1, 1),
-                Severity::Error,
-                problem.to_string(),
-            ));
+            let (what, pos) = match other {
+                Some((id, _)) => (kind_name(&doc, id), at(doc.node(id).offset)),
+                None => ("empty", at(0)),
+            };
+            let problem = FileProblem::NotMapping(what);
+            parsed
+                .diagnostics
+                .push(diagnostic(pos, Severity::Error, problem.to_string()));
             return parsed;
         }
     };
 
     let mut fields = Fields {
+        doc: &doc,
         interner,
         warnings: Vec::new(),
     };
-    let mut card = fields.card(mapping);
+    let mut card = fields.card(entries);
     card.body = split
         .body
         .map(|b| b.trim_matches(|c: char| c == '\n' || c == '\r' || c.is_whitespace()))
@@ -137,9 +132,10 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
     card.id = id::card_id(path, canonical.as_deref(), relative_path);
     card.path = path.to_path_buf();
 
-    for (field_path, message) in fields.warnings {
-        let pos = locate(split.front, &field_path).map_or(to_file(1, 1), |(l, c)| to_file(l, c));
-        let message = format!("{}: {message}", display_path(&field_path));
+    // In file order, as a person reads the file, whatever order the fields are read in.
+    fields.warnings.sort_by_key(|(offset, _)| *offset);
+    let offsets: Vec<Offset> = fields.warnings.iter().map(|(offset, _)| *offset).collect();
+    for (pos, (_, message)) in to_file(&offsets).into_iter().zip(fields.warnings) {
         parsed
             .diagnostics
             .push(diagnostic(pos, Severity::Warning, message));
@@ -148,69 +144,91 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
     parsed
 }
 
-/// serde_yaml's message carries its own " at line L column C" for the front matter alone;
-/// the diagnostic already says where in the whole file, so drop it.
-fn yaml_message(err: &serde_yaml::Error) -> String {
-    let message = err.to_string();
-    match message.find(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message,
-    }
-}
-
-/// Where the repeated key of a "duplicate entry" error is: the second line, at the mapping's
-/// indentation from the mapping's start on, that holds `key:`.
-fn duplicate_key_position(
-    front: &str,
-    err: &serde_yaml::Error,
-    line: usize,
-    column: usize,
-) -> Option<(usize, usize)> {
-    let message = err.to_string();
-    let key = message
-        .strip_prefix("duplicate entry with key \"")?
-        .split('"')
-        .next()?;
-    let indent = column.saturating_sub(1);
-    let wanted = [
-        format!("{key}:"),
-        format!("\"{key}\":"),
-        format!("'{key}':"),
-    ];
-    front
-        .lines()
-        .enumerate()
-        .skip(line.saturating_sub(1))
-        .filter(|(_, text)| {
-            let rest = text.get(indent..).unwrap_or("");
-            text.len() - text.trim_start().len() == indent
-                && wanted.iter().any(|w| rest.starts_with(w.as_str()))
-        })
-        .nth(1)
-        .map(|(n, _)| (n + 1, column))
-}
-
+/// The text of a file, or why it is not text a card can be.
 fn decode(bytes: &[u8]) -> Result<&str, (FileProblem, Pos)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err((FileProblem::Empty, START));
     }
-    let utf16_bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-    // Without a BOM, UTF-16 text shows as ASCII interleaved with NUL bytes.
-    let utf16_nuls = bytes.len() >= 4 && bytes.iter().take(64).filter(|b| **b == 0).count() >= 8;
-    if utf16_bom || utf16_nuls {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err((FileProblem::Utf16, START));
+    }
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        if looks_like_utf16(bytes) {
+            return Err((FileProblem::Utf16, START));
+        }
+        return Err((FileProblem::Binary, position_of(bytes, nul)));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
         Err(err) => {
-            let good = &bytes[..err.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
             let byte = bytes.get(err.valid_up_to()).copied().unwrap_or(0);
-            Err((FileProblem::InvalidUtf8 { byte }, Pos { line, column }))
+            let pos = position_of(bytes, err.valid_up_to());
+            Err((FileProblem::InvalidUtf8 { byte }, pos))
         }
     }
+}
+
+/// UTF-16 without a byte-order mark: text mostly from ASCII shows as one NUL in every other
+/// byte and none between. A run of NULs, or NULs scattered through text, is something else.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64) & !1];
+    let half = sample.len() / 2;
+    if half < 2 {
+        return false;
+    }
+    let nuls_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls_at(0), nuls_at(1));
+    (odd * 4 >= half * 3 && even == 0) || (even * 4 >= half * 3 && odd == 0)
+}
+
+/// Line and column (in characters) of byte `offset`, which starts a character or is past the
+/// valid UTF-8 before it.
+fn position_of(bytes: &[u8], offset: usize) -> Pos {
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Pos { line, column }
+}
+
+/// Line and column of each offset into `text`, which must come in ascending order: lines break
+/// at `\n` only, as editors and `grep -n` count them. One pass over the text, however many
+/// offsets there are.
+fn line_columns(text: &str, offsets: &[Offset]) -> Vec<Pos> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(offsets.len());
+    let mut pos = START;
+    let mut at = 0;
+    for &offset in offsets {
+        let offset = offset.min(bytes.len());
+        for &b in &bytes[at.min(offset)..offset] {
+            if b == b'\n' {
+                pos = Pos {
+                    line: pos.line + 1,
+                    column: 1,
+                };
+            } else if b & 0xC0 != 0x80 {
+                // The first byte of a character.
+                pos.column += 1;
+            }
+        }
+        at = at.max(offset);
+        out.push(pos);
+    }
+    out
 }
 
 struct Split<'a> {
@@ -221,8 +239,12 @@ struct Split<'a> {
     closed: bool,
 }
 
+/// `---` alone on its line, or followed by blanks and a comment, as YAML allows.
 fn is_fence(line: &str) -> bool {
-    line.trim_end() == "---"
+    line.strip_prefix("---").is_some_and(|rest| {
+        let rest = rest.trim_end();
+        rest.is_empty() || (rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#'))
+    })
 }
 
 fn split_front_matter(text: &str, yaml_file: bool) -> Result<Split<'_>, (FileProblem, Pos)> {
@@ -280,282 +302,254 @@ fn split_front_matter(text: &str, yaml_file: bool) -> Result<Split<'_>, (FilePro
     })
 }
 
-/// Rejects, in one linear pass, what would make the YAML parser take seconds or expand without
-/// bound: deeply nested flow collections and alias bombs. Returns the problem with a 1-based
-/// line and column within `front`.
-fn guard(front: &str) -> Result<(), (FileProblem, usize, usize)> {
-    let mut depth = 0usize;
-    let mut aliases = 0usize;
-    let mut quote: Option<char> = None;
-    let mut previous = '\n';
-    let (mut line, mut column) = (1usize, 0usize);
-    let mut chars = front.chars().peekable();
-    while let Some(c) = chars.next() {
-        column += 1;
-        if c == '\n' {
-            line += 1;
-            column = 0;
-        }
-        match quote {
-            Some('"') if c == '\\' => {
-                chars.next();
-                column += 1;
-            }
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => {
-                // A quote only opens a scalar at the start of a token, not inside "don't".
-                let token_start =
-                    matches!(previous, ' ' | '\t' | '\n' | ':' | '[' | '{' | ',' | '-');
-                match c {
-                    '"' | '\'' if token_start => quote = Some(c),
-                    '[' | '{' => {
-                        depth += 1;
-                        if depth > MAX_FLOW_DEPTH {
-                            return Err((FileProblem::TooDeep(depth), line, column));
-                        }
-                    }
-                    ']' | '}' => depth = depth.saturating_sub(1),
-                    '*' if token_start => {
-                        aliases += 1;
-                        if aliases > MAX_ALIASES {
-                            return Err((FileProblem::TooManyAliases(aliases), line, column));
-                        }
-                    }
-                    '#' if matches!(previous, ' ' | '\t' | '\n') => {
-                        // A comment: skip to the end of the line.
-                        for c in chars.by_ref() {
-                            if c == '\n' {
-                                line += 1;
-                                column = 0;
-                                break;
-                            }
-                        }
-                        previous = '\n';
-                        continue;
-                    }
-                    _ => {}
-                }
-            }
-        }
-        previous = c;
-    }
-    Ok(())
-}
-
-fn strip_tags(value: &Value) -> &Value {
-    match value {
-        Value::Tagged(tagged) => strip_tags(&tagged.value),
-        other => other,
-    }
-}
-
-fn kind_name(value: &Value) -> &'static str {
-    match strip_tags(value) {
-        Value::Null => "empty",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
+/// How a node is named in "front matter is X, not a mapping" and in warnings.
+fn kind_name(doc: &Document, id: NodeId) -> &'static str {
+    match &doc.node(id).value {
+        Value::Scalar(s) => match s.kind() {
+            ScalarKind::Null => "empty",
+            ScalarKind::Bool => "a boolean",
+            ScalarKind::Number => "a number",
+            ScalarKind::String => "a string",
+        },
         Value::Sequence(_) => "a list",
         Value::Mapping(_) => "a mapping",
-        Value::Tagged(_) => "a tagged value",
     }
 }
 
 /// How a wrong value is described in a warning: its kind, and for scalars the value itself.
-fn describe(value: &Value) -> String {
+fn describe(doc: &Document, id: NodeId) -> String {
     const MAX: usize = 40;
-    match strip_tags(value) {
-        Value::Bool(b) => format!("boolean {b}"),
-        Value::Number(n) => format!("number {n}"),
-        Value::String(s) if s.chars().count() > MAX => {
-            format!("string \"{}...\"", s.chars().take(MAX).collect::<String>())
-        }
-        Value::String(s) => format!("string \"{s}\""),
-        other => kind_name(other).to_string(),
-    }
-}
-
-/// One step of the path to a field, for messages and for finding its position.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Step {
-    Key(&'static str),
-    Index(usize),
-}
-
-fn display_path(path: &[Step]) -> String {
-    let mut out = String::new();
-    for step in path {
-        match step {
-            Step::Key(k) if out.is_empty() => out.push_str(k),
-            Step::Key(k) => {
-                out.push('.');
-                out.push_str(k);
+    match &doc.node(id).value {
+        Value::Scalar(s) => match s.kind() {
+            ScalarKind::Bool => format!("boolean {}", s.text),
+            ScalarKind::Number => format!("number {}", s.text),
+            ScalarKind::String if s.text.chars().count() > MAX => {
+                format!(
+                    "string \"{}...\"",
+                    s.text.chars().take(MAX).collect::<String>()
+                )
             }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            ScalarKind::String => format!("string \"{}\"", s.text),
+            ScalarKind::Null => kind_name(doc, id).to_string(),
+        },
+        _ => kind_name(doc, id).to_string(),
+    }
+}
+
+/// Where a field is, for messages: `related[0].images[1].width`. Lives on the stack, so reading
+/// a field costs no allocation unless it has something to say.
+#[derive(Clone, Copy)]
+enum FieldPath<'p> {
+    Root,
+    Key(&'p FieldPath<'p>, &'static str),
+    Index(&'p FieldPath<'p>, usize),
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldPath::Root => Ok(()),
+            FieldPath::Key(FieldPath::Root, key) => f.write_str(key),
+            FieldPath::Key(parent, key) => write!(f, "{parent}.{key}"),
+            FieldPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
         }
     }
-    out
 }
 
-/// Reads typed fields out of a YAML mapping, collecting a warning for each one that is there
-/// but of the wrong type.
+type Entries = [(NodeId, NodeId)];
+
+/// A scalar read as an integer, by serde_yaml's reading of YAML numbers (decimal, `0x`, `0o`,
+/// `0b`, floats): an integer, or a float with nothing after the point (`39.0`, `1e3`) small
+/// enough to be exact. Anything out of range is not an integer.
+fn read_integer(text: &str) -> Option<i64> {
+    let number: serde_yaml::Number = text.trim().parse().ok()?;
+    number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+            .map(|f| f as i64)
+    })
+}
+
+/// `true`/`false`, and `yes`/`no` as YAML 1.1 and people write them, in any case.
+fn read_bool(text: &str) -> Option<bool> {
+    let text = text.trim();
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if is("true") || is("yes") {
+        Some(true)
+    } else if is("false") || is("no") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Reads typed fields out of the front matter, collecting a warning, with the position of the
+/// value, for each one that is there but of the wrong type.
 struct Fields<'a> {
+    doc: &'a Document,
     interner: &'a Interner,
-    warnings: Vec<(Vec<Step>, String)>,
+    warnings: Vec<(Offset, String)>,
 }
 
-fn child(path: &[Step], step: Step) -> Vec<Step> {
-    let mut p = path.to_vec();
-    p.push(step);
-    p
-}
-
-impl Fields<'_> {
-    fn warn(&mut self, path: Vec<Step>, expected: &str, found: &Value) {
-        let message = format!("expected {expected}, found {}", describe(found));
-        self.warnings.push((path, message));
+impl<'a> Fields<'a> {
+    fn warn(&mut self, path: FieldPath<'_>, id: NodeId, expected: &str) {
+        let message = format!(
+            "{path}: expected {expected}, found {}",
+            describe(self.doc, id)
+        );
+        self.warnings.push((self.doc.node(id).offset, message));
     }
 
-    /// A scalar as text. Numbers and booleans are text too: `title: 2024` is a fine title.
-    fn text<'v>(&mut self, value: &'v Value, path: Vec<Step>) -> Option<std::borrow::Cow<'v, str>> {
-        match strip_tags(value) {
-            Value::Null => None,
-            Value::String(s) => Some(s.as_str().into()),
-            Value::Number(n) => Some(n.to_string().into()),
-            Value::Bool(b) => Some(b.to_string().into()),
-            other => {
-                self.warn(path, "a string", other);
+    /// The value of `key`, unless it is missing or null.
+    fn get(&self, map: &Entries, key: &str) -> Option<NodeId> {
+        let id = self.doc.get(map, key)?;
+        match &self.doc.node(id).value {
+            Value::Scalar(s) if s.is_null() => None,
+            _ => Some(id),
+        }
+    }
+
+    /// A scalar's text, as written: numbers and booleans are text too (`title: 2024` is a fine
+    /// title). A list or mapping is a warning.
+    fn text(&mut self, id: NodeId, path: FieldPath<'_>) -> Option<&'a str> {
+        let doc = self.doc;
+        match &doc.node(id).value {
+            Value::Scalar(s) if s.is_null() => None,
+            Value::Scalar(s) => Some(&s.text),
+            _ => {
+                self.warn(path, id, "a string");
                 None
             }
         }
     }
 
-    fn string(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<Box<str>> {
-        let value = map.get(key)?;
-        self.text(value, child(path, Step::Key(key)))
-            .map(|t| Box::from(t.as_ref()))
+    /// A scalar's text read by `read`; a warning naming `expected` when it cannot be.
+    fn typed<T>(
+        &mut self,
+        map: &Entries,
+        key: &'static str,
+        path: FieldPath<'_>,
+        expected: &str,
+        read: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let id = self.get(map, key)?;
+        let value = match &self.doc.node(id).value {
+            Value::Scalar(s) => read(&s.text),
+            _ => None,
+        };
+        if value.is_none() {
+            self.warn(FieldPath::Key(&path, key), id, expected);
+        }
+        value
     }
 
-    fn shared(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<Arc<str>> {
-        let value = map.get(key)?;
+    fn string(
+        &mut self,
+        map: &Entries,
+        key: &'static str,
+        path: FieldPath<'_>,
+    ) -> Option<Box<str>> {
+        let id = self.get(map, key)?;
+        self.text(id, FieldPath::Key(&path, key)).map(Box::from)
+    }
+
+    fn shared(
+        &mut self,
+        map: &Entries,
+        key: &'static str,
+        path: FieldPath<'_>,
+    ) -> Option<Arc<str>> {
+        let id = self.get(map, key)?;
         let interner = self.interner;
-        self.text(value, child(path, Step::Key(key)))
-            .map(|t| interner.intern(&t))
+        self.text(id, FieldPath::Key(&path, key))
+            .map(|t| interner.intern(t))
     }
 
-    fn url(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<Arc<str>> {
-        let value = map.get(key)?;
-        self.text(value, child(path, Step::Key(key)))
+    fn url(&mut self, map: &Entries, key: &'static str, path: FieldPath<'_>) -> Option<Arc<str>> {
+        let id = self.get(map, key)?;
+        self.text(id, FieldPath::Key(&path, key))
             .map(|t| Arc::from(t.trim()))
     }
 
-    fn integer(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<i64> {
-        let value = map.get(key)?;
-        let parsed = match strip_tags(value) {
-            Value::Null => return None,
-            Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
-                    .map(|f| f as i64)
-            }),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        if parsed.is_none() {
-            self.warn(child(path, Step::Key(key)), "an integer", value);
-        }
-        parsed
+    fn integer(&mut self, map: &Entries, key: &'static str, path: FieldPath<'_>) -> Option<i64> {
+        self.typed(map, key, path, "an integer", read_integer)
     }
 
-    fn dimension(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<u32> {
+    fn dimension(&mut self, map: &Entries, key: &'static str, path: FieldPath<'_>) -> Option<u32> {
         let n = self.integer(map, key, path)?;
         let fits = u32::try_from(n).ok();
-        if fits.is_none() {
-            self.warnings.push((
-                child(path, Step::Key(key)),
-                format!("expected a size in pixels, found {n}"),
-            ));
+        if fits.is_none()
+            && let Some(id) = self.get(map, key)
+        {
+            let message = format!(
+                "{}: expected a size in pixels, found {n}",
+                FieldPath::Key(&path, key)
+            );
+            self.warnings.push((self.doc.node(id).offset, message));
         }
         fits
     }
 
-    fn boolean(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<bool> {
-        let value = map.get(key)?;
-        let parsed = match strip_tags(value) {
-            Value::Null => return None,
-            Value::Bool(b) => Some(*b),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "yes" => Some(true),
-                "false" | "no" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        };
-        if parsed.is_none() {
-            self.warn(child(path, Step::Key(key)), "true or false", value);
-        }
-        parsed
+    fn boolean(&mut self, map: &Entries, key: &'static str, path: FieldPath<'_>) -> Option<bool> {
+        self.typed(map, key, path, "true or false", read_bool)
     }
 
-    fn time(&mut self, map: &Mapping, key: &'static str, path: &[Step]) -> Option<Timestamp> {
-        let value = map.get(key)?;
-        let parsed = match strip_tags(value) {
-            Value::Null => return None,
-            Value::String(s) => parse_time(s.trim()),
-            _ => None,
-        };
-        if parsed.is_none() {
-            self.warn(
-                child(path, Step::Key(key)),
-                "an RFC 3339 time like 2024-03-08T00:00:00Z",
-                value,
-            );
-        }
-        parsed
+    fn time(&mut self, map: &Entries, key: &'static str, path: FieldPath<'_>) -> Option<Timestamp> {
+        self.typed(
+            map,
+            key,
+            path,
+            "an RFC 3339 time like 2024-03-08T00:00:00Z",
+            |t| parse_time(t.trim()),
+        )
     }
 
     /// The items of a list field. A single value where a list belongs is a list of one, so
     /// `topics: AI` is one topic.
-    fn list<'v>(&mut self, map: &'v Mapping, key: &'static str) -> Vec<(usize, &'v Value)> {
-        match map.get(key).map(strip_tags) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(items)) => items.iter().enumerate().collect(),
-            Some(single) => vec![(0, single)],
+    fn list(&self, map: &Entries, key: &str) -> Vec<NodeId> {
+        let Some(id) = self.get(map, key) else {
+            return Vec::new();
+        };
+        match &self.doc.node(id).value {
+            Value::Sequence(items) => items.clone(),
+            _ => vec![id],
         }
     }
 
-    fn mapping<'v>(&mut self, value: &'v Value, path: Vec<Step>) -> Option<&'v Mapping> {
-        match strip_tags(value) {
-            Value::Mapping(m) => Some(m),
-            Value::Null => None,
-            other => {
-                self.warn(path, "a mapping", other);
+    fn mapping(&mut self, id: NodeId, path: FieldPath<'_>) -> Option<&'a Entries> {
+        let doc = self.doc;
+        match &doc.node(id).value {
+            Value::Mapping(entries) => Some(entries),
+            Value::Scalar(s) if s.is_null() => None,
+            _ => {
+                self.warn(path, id, "a mapping");
                 None
             }
         }
     }
 
-    fn provider(&mut self, map: &Mapping, path: &[Step]) -> Option<Provider> {
-        let value = map.get("provider")?;
-        let path = child(path, Step::Key("provider"));
-        match strip_tags(value) {
+    fn provider(&mut self, map: &Entries, path: FieldPath<'_>) -> Option<Provider> {
+        let id = self.get(map, "provider")?;
+        let path = FieldPath::Key(&path, "provider");
+        let doc = self.doc;
+        match &doc.node(id).value {
             // `provider: Reuters` names the provider; nothing is lost by reading it so.
-            Value::String(name) => Some(Provider {
-                name: Some(self.interner.intern(name)),
+            Value::Scalar(name) => Some(Provider {
+                name: Some(self.interner.intern(&name.text)),
                 domain: None,
             }),
             _ => {
-                let m = self.mapping(value, path.clone())?;
+                let m = self.mapping(id, path)?;
                 Some(Provider {
-                    name: self.shared(m, "name", &path),
-                    domain: self.shared(m, "domain", &path),
+                    name: self.shared(m, "name", path),
+                    domain: self.shared(m, "domain", path),
                 })
             }
         }
     }
 
-    fn urls(&mut self, map: &Mapping, path: &[Step]) -> Urls {
+    fn urls(&mut self, map: &Entries, path: FieldPath<'_>) -> Urls {
         let web_url = self.url(map, "webUrl", path);
         let original_url = self.url(map, "originalUrl", path);
         // Most cards repeat webUrl as originalUrl: keep one allocation for both.
@@ -571,27 +565,28 @@ impl Fields<'_> {
         }
     }
 
-    fn images(&mut self, map: &Mapping, path: &[Step]) -> Box<[Image]> {
+    fn images(&mut self, map: &Entries, path: FieldPath<'_>) -> Box<[Image]> {
         let mut images = Vec::new();
-        for (i, value) in self.list(map, "images") {
-            let path = child(&child(path, Step::Key("images")), Step::Index(i));
-            if let Some(m) = self.mapping(value, path.clone()) {
+        let list = FieldPath::Key(&path, "images");
+        for (i, id) in self.list(map, "images").into_iter().enumerate() {
+            let path = FieldPath::Index(&list, i);
+            if let Some(m) = self.mapping(id, path) {
                 images.push(Image {
-                    url: self.string(m, "url", &path),
-                    width: self.dimension(m, "width", &path),
-                    height: self.dimension(m, "height", &path),
-                    is_cached: self.boolean(m, "isCached", &path),
+                    url: self.string(m, "url", path),
+                    width: self.dimension(m, "width", path),
+                    height: self.dimension(m, "height", path),
+                    is_cached: self.boolean(m, "isCached", path),
                 });
             }
         }
         images.into_boxed_slice()
     }
 
-    fn topics(&mut self, map: &Mapping) -> Box<[Arc<str>]> {
+    fn topics(&mut self, map: &Entries) -> Box<[Arc<str>]> {
         let mut topics = Vec::new();
-        for (i, value) in self.list(map, "topics") {
-            let path = vec![Step::Key("topics"), Step::Index(i)];
-            if let Some(t) = self.text(value, path) {
+        let list = FieldPath::Key(&FieldPath::Root, "topics");
+        for (i, id) in self.list(map, "topics").into_iter().enumerate() {
+            if let Some(t) = self.text(id, FieldPath::Index(&list, i)) {
                 let t = t.trim();
                 if !t.is_empty() {
                     topics.push(self.interner.intern(t));
@@ -601,43 +596,38 @@ impl Fields<'_> {
         topics.into_boxed_slice()
     }
 
-    fn related(&mut self, map: &Mapping) -> Box<[Related]> {
+    fn related(&mut self, map: &Entries) -> Box<[Related]> {
         let mut related = Vec::new();
-        for (i, value) in self.list(map, "related") {
-            let path = vec![Step::Key("related"), Step::Index(i)];
-            if let Some(m) = self.mapping(value, path.clone()) {
-                let mut urls = self.urls(m, &path);
+        let list = FieldPath::Key(&FieldPath::Root, "related");
+        for (i, id) in self.list(map, "related").into_iter().enumerate() {
+            let path = FieldPath::Index(&list, i);
+            if let Some(m) = self.mapping(id, path) {
+                let mut urls = self.urls(m, path);
                 // A related entry has no originalUrl in the format; ignore one if present.
                 urls.original_url = None;
                 related.push(Related {
-                    title: self.string(m, "title", &path),
-                    excerpt: self.string(m, "excerpt", &path),
-                    published_date_time: self.time(m, "publishedDateTime", &path),
+                    title: self.string(m, "title", path),
+                    excerpt: self.string(m, "excerpt", path),
+                    published_date_time: self.time(m, "publishedDateTime", path),
                     urls,
-                    kind: self.shared(m, "type", &path),
-                    provider: self.provider(m, &path),
-                    quality: self.integer(m, "quality", &path),
-                    images: self.images(m, &path),
+                    kind: self.shared(m, "type", path),
+                    provider: self.provider(m, path),
+                    quality: self.integer(m, "quality", path),
+                    images: self.images(m, path),
                 });
             }
         }
         related.into_boxed_slice()
     }
 
-    fn secured(&mut self, map: &Mapping) -> Option<Secured> {
-        let value = map.get("secured")?;
-        match strip_tags(value) {
-            Value::Null => None,
-            Value::String(s) => Some(Secured { length: s.len() }),
-            other => {
-                self.warn(vec![Step::Key("secured")], "a string", other);
-                None
-            }
-        }
+    fn secured(&mut self, map: &Entries) -> Option<Secured> {
+        let id = self.get(map, "secured")?;
+        let path = FieldPath::Key(&FieldPath::Root, "secured");
+        self.text(id, path).map(|s| Secured { length: s.len() })
     }
 
-    fn card(&mut self, map: &Mapping) -> Card {
-        let top: &[Step] = &[];
+    fn card(&mut self, map: &Entries) -> Card {
+        let top = FieldPath::Root;
         Card {
             category: self.shared(map, "category", top),
             title: self.string(map, "title", top),
@@ -671,109 +661,4 @@ pub fn parse_time(s: &str) -> Option<Timestamp> {
         .ok()
         .and_then(|d| d.to_zoned(utc).ok())
         .map(|z| z.timestamp())
-}
-
-/// Finds where the value at `path` starts, by parsing again and stopping there. Only files with
-/// warnings pay for this, and the position comes from the YAML parser itself, so it is exact for
-/// any layout: block, flow, or quoted keys.
-fn locate(front: &str, path: &[Step]) -> Option<(usize, usize)> {
-    let deserializer = serde_yaml::Deserializer::from_str(front);
-    match (Probe { path }).deserialize(deserializer) {
-        Ok(()) => None,
-        Err(err) => err.location().map(|l| (l.line(), l.column())),
-    }
-}
-
-/// Walks a YAML document along a path and fails, on purpose, at the value it names: the error
-/// carries that value's position.
-struct Probe<'p> {
-    path: &'p [Step],
-}
-
-impl<'de> DeserializeSeed<'de> for Probe<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Probe<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the field being located")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Some((first, rest)) = self.path.split_first() else {
-            return Err(de::Error::custom("here"));
-        };
-        while let Some(key) = map.next_key::<Value>()? {
-            match (first, key.as_str()) {
-                (Step::Key(want), Some(k)) if k == *want => {
-                    map.next_value_seed(Probe { path: rest })?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Some((first, rest)) = self.path.split_first() else {
-            return Err(de::Error::custom("here"));
-        };
-        let mut index = 0;
-        loop {
-            let found = match first {
-                Step::Index(want) if *want == index => {
-                    seq.next_element_seed(Probe { path: rest })?
-                }
-                _ => seq.next_element::<IgnoredAny>()?.map(|_| ()),
-            };
-            if found.is_none() {
-                return Ok(());
-            }
-            index += 1;
-        }
-    }
-
-    // Any scalar: if the path ends here, this is the value being located.
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
-    }
-}
-
-impl Probe<'_> {
-    fn scalar<E: de::Error>(self) -> Result<(), E> {
-        if self.path.is_empty() {
-            Err(E::custom("here"))
-        } else {
-            // A scalar where the path wanted to go deeper: a list of one, like `topics: AI`.
-            match self.path.first() {
-                Some(Step::Index(0)) if self.path.len() == 1 => Err(E::custom("here")),
-                _ => Ok(()),
-            }
-        }
-    }
 }

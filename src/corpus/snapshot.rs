@@ -96,17 +96,15 @@ impl Corpus {
                             .is_none_or(|ix| path_of(*ix) == Some(card.path.as_path()))
                     })
                     .unwrap_or(card.id);
-                applied.diagnostics.push(Diagnostic {
-                    path: card.path.clone(),
-                    line: 1,
-                    column: 1,
-                    severity: Severity::Warning,
-                    message: format!(
+                applied.diagnostics.push(Diagnostic::file(
+                    card.path.clone(),
+                    Severity::Warning,
+                    format!(
                         "same id {} as {}; this card is listed as {own}",
                         card.id,
                         holder.display()
                     ),
-                });
+                ));
                 card.id = own;
                 held = self.ids.get(&own).copied();
             }

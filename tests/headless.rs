@@ -46,19 +46,16 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("fixture paths are UTF-8")
 }
 
-/// Characters a terminal acts on or that disguise text: none may come out of a human format.
-fn dangerous(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(
-            c,
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
-        )
-}
-
+/// No human format may print a character the text gate stops (it asks the gate's own
+/// predicate): nothing a terminal acts on or that disguises text.
 fn assert_terminal_safe(what: &str, out: &[u8]) {
     assert!(!out.contains(&0x1b), "{what}: raw ESC in {out:?}");
     let text = String::from_utf8(out.to_vec()).expect("output is UTF-8");
-    if let Some(c) = text.chars().find(|c| dangerous(*c)) {
+    if !tidings::text::is_clean(&text) {
+        let c = text
+            .chars()
+            .find(|c| *c != '\n' && tidings::text::is_gated(*c))
+            .unwrap_or('?');
         panic!("{what}: U+{:04X} in output:\n{text}", u32::from(c));
     }
 }
@@ -449,6 +446,44 @@ fn diagnostics_go_to_stderr_and_only_with_verbose() {
     for line in stdout.lines() {
         serde_json::from_str::<Value>(line).expect("stdout holds only JSON lines");
     }
+}
+
+// ----- check -----
+
+#[test]
+fn check_json_escapes_like_every_other_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = "000_\u{9b}31m\u{202e}txt.exe.txt";
+    std::fs::write(
+        dir.path().join(name),
+        "---\ntitle: ok\nquality: \"\\x9b2J\\u202Ex\\U000E0041\"\n---\n",
+    )
+    .expect("write card");
+    let (code, stdout, stderr) = run(&["check", "--json", path_str(dir.path())]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = String::from_utf8(stdout).expect("UTF-8");
+    assert!(
+        !text.contains(['\u{9b}', '\u{202e}', '\u{e0041}']),
+        "raw in {text:?}"
+    );
+    assert!(
+        text.contains("\\u009b") && text.contains("\\udb40\\udc41"),
+        "{text}"
+    );
+    let report: Value = serde_json::from_str(&text).expect("JSON");
+    let diagnostic = &report["diagnostics"][0];
+    assert!(
+        diagnostic["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(name)),
+        "{report}"
+    );
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\u{9b}2J\u{202e}x\u{e0041}")),
+        "{report}"
+    );
 }
 
 // ----- show -----

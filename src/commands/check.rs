@@ -88,6 +88,6 @@ fn write_json(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &report)?;
+    super::output::write_json(out, &report)?;
     writeln!(out)
 }

@@ -1,5 +1,5 @@
-//! What `search` and `show` share: the JSON shape of a card (every field of FORMAT.md plus its
-//! id, path, resolved links and backlinks), a JSON writer that is safe to print on a terminal,
+//! What the commands share: the JSON shape of a card (every field of FORMAT.md plus its id,
+//! path, resolved links and backlinks), the one JSON writer, safe to print on a terminal,
 //! and the small helpers human formats need (dates, ages, the URL that opens, CSV and Markdown
 //! escaping).
 
@@ -152,10 +152,11 @@ impl<'a> CardJson<'a> {
     }
 }
 
-/// Writes `value` as compact JSON. Strings stay exact, but besides what JSON requires, the
-/// characters a terminal would act on or that disguise text (DEL, C1 controls such as the 8-bit
-/// CSI, bidi and zero-width characters) are written as `\uXXXX` escapes: a JSON decoder gets
-/// the same string back, and `tidings search -f json` printed on a terminal cannot drive it.
+/// Writes `value` as compact JSON: the one JSON writer of every command. Strings stay exact,
+/// but besides what JSON requires, every character the text gate stops ([`text::is_gated`]:
+/// DEL, C1 controls such as the 8-bit CSI, bidi, zero-width and tag characters...) is written
+/// as a `\uXXXX` escape: a JSON decoder gets the same string back, and JSON printed on a
+/// terminal cannot drive it or hide text.
 pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
     value.serialize(&mut ser).map_err(io::Error::from)
@@ -171,30 +172,19 @@ impl serde_json::ser::Formatter for TerminalSafe {
     ) -> io::Result<()> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
-            if json_escaped(c) {
+            if text::is_gated(c) {
                 writer.write_all(&fragment.as_bytes()[start..i])?;
-                // Every such character is in the Basic Multilingual Plane: one `\u` escape.
-                write!(writer, "\\u{:04x}", u32::from(c))?;
+                // Outside the Basic Multilingual Plane (tags, private use planes) JSON spells
+                // a character as its UTF-16 surrogate pair.
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
                 start = i + c.len_utf8();
             }
         }
         writer.write_all(&fragment.as_bytes()[start..])
     }
-}
-
-fn json_escaped(c: char) -> bool {
-    matches!(
-        c,
-        '\u{7f}'..='\u{9f}'
-            | '\u{ad}'
-            | '\u{61c}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-    )
 }
 
 /// The local calendar date of a timestamp.
@@ -300,6 +290,18 @@ mod tests {
         let printed = String::from_utf8(out).unwrap();
         assert!(!printed.contains(['\u{1b}', '\u{9b}', '\u{202e}', '\u{200b}', '\u{7f}']));
         assert!(printed.contains("é€"));
+        let back: String = serde_json::from_str(&printed).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn json_escapes_every_gated_character_beyond_the_first_plane_too() {
+        let s = "a\u{e0041}b\u{180e}c\u{3164}d\u{f0000}e👩\u{200d}👧";
+        let mut out = Vec::new();
+        write_json(&mut out, s).unwrap();
+        let printed = String::from_utf8(out).unwrap();
+        assert!(printed.contains("a\\udb40\\udc41b\\u180ec\\u3164d\\udb80\\udc00e"));
+        assert!(!printed.chars().any(text::is_gated), "{printed}");
         let back: String = serde_json::from_str(&printed).unwrap();
         assert_eq!(back, s);
     }

@@ -22,8 +22,10 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => commands::check::run(&args, &mut out, &mut err),
         Some(Command::Search(args)) => commands::search::run(&args, &mut out, &mut err),
         Some(Command::Show(args)) => commands::show::run(&args, &mut out, &mut err),
-        Some(Command::Completions { shell }) => commands::generate::completions(shell, &mut out),
-        Some(Command::Man) => commands::generate::man(&mut out),
+        Some(Command::Completions { shell }) => {
+            commands::generate::completions(shell, &mut out, &mut err)
+        }
+        Some(Command::Man) => commands::generate::man(&mut out, &mut err),
     };
     ExitCode::from(status)
 }

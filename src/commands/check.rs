@@ -1,20 +1,26 @@
 //! `tidings check`: load cards and report every problem, for people and for CI.
 
 use std::io::Write;
+use std::path::Path;
 
 use serde::Serialize;
 
-use super::{exit, load_paths};
+use super::output::{self, deliver};
+use super::{exit, load_and_walk};
 use crate::cli::CheckArgs;
 use crate::corpus::load::Loaded;
 use crate::corpus::{Diagnostic, Severity};
 use crate::text;
 
+/// The `--json` report. `skipped` counts files found and not loaded, so it never exceeds
+/// `files`; what the folder walk could not read is counted apart.
 #[derive(Serialize)]
 struct JsonReport<'a> {
     cards: usize,
     files: usize,
     skipped: usize,
+    folders_skipped: usize,
+    entries_skipped: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
@@ -27,20 +33,67 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
 }
 
+/// Everything `check` reports on.
+struct Report {
+    loaded: Loaded,
+    /// The folder walk's problems, printed first.
+    walk: Vec<Diagnostic>,
+    unreadable: Unreadable,
+}
+
+/// What the folder walk could not read: folders it could not list, and entries of a folder it
+/// could not even look at (a broken symbolic link, a link loop).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Unreadable {
+    folders: usize,
+    entries: usize,
+}
+
+impl Unreadable {
+    /// Told apart by what the path is now rather than by the wording of the message, which
+    /// belongs to the loader: a folder that cannot be listed can still be looked at.
+    fn count(walk: &[Diagnostic]) -> Unreadable {
+        let mut paths: Vec<&Path> = walk
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.path.as_path())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let folders = paths
+            .iter()
+            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_dir()))
+            .count();
+        Unreadable {
+            folders,
+            entries: paths.len() - folders,
+        }
+    }
+}
+
 /// Runs `check`, writing the report to `out`; returns the exit status.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let loaded = match load_paths(&args.paths, &args.load.into(), err) {
-        Ok(loaded) => loaded,
+    let (loaded, walk) = match load_and_walk(&args.paths, &args.load.into(), err) {
+        Ok(load) => load,
         Err(status) => return status,
     };
-    // A write error is a closed pipe (`tidings check | head`): not worth a message, and the
-    // exit status still says whether files were skipped.
-    let _ = if args.json {
-        write_json(&loaded, out)
-    } else {
-        write_text(&loaded, out)
+    let report = Report {
+        unreadable: Unreadable::count(&walk),
+        loaded,
+        walk,
     };
-    if loaded.skipped > 0 {
+    let written = deliver(out, err, |out| {
+        if args.json {
+            write_json(&report, out)
+        } else {
+            write_text(&report, out)
+        }
+    });
+    if let Err(status) = written {
+        return status;
+    }
+    let unreadable = report.unreadable.folders + report.unreadable.entries;
+    if report.loaded.skipped + unreadable > 0 {
         exit::FOUND_PROBLEMS
     } else {
         exit::OK
@@ -52,33 +105,53 @@ pub fn diagnostic_line(d: &Diagnostic) -> String {
     text::clean_line(&d.to_string()).into_owned()
 }
 
-fn write_text(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
-    for d in &loaded.diagnostics {
+impl Report {
+    fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.walk.iter().chain(&self.loaded.diagnostics)
+    }
+}
+
+fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    for d in report.diagnostics() {
         writeln!(out, "{}", diagnostic_line(d))?;
     }
-    let warnings = loaded
-        .diagnostics
-        .iter()
+    let warnings = report
+        .diagnostics()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    writeln!(
+    let loaded = &report.loaded;
+    write!(
         out,
         "{} cards loaded from {} files, {} skipped, {} warnings",
         loaded.corpus.len(),
         loaded.files,
         loaded.skipped,
         warnings
-    )
+    )?;
+    let Unreadable { folders, entries } = report.unreadable;
+    let unreadable: Vec<String> = [
+        (folders, "folder", "folders"),
+        (entries, "other entry", "other entries"),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+    .collect();
+    if !unreadable.is_empty() {
+        write!(out, "; could not read {}", unreadable.join(" and "))?;
+    }
+    writeln!(out)
 }
 
-fn write_json(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
-    let report = JsonReport {
-        cards: loaded.corpus.len(),
-        files: loaded.files,
-        skipped: loaded.skipped,
-        diagnostics: loaded
-            .diagnostics
-            .iter()
+fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let json = JsonReport {
+        cards: report.loaded.corpus.len(),
+        files: report.loaded.files,
+        skipped: report.loaded.skipped,
+        folders_skipped: report.unreadable.folders,
+        entries_skipped: report.unreadable.entries,
+        diagnostics: report
+            .diagnostics()
             .map(|d| JsonDiagnostic {
                 path: d.path.to_string_lossy().into_owned(),
                 line: d.line,
@@ -88,6 +161,41 @@ fn write_json(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
             })
             .collect(),
     };
-    super::output::write_json(out, &report)?;
+    output::write_json(out, &json)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(path: &Path, severity: Severity) -> Diagnostic {
+        Diagnostic {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            severity,
+            message: "cannot read".into(),
+        }
+    }
+
+    #[test]
+    fn walk_problems_are_folders_or_other_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone.txt");
+        let walk = [
+            problem(dir.path(), Severity::Error),
+            problem(dir.path(), Severity::Error),
+            problem(&gone, Severity::Error),
+            problem(&dir.path().join("w.txt"), Severity::Warning),
+        ];
+        assert_eq!(
+            Unreadable::count(&walk),
+            Unreadable {
+                folders: 1,
+                entries: 1
+            }
+        );
+        assert_eq!(Unreadable::count(&[]), Unreadable::default());
+    }
 }

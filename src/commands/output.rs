@@ -1,14 +1,15 @@
 //! What the commands share: the JSON shape of a card (every field of FORMAT.md plus its id,
-//! path, resolved links and backlinks), the one JSON writer, safe to print on a terminal,
-//! and the small helpers human formats need (dates, ages, the URL that opens, CSV and Markdown
-//! escaping).
+//! path, resolved links and backlinks), the one JSON writer, safe to print on a terminal, the
+//! one way output is delivered and a write error turned into an exit status, and the small
+//! helpers human formats need (dates, ages, the URL that opens, CSV and Markdown escaping).
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
 
 use jiff::{Timestamp, tz::TimeZone};
 use serde::Serialize;
 
+use super::exit;
 use crate::corpus::{Card, CardId, CardIx, Corpus, Image, Provider, Related, Secured, Urls};
 use crate::text;
 
@@ -266,15 +267,25 @@ pub fn md_link(label: &str, url: Option<&str>) -> String {
     }
 }
 
-/// Whether writing failed because the reader went away (`| head`): not worth a message.
-pub fn is_broken_pipe(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::BrokenPipe
-}
-
-/// Reports a write error other than a closed pipe.
-pub fn report_write_error(e: &io::Error, err: &mut dyn Write) {
-    if !is_broken_pipe(e) {
-        let _ = writeln!(err, "tidings: cannot write the output: {e}");
+/// Writes a command's whole output to `out` through a buffer, then flushes it: the one way
+/// every command ends. A closed pipe (`| head`) is not a failure: the reader has all it wanted,
+/// so it stays quiet and the command's own status stands. Any other write error (a full disk,
+/// `> /dev/full`) means the output is incomplete: a message on `err` and
+/// [`exit::OUTPUT_FAILED`] as the `Err`.
+pub fn deliver(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), u8> {
+    let mut buffered = BufWriter::new(out);
+    let written = write(&mut buffered).and_then(|()| buffered.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            let _ = writeln!(err, "tidings: cannot write the output: {e}");
+            Err(exit::OUTPUT_FAILED)
+        }
     }
 }
 
@@ -304,6 +315,39 @@ mod tests {
         assert!(!printed.chars().any(text::is_gated), "{printed}");
         let back: String = serde_json::from_str(&printed).unwrap();
         assert_eq!(back, s);
+    }
+
+    /// Fails every write with `kind`, as a full disk or a closed pipe does.
+    struct Failing(io::ErrorKind);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(self.0))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::from(self.0))
+        }
+    }
+
+    #[test]
+    fn delivery_fails_loudly_except_into_a_closed_pipe() {
+        let mut err = Vec::new();
+        let full = deliver(&mut Failing(io::ErrorKind::StorageFull), &mut err, |out| {
+            out.write_all(b"x")
+        });
+        assert_eq!(full, Err(exit::OUTPUT_FAILED));
+        assert!(String::from_utf8_lossy(&err).starts_with("tidings: cannot write the output: "));
+
+        let mut err = Vec::new();
+        let closed = deliver(&mut Failing(io::ErrorKind::BrokenPipe), &mut err, |out| {
+            out.write_all(b"x")
+        });
+        assert_eq!(closed, Ok(()));
+        assert!(err.is_empty());
+
+        let mut out = Vec::new();
+        assert_eq!(deliver(&mut out, &mut err, |o| o.write_all(b"all")), Ok(()));
+        assert_eq!(out, b"all");
     }
 
     #[test]

@@ -45,13 +45,47 @@ pub struct ReaderArgs {
 
 #[derive(Debug, Args, Clone, Copy)]
 pub struct LoadArgs {
-    /// Skip card files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::corpus::parse::DEFAULT_SIZE_CAP)]
+    /// Skip card files larger than this: bytes, or with a unit k, M or G (powers of 1024, any
+    /// case, `B` or `iB` may follow: `512k`, `4MiB`), at most 1G.
+    #[arg(long, value_name = "SIZE", default_value = DEFAULT_MAX_SIZE, value_parser = parse_size)]
     pub max_size: u64,
 
     /// Follow symbolic links inside folders (links named as PATHs are always followed).
     #[arg(long, short = 'L')]
     pub follow: bool,
+}
+
+/// `crate::corpus::parse::DEFAULT_SIZE_CAP` as `--help` shows it (a test keeps them equal).
+const DEFAULT_MAX_SIZE: &str = "1M";
+
+/// The largest `--max-size`: a card is a page of text, and a file is read whole into memory,
+/// so a larger cap would only let one stray file take the machine's memory.
+pub const MAX_SIZE_CEILING: u64 = 1 << 30;
+
+/// A size as written on the command line: plain bytes, or a whole number with a unit `k`, `M`
+/// or `G` (powers of 1024, any case), optionally followed by `B` or `iB`; at most
+/// [`MAX_SIZE_CEILING`]. The error is the reason, for clap to show as a usage error.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    const FORMAT: &str = "a size is a whole number of bytes, or one with a unit k, M or G \
+                          (powers of 1024), like 512k or 4M";
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    if number.is_empty() {
+        return Err(FORMAT.to_string());
+    }
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(FORMAT.to_string()),
+    };
+    let too_large = || "over the largest size allowed, 1G".to_string();
+    // Digits past u64 are too large for the same reason as a size past the ceiling.
+    let n: u64 = number.parse().map_err(|_| too_large())?;
+    n.checked_mul(1 << shift)
+        .filter(|bytes| *bytes <= MAX_SIZE_CEILING)
+        .ok_or_else(too_large)
 }
 
 impl Default for LoadArgs {
@@ -67,14 +101,18 @@ impl Default for LoadArgs {
 pub enum Command {
     /// Load cards and report every problem: `path:line:column: severity: message`.
     ///
-    /// Exit status: 0 when every file loaded, 1 when any file was skipped, 2 for a usage error.
+    /// Exit status: 0 when every file loaded, 1 when any file or folder was skipped, 2 for a
+    /// usage error or output that could not be written.
     Check(CheckArgs),
     /// Print the cards that match QUERY, ranked exactly as the reader's filter ranks them.
     ///
-    /// Exit status: 0 with matches, 1 with none, 2 for a usage error or a query that does not
-    /// parse.
+    /// Exit status: 0 with matches, 1 with none, 2 for a usage error, a query that does not
+    /// parse, or output that could not be written.
     Search(SearchArgs),
     /// Print one card, every field.
+    ///
+    /// Exit status: 0 when shown, 1 for an unknown id or a file that is not a card, 2 for a
+    /// usage error (a malformed or ambiguous id) or output that could not be written.
     Show(ShowArgs),
     /// Print a shell completion script.
     Completions {
@@ -116,6 +154,12 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = SortArg::Score)]
     pub sort: SortArg,
 
+    /// With `-f paths` or `-f urls`: print each exactly and end it with a NUL instead of a
+    /// newline, for `xargs -0`. Without it, a name that cannot be printed exactly on one line
+    /// is left out.
+    #[arg(long, short = '0')]
+    pub print0: bool,
+
     /// Print at most N cards.
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,
@@ -134,7 +178,7 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A card id (16 hex digits) or a card file.
+    /// A card id (16 hex digits, or a unique prefix of at least 4) or a card file.
     #[arg(value_name = "ID|FILE")]
     pub card: String,
 
@@ -179,4 +223,52 @@ pub enum SortArg {
     Heat,
     Title,
     Provider,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_units_of_1024() {
+        assert_eq!(parse_size("0"), Ok(0));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("4M"), Ok(4 << 20));
+        assert_eq!(parse_size("4mb"), Ok(4 << 20));
+        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("100B"), Ok(100));
+        assert_eq!(
+            parse_size(DEFAULT_MAX_SIZE),
+            Ok(crate::corpus::parse::DEFAULT_SIZE_CAP)
+        );
+    }
+
+    #[test]
+    fn sizes_past_the_ceiling_or_malformed_are_refused() {
+        for too_large in [
+            "18446744073709551615",
+            "99999999999999999999999",
+            "1025M",
+            "2G",
+            "17179869184k",
+            "18014398509481984G",
+        ] {
+            let e = parse_size(too_large).expect_err(too_large);
+            assert!(e.contains("largest"), "{too_large}: {e}");
+        }
+        for malformed in [
+            "", "k", "1.5M", "-1", "+4", "4 M", "4T", "4kk", "0x10", " 4",
+        ] {
+            let e = parse_size(malformed).expect_err(malformed);
+            assert!(e.contains("unit"), "{malformed}: {e}");
+        }
+        assert_eq!(parse_size(&(MAX_SIZE_CEILING + 1).to_string()).ok(), None);
+        assert_eq!(
+            parse_size(&MAX_SIZE_CEILING.to_string()),
+            Ok(MAX_SIZE_CEILING)
+        );
+    }
 }

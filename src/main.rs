@@ -25,8 +25,10 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args, &mut out, &mut err),
         Command::Search(args) => commands::search::run(&args, &mut out, &mut err),
         Command::Show(args) => commands::show::run(&args, &mut out, &mut err),
-        Command::Completions { shell } => commands::generate::completions(shell, &mut out),
-        Command::Man => commands::generate::man(&mut out),
+        Command::Completions { shell } => {
+            commands::generate::completions(shell, &mut out, &mut err)
+        }
+        Command::Man => commands::generate::man(&mut out, &mut err),
     };
     ExitCode::from(status)
 }

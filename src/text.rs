@@ -11,6 +11,15 @@
 //! [`clean_block`] before it is drawn, and layout is done with the width-aware
 //! helpers here rather than with byte or `char` counts.
 //!
+//! Which characters the gate stops is decided by Unicode properties, not a hand
+//! list, in one predicate, [`is_gated`], which every other gate (the JSON writer,
+//! the tests) calls: general categories Cc, Cf, Co, Cs and Cn (controls, format
+//! characters such as bidi controls and tags, private use, unassigned),
+//! `Default_Ignorable_Code_Point` (zero-width characters, Hangul fillers,
+//! variation selectors...) and `Bidi_Control`. The one exception is contextual:
+//! ZWJ and the presentation selectors VS15/VS16 pass inside an emoji sequence,
+//! so `👩‍👩‍👧‍👦` stays one emoji while a ZWJ or VS anywhere else goes.
+//!
 //! Escape sequences are removed whole, not just their `ESC`: dropping only the
 //! introducer would leave the payload (`]0;pwned`) on screen, and an attacker
 //! could split a sequence across fields. An unterminated sequence swallows the
@@ -20,7 +29,15 @@
 //! they run on every drawn row and almost all real text is already clean.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
+use icu_properties::props::{
+    BidiControl, DefaultIgnorableCodePoint, Emoji, EmojiModifier, ExtendedPictographic,
+    GeneralCategory, GeneralCategoryGroup,
+};
+use icu_properties::{
+    CodePointMapData, CodePointMapDataBorrowed, CodePointSetData, CodePointSetDataBorrowed,
+};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -36,13 +53,10 @@ const ELLIPSIS: &str = "…";
 
 /// Cleans a one-line field (title, name, shown URL, diagnostic).
 ///
-/// Removes escape sequences whole, all control characters, bidi controls,
-/// zero-width characters, the soft hyphen and interlinear annotation marks.
-/// Tabs, line breaks (`\n`, `\r\n`, `\r`, U+2028, U+2029) become spaces, runs
-/// of spaces collapse to one, and the result is trimmed.
-///
-/// ZWJ (U+200D) is removed too, so emoji ZWJ sequences fall apart into their
-/// components; that costs some width but keeps the rule simple and auditable.
+/// Removes escape sequences whole and every character [`is_gated`] names,
+/// except a ZWJ or VS15/VS16 inside an emoji sequence. Tabs, line breaks
+/// (`\n`, `\r\n`, `\r`, U+2028, U+2029) become spaces, runs of spaces
+/// collapse to one, and the result is trimmed.
 pub fn clean_line(s: &str) -> Cow<'_, str> {
     // Whitespace at the ends is dropped whatever it is (tabs and breaks turn
     // into spaces, the rest is removed), so only the inside needs checking and
@@ -80,14 +94,136 @@ pub fn clean_items<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> 
 }
 
 /// Returns `true` if `s` contains nothing the gate removes or rewrites: no
-/// control character except `\n`, no tab or `\r`, no bidi, zero-width,
-/// soft-hyphen, interlinear-annotation or U+2028/U+2029 character.
+/// character [`is_gated`] names except `\n`, and ZWJ or VS15/VS16 only inside
+/// an emoji sequence.
 ///
 /// Space layout (doubled, leading, trailing) is not judged. The output of both
 /// [`clean_line`] and [`clean_block`] is always clean, so this is meant for
-/// `debug_assert!`s at the drawing boundary.
+/// `debug_assert!`s at the drawing boundary and for output that must be
+/// printed exactly or not at all.
 pub fn is_clean(s: &str) -> bool {
-    !s.chars().any(|c| c != '\n' && is_gated(c))
+    let mut before = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\n' && is_gated(c) && !joins_emoji(before, c, chars.peek().copied()) {
+            return false;
+        }
+        before = Some(c);
+    }
+    true
+}
+
+/// Whether the gate stops `c`: it never reaches the output as itself, but is
+/// removed, or for tabs and line breaks rewritten. ZWJ and VS15/VS16 are
+/// stopped too, except inside an emoji sequence (see [`is_clean`]).
+///
+/// The set, from Unicode properties: general categories Cc (controls, C0 and
+/// C1), Cf (format: bidi controls, zero-width characters, the soft hyphen,
+/// tags, interlinear annotation), Co (private use: no agreed look), Cs
+/// (surrogates, which a `char` cannot hold) and Cn (unassigned: no width a
+/// terminal agrees on); Zl and Zp (U+2028, U+2029: line breaks);
+/// `Default_Ignorable_Code_Point` (invisible by definition: Hangul fillers,
+/// variation selectors, the combining grapheme joiner...) and `Bidi_Control`.
+/// This is the one definition: the JSON writer and the tests call it too.
+pub fn is_gated(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
+    GatedSet::get().contains(c)
+}
+
+/// The gated set, built once from the properties, laid out for speed: the gate looks at every character of every drawn row, and three property
+/// lookups cost about three times as much as the rest of the gate for non-ASCII text.
+struct GatedSet {
+    /// A bit per code point of the Basic Multilingual Plane (8 KiB), where nearly all text is.
+    bmp: Box<[u64]>,
+    /// The rest as sorted, disjoint, inclusive ranges.
+    astral: Vec<(u32, u32)>,
+}
+
+const BMP_END: u32 = 0xffff;
+
+impl GatedSet {
+    fn get() -> &'static GatedSet {
+        static SET: OnceLock<GatedSet> = OnceLock::new();
+        SET.get_or_init(GatedSet::build)
+    }
+
+    fn build() -> GatedSet {
+        let mut ranges: Vec<(u32, u32)> = CATEGORY
+            .iter_ranges_for_group(GATED_CATEGORIES)
+            .chain(IGNORABLE.iter_ranges())
+            .chain(BIDI_CONTROL.iter_ranges())
+            .map(|r| (*r.start(), *r.end()))
+            .collect();
+        ranges.sort_unstable();
+        let mut bmp = vec![0u64; (BMP_END as usize + 1) / 64].into_boxed_slice();
+        let mut astral: Vec<(u32, u32)> = Vec::new();
+        for (start, end) in ranges {
+            for cp in start..=end.min(BMP_END) {
+                bmp[cp as usize / 64] |= 1 << (cp % 64);
+            }
+            let start = start.max(BMP_END + 1);
+            if start > end {
+                continue;
+            }
+            match astral.last_mut() {
+                Some(last) if start <= last.1.saturating_add(1) => last.1 = last.1.max(end),
+                _ => astral.push((start, end)),
+            }
+        }
+        GatedSet { bmp, astral }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let cp = u32::from(c);
+        if cp <= BMP_END {
+            return self
+                .bmp
+                .get(cp as usize / 64)
+                .is_some_and(|bits| bits >> (cp % 64) & 1 == 1);
+        }
+        let at = self.astral.partition_point(|(_, end)| *end < cp);
+        self.astral.get(at).is_some_and(|(start, _)| *start <= cp)
+    }
+}
+
+const GATED_CATEGORIES: GeneralCategoryGroup = GeneralCategoryGroup::Other
+    .union(GeneralCategoryGroup::LineSeparator)
+    .union(GeneralCategoryGroup::ParagraphSeparator);
+const CATEGORY: CodePointMapDataBorrowed<'static, GeneralCategory> = CodePointMapData::new();
+const IGNORABLE: CodePointSetDataBorrowed<'static> =
+    CodePointSetData::new::<DefaultIgnorableCodePoint>();
+const BIDI_CONTROL: CodePointSetDataBorrowed<'static> = CodePointSetData::new::<BidiControl>();
+const EMOJI: CodePointSetDataBorrowed<'static> = CodePointSetData::new::<Emoji>();
+const PICTOGRAPHIC: CodePointSetDataBorrowed<'static> =
+    CodePointSetData::new::<ExtendedPictographic>();
+const EMOJI_MODIFIER: CodePointSetDataBorrowed<'static> = CodePointSetData::new::<EmojiModifier>();
+
+const ZWJ: char = '\u{200d}';
+/// Variation selectors 15 and 16: text and emoji presentation of an emoji.
+const VS15: char = '\u{fe0e}';
+const VS16: char = '\u{fe0f}';
+
+/// Whether `c`, a gated character, is kept between `before` and `after`, the
+/// characters kept on either side of it: a ZWJ joining two emoji (`👩‍👧`), or a
+/// presentation selector right after an emoji (`❤️`, the keycap `1️⃣`).
+fn joins_emoji(before: Option<char>, c: char, after: Option<char>) -> bool {
+    match c {
+        ZWJ => before.is_some_and(zwj_may_follow) && after.is_some_and(zwj_may_precede),
+        VS15 | VS16 => before.is_some_and(|b| EMOJI.contains(b)),
+        _ => false,
+    }
+}
+
+/// The end of an emoji a ZWJ may join on from: a pictograph, a skin tone, or
+/// the emoji presentation selector after one.
+fn zwj_may_follow(c: char) -> bool {
+    c == VS16 || PICTOGRAPHIC.contains(c) || EMOJI_MODIFIER.contains(c)
+}
+
+fn zwj_may_precede(c: char) -> bool {
+    PICTOGRAPHIC.contains(c)
 }
 
 /// Display width of `s` in terminal columns.
@@ -249,29 +385,6 @@ fn hard_split(line: &str, width: usize, lines: &mut Vec<String>) {
     if !cur.is_empty() {
         lines.push(cur);
     }
-}
-
-/// Characters that never reach the output unchanged (in block mode `\n`
-/// excepted, which callers handle).
-fn is_gated(c: char) -> bool {
-    c.is_control() || is_invisible_format(c) || matches!(c, '\u{2028}' | '\u{2029}')
-}
-
-/// Invisible format characters that can disguise text: bidi controls (the
-/// "Trojan Source" family), zero-width characters, the soft hyphen and
-/// interlinear annotation marks.
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{061C}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-    )
 }
 
 fn line_needs_no_work(s: &str) -> bool {
@@ -446,13 +559,55 @@ enum State {
     Str,
 }
 
+/// Hands the scrubber's tokens on, deciding on the way whether a ZWJ or a
+/// presentation selector is inside an emoji sequence. That depends on the
+/// characters kept around it, not on the input's neighbours, so cleaning twice
+/// changes nothing; a ZWJ therefore waits for the next kept character.
+struct Joiner<F> {
+    emit: F,
+    /// The last character passed on since the last tab or break.
+    before: Option<char>,
+    /// A ZWJ after an emoji, written only if an emoji follows.
+    zwj: bool,
+}
+
+impl<F: FnMut(Tok)> Joiner<F> {
+    fn char(&mut self, c: char) {
+        if std::mem::take(&mut self.zwj) && joins_emoji(self.before, ZWJ, Some(c)) {
+            (self.emit)(Tok::Char(ZWJ));
+        }
+        (self.emit)(Tok::Char(c));
+        self.before = Some(c);
+    }
+
+    fn gated(&mut self, c: char) {
+        match c {
+            // A second ZWJ in a row is dropped: the first one is still waiting.
+            ZWJ => self.zwj |= self.before.is_some_and(zwj_may_follow),
+            VS15 | VS16 if !self.zwj && joins_emoji(self.before, c, None) => self.char(c),
+            _ => {}
+        }
+    }
+
+    fn layout(&mut self, tok: Tok) {
+        self.zwj = false;
+        self.before = None;
+        (self.emit)(tok);
+    }
+}
+
 /// Removes escape sequences and gated characters, reporting what is left.
 ///
 /// Modelled on how terminals parse (ECMA-48 / the DEC VT parser): an `ESC` or
 /// C1 control inside a sequence aborts it and starts the next one, so the
 /// scrubber never disagrees with a terminal about where a sequence ends in a
 /// way that would leave part of one visible.
-fn scrub(s: &str, mut emit: impl FnMut(Tok)) {
+fn scrub(s: &str, emit: impl FnMut(Tok)) {
+    let mut out = Joiner {
+        emit,
+        before: None,
+        zwj: false,
+    };
     let mut state = State::Ground;
     let mut after_cr = false;
     for c in s.chars() {
@@ -471,20 +626,23 @@ fn scrub(s: &str, mut emit: impl FnMut(Tok)) {
                         '\n' if crlf => State::Ground,
                         '\r' => {
                             after_cr = true;
-                            emit(Tok::Break);
+                            out.layout(Tok::Break);
                             State::Ground
                         }
                         '\n' | '\u{2028}' | '\u{2029}' => {
-                            emit(Tok::Break);
+                            out.layout(Tok::Break);
                             State::Ground
                         }
                         '\t' => {
-                            emit(Tok::Tab);
+                            out.layout(Tok::Tab);
                             State::Ground
                         }
-                        c if is_gated(c) => State::Ground,
+                        c if is_gated(c) => {
+                            out.gated(c);
+                            State::Ground
+                        }
                         c => {
-                            emit(Tok::Char(c));
+                            out.char(c);
                             State::Ground
                         }
                     };
@@ -526,20 +684,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Written independently of `is_gated` so a mistake there cannot hide.
-    fn forbidden(c: char) -> bool {
-        c.is_control()
-            || matches!(
-                c,
-                '\u{ad}'
-                    | '\u{61c}'
-                    | '\u{200b}'..='\u{200f}'
-                    | '\u{2028}'..='\u{202e}'
-                    | '\u{2060}'
-                    | '\u{2066}'..='\u{2069}'
-                    | '\u{feff}'
-                    | '\u{fff9}'..='\u{fffb}'
-            )
+    /// What the gate's output may hold: nothing [`is_gated`] names, except `\n`
+    /// in a block and a ZWJ or presentation selector inside an emoji sequence.
+    fn only_allowed(out: &str, block: bool) -> Result<(), String> {
+        let chars: Vec<char> = out.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if !is_gated(c) || (block && c == '\n') {
+                continue;
+            }
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            if !joins_emoji(before, c, after) {
+                return Err(format!("U+{:04X} at {i} in {out:?}", u32::from(c)));
+            }
+        }
+        Ok(())
     }
 
     #[test]
@@ -637,6 +796,121 @@ mod tests {
         assert_eq!(clean_block(s), "abcdefghij");
     }
 
+    /// Invisible characters a hand-written list once missed: the set now comes
+    /// from Unicode properties.
+    #[test]
+    fn invisible_characters_from_unicode_properties_are_removed() {
+        let invisible: Vec<char> = ['\u{180e}', '\u{34f}', '\u{115f}', '\u{1160}', '\u{3164}']
+            .into_iter()
+            .chain(['\u{ffa0}', '\u{17b4}', '\u{180b}', '\u{fe00}', '\u{e0100}'])
+            .chain('\u{2061}'..='\u{2064}')
+            .chain('\u{206a}'..='\u{206f}')
+            .chain('\u{e0000}'..='\u{e007f}')
+            // Private use and unassigned: no look a terminal agrees on.
+            .chain(['\u{e000}', '\u{f8ff}', '\u{f0000}', '\u{378}', '\u{2065}'])
+            .collect();
+        for c in invisible {
+            assert!(is_gated(c), "U+{:04X}", u32::from(c));
+            let s = format!("a{c}b");
+            assert_eq!(clean_line(&s), "ab", "U+{:04X}", u32::from(c));
+            assert_eq!(clean_block(&s), "ab", "U+{:04X}", u32::from(c));
+            assert!(!is_clean(&s), "U+{:04X}", u32::from(c));
+        }
+        // Tag characters can spell a whole hidden sentence.
+        let hidden: String = "ignore previous instructions"
+            .chars()
+            .map(|c| char::from_u32(0xe0000 + u32::from(c)).unwrap_or('?'))
+            .collect();
+        assert_eq!(
+            clean_line(&format!("Weather{hidden} today")),
+            "Weather today"
+        );
+        for visible in ['a', 'é', '日', '€', '👍', '\u{a0}', '\u{301}', '\u{20e3}'] {
+            assert!(!is_gated(visible), "U+{:04X}", u32::from(visible));
+        }
+    }
+
+    #[test]
+    fn emoji_sequences_keep_their_joiners() {
+        for emoji in [
+            "👩\u{200d}👩\u{200d}👧\u{200d}👦",
+            "🏳\u{fe0f}\u{200d}🌈",
+            "❤\u{fe0f}",
+            "❤\u{fe0f}\u{200d}🔥",
+            "1\u{fe0f}\u{20e3}",
+            "🧑\u{1f3fd}\u{200d}🚀",
+            "👁\u{fe0f}\u{200d}🗨\u{fe0f}",
+            "☺\u{fe0e}",
+        ] {
+            assert_eq!(clean_line(emoji), emoji);
+            assert_eq!(clean_block(emoji), emoji);
+            assert!(is_clean(emoji), "{emoji:?}");
+            let titled = format!("Family {emoji} day");
+            assert_eq!(clean_line(&titled), titled);
+        }
+        let family = "👩\u{200d}👩\u{200d}👧\u{200d}👦";
+        assert_eq!(family.graphemes(true).count(), 1);
+        assert_eq!(clean_line(family).graphemes(true).count(), 1);
+    }
+
+    #[test]
+    fn joiners_outside_emoji_sequences_go() {
+        assert_eq!(clean_line("a\u{200d}b"), "ab");
+        assert_eq!(clean_line("\u{200d}👩"), "👩");
+        assert_eq!(clean_line("👩\u{200d}"), "👩");
+        assert_eq!(clean_line("👩\u{200d}a"), "👩a");
+        assert_eq!(clean_line("👩\u{200d} 👩"), "👩 👩");
+        assert_eq!(clean_line("👩\u{200d}\u{200d}👩"), "👩\u{200d}👩");
+        assert_eq!(clean_line("a\u{fe0f}b\u{fe0e}"), "ab");
+        assert_eq!(clean_line("❤\u{fe0f}\u{fe0f}"), "❤\u{fe0f}");
+        assert_eq!(clean_block("👩\u{200d}\n👩"), "👩\n👩");
+        assert_eq!(clean_line("👩\u{200d}\t👩"), "👩 👩");
+        // What lies between is judged after removal, so a second pass agrees.
+        assert_eq!(clean_line("👩\u{200b}\u{200d}\u{1b}[0m👩"), "👩\u{200d}👩");
+        for unjoined in [
+            "a\u{200d}b",
+            "\u{200d}👩",
+            "👩\u{200d}",
+            "a\u{fe0f}",
+            "❤\u{fe0f}\u{fe0f}",
+        ] {
+            assert!(!is_clean(unjoined), "{unjoined:?}");
+        }
+    }
+
+    /// The gated set asked of the properties one by one.
+    fn gated_by_properties(c: char) -> bool {
+        GATED_CATEGORIES.contains(CATEGORY.get(c))
+            || IGNORABLE.contains(c)
+            || BIDI_CONTROL.contains(c)
+    }
+
+    /// The fast layout holds exactly the property set, for every code point.
+    #[test]
+    fn the_gated_set_is_the_property_set() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let expected = if c.is_ascii() {
+                c.is_ascii_control()
+            } else {
+                gated_by_properties(c)
+            };
+            assert_eq!(is_gated(c), expected, "U+{:04X}", u32::from(c));
+        }
+        assert!(gated_by_properties('\u{7f}') && gated_by_properties('\n'));
+    }
+
+    #[test]
+    fn bidi_controls_and_joiners_are_in_the_property_set() {
+        for c in [
+            '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202e}', '\u{2066}',
+        ] {
+            assert!(BIDI_CONTROL.contains(c) && is_gated(c));
+        }
+        for c in [ZWJ, VS15, VS16] {
+            assert!(is_gated(c) && !EMOJI.contains(c) && !PICTOGRAPHIC.contains(c));
+        }
+    }
+
     #[test]
     fn line_mode_whitespace() {
         assert_eq!(
@@ -711,6 +985,8 @@ mod tests {
         assert!(!is_clean("a\rb"));
         assert!(!is_clean("a\u{2028}b"));
         assert!(!is_clean("a\u{ad}b"));
+        assert!(!is_clean("a\u{e0041}b"));
+        assert!(is_clean("👩\u{200d}👧 ok"));
     }
 
     #[test]
@@ -791,14 +1067,56 @@ mod tests {
         assert_eq!(lines, ["a", "…", "b"]);
     }
 
-    const BIASED: &str = r"[\x00-\x1f\x7f\x{80}-\x{9f}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}a-z \n\r\t]{0,64}";
+    const BIASED: &str = r"[\x00-\x1f\x7f\x{80}-\x{9f}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}\x{2060}-\x{206f}\x{fe00}-\x{fe0f}\x{e0000}-\x{e007f}\x{115f}\x{3164}\x{e000}a-z \n\r\t👩❤]{0,64}";
 
     /// Pieces of escape sequences, so that well-formed, nested and truncated
     /// sequences all turn up often.
     const FRAGMENTS: &[&str] = &[
-        "\x1b", "[", "]", "P", "X", "^", "_", "\\", "(", "#", "B", "0", "1;2", "m", "H", "\x07",
-        "\u{9b}", "\u{9c}", "\u{9d}", "\u{90}", "a", "z", " ", "  ", "\t", "\n", "\r", "\r\n",
-        "\u{2028}", "\u{a0}", "日", "👍", "e\u{301}", "\u{200d}", "\u{202e}", "\u{ad}",
+        "\x1b",
+        "[",
+        "]",
+        "P",
+        "X",
+        "^",
+        "_",
+        "\\",
+        "(",
+        "#",
+        "B",
+        "0",
+        "1;2",
+        "m",
+        "H",
+        "\x07",
+        "\u{9b}",
+        "\u{9c}",
+        "\u{9d}",
+        "\u{90}",
+        "a",
+        "z",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r",
+        "\r\n",
+        "\u{2028}",
+        "\u{a0}",
+        "日",
+        "👍",
+        "e\u{301}",
+        "\u{200d}",
+        "\u{202e}",
+        "\u{ad}",
+        "👩",
+        "❤",
+        "1",
+        "\u{fe0f}",
+        "\u{fe0e}",
+        "\u{1f3fd}",
+        "\u{20e3}",
+        "\u{e0041}",
+        "\u{200b}",
     ];
 
     fn fragments() -> impl Strategy<Value = String> {
@@ -818,7 +1136,8 @@ mod tests {
         #[test]
         fn prop_clean_line_output_is_safe(s in dirty()) {
             let out = clean_line(&s);
-            prop_assert!(!out.chars().any(forbidden), "{out:?}");
+            prop_assert_eq!(only_allowed(&out, false), Ok(()));
+            prop_assert!(!out.contains('\n'), "{out:?}");
             prop_assert!(!out.contains("  "), "{out:?}");
             prop_assert_eq!(out.trim(), &*out);
             prop_assert!(is_clean(&out));
@@ -827,7 +1146,7 @@ mod tests {
         #[test]
         fn prop_clean_block_output_is_safe(s in dirty()) {
             let out = clean_block(&s);
-            prop_assert!(!out.chars().any(|c| c != '\n' && forbidden(c)), "{out:?}");
+            prop_assert_eq!(only_allowed(&out, true), Ok(()));
             prop_assert!(is_clean(&out));
             prop_assert!(!out.contains("\n\n\n\n"), "{out:?}");
             prop_assert!(!out.starts_with('\n') && out.trim_end() == &*out, "{out:?}");
@@ -893,6 +1212,37 @@ mod tests {
             let joined: String = wrap(&s, w).concat().split(' ').collect();
             let expected: String = s.split(' ').collect();
             prop_assert_eq!(joined, expected);
+        }
+
+        /// Layout helpers never undo the gate: cutting, padding and wrapping
+        /// gated text leave no joiner stranded outside its emoji sequence.
+        #[test]
+        fn prop_everything_public_stays_gated(
+            items in prop::collection::vec(dirty(), 0..4),
+            w in 0usize..30,
+        ) {
+            for item in clean_items(items.iter().map(String::as_str)) {
+                prop_assert_eq!(only_allowed(&item, false), Ok(()));
+            }
+            for s in &items {
+                let line = clean_line(s);
+                prop_assert_eq!(only_allowed(&truncate(&line, w), false), Ok(()));
+                prop_assert_eq!(only_allowed(&pad_to(&line, w), false), Ok(()));
+                let block = clean_block(s);
+                for row in wrap(&block, w).iter().chain(wrap(&line, w).iter()) {
+                    prop_assert_eq!(only_allowed(row, false), Ok(()));
+                    prop_assert!(is_clean(row), "{row:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn prop_is_clean_agrees_with_the_gate(s in dirty()) {
+            prop_assert!(is_clean(&clean_line(&s)));
+            prop_assert!(is_clean(&clean_block(&s)));
+            if is_clean(&s) && !s.contains(['\n', ' ']) {
+                prop_assert_eq!(&*clean_line(&s), s.trim());
+            }
         }
     }
 }

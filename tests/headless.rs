@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assert_cmd::Command;
+use clap::Parser;
 use serde_json::Value;
 
 use tidings::action::Action;
@@ -46,19 +47,16 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("fixture paths are UTF-8")
 }
 
-/// Characters a terminal acts on or that disguise text: none may come out of a human format.
-fn dangerous(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(
-            c,
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
-        )
-}
-
+/// No human format may print a character the text gate stops (it asks the gate's own
+/// predicate): nothing a terminal acts on or that disguises text.
 fn assert_terminal_safe(what: &str, out: &[u8]) {
     assert!(!out.contains(&0x1b), "{what}: raw ESC in {out:?}");
     let text = String::from_utf8(out.to_vec()).expect("output is UTF-8");
-    if let Some(c) = text.chars().find(|c| dangerous(*c)) {
+    if !tidings::text::is_clean(&text) {
+        let c = text
+            .chars()
+            .find(|c| *c != '\n' && tidings::text::is_gated(*c))
+            .unwrap_or('?');
         panic!("{what}: U+{:04X} in output:\n{text}", u32::from(c));
     }
 }
@@ -303,24 +301,143 @@ fn markdown_is_a_table_with_links_and_escaped_pipes() {
 }
 
 #[test]
-fn paths_keep_one_card_per_line_and_urls_only_openable_ones() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let name = "evil\n\u{1b}[31mname.txt";
-    std::fs::write(
-        dir.path().join(name),
-        "---\ntitle: A card in a badly named file\nwebUrl: \"https://a.example/ok\"\n---\n",
-    )
-    .expect("write card");
-    let stdout = run_ok(&["search", "", path_str(dir.path()), "-f", "paths"]);
-    assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
-    assert_terminal_safe("paths", stdout.as_bytes());
-
+fn urls_are_only_openable_ones() {
     // bad_urls.txt has no http(s) URL that may be opened; the others each have one.
     let stdout = run_ok(&["search", "", path_str(&fixtures("hostile")), "-f", "urls"]);
     let urls: Vec<&str> = stdout.lines().collect();
     assert_eq!(urls.len(), 3, "{stdout}");
     assert!(urls.iter().all(|u| u.starts_with("https://")));
     assert!(urls.contains(&"https://example.org/safe-article"));
+}
+
+fn card_text(title: &str, url: &str) -> String {
+    format!("---\ntitle: \"{title}\"\nwebUrl: \"{url}\"\n---\n")
+}
+
+/// A name the gate would change is never printed changed: `a\nb.txt` printed as `a b.txt`, or
+/// `ESC]0;x BEL c.txt` as `c.txt`, would make `| xargs rm` remove another file.
+#[cfg(unix)]
+#[test]
+fn paths_print_exactly_or_not_at_all() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let names = [
+        "a\nb.txt",
+        "\u{1b}]0;x\u{7}c.txt",
+        "c.txt",
+        "plain name.txt",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let url = format!("https://a.example/{i}");
+        std::fs::write(dir.path().join(name), card_text("A card", &url)).expect("write card");
+    }
+    let (code, stdout, stderr) = run(&["search", "", path_str(dir.path()), "-f", "paths"]);
+    assert_eq!(code, 0, "{stderr}");
+    let printed: Vec<&str> = std::str::from_utf8(&stdout)
+        .expect("UTF-8")
+        .lines()
+        .collect();
+    let expected: Vec<String> = ["c.txt", "plain name.txt"]
+        .iter()
+        .map(|n| path_str(&dir.path().join(n)).to_string())
+        .collect();
+    assert_eq!(printed, expected);
+    assert!(
+        stderr.contains("2 paths left out") && stderr.contains("-0"),
+        "{stderr}"
+    );
+
+    for flag in ["-0", "--print0"] {
+        let (code, stdout, stderr) =
+            run(&["search", "", path_str(dir.path()), "-f", "paths", flag]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        let mut printed: Vec<&[u8]> = stdout.split(|b| *b == 0).collect();
+        assert_eq!(printed.pop(), Some(&b""[..]), "every path ends with a NUL");
+        let mut expected: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| dir.path().join(n).as_os_str().as_bytes().to_vec())
+            .collect();
+        expected.sort();
+        let mut printed: Vec<Vec<u8>> = printed.into_iter().map(<[u8]>::to_vec).collect();
+        printed.sort();
+        assert_eq!(printed, expected);
+    }
+}
+
+#[test]
+fn urls_print_exactly_or_not_at_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hidden = "https://a.example/\u{202e}fdp.exe";
+    std::fs::write(
+        dir.path().join("000_00000000000000a1.txt"),
+        card_text("One", hidden),
+    )
+    .expect("write card");
+    std::fs::write(
+        dir.path().join("001_00000000000000a2.txt"),
+        card_text("Two", "https://a.example/two"),
+    )
+    .expect("write card");
+    let (code, stdout, stderr) = run(&["search", "", path_str(dir.path()), "-f", "urls"]);
+    assert_eq!(code, 0);
+    // The hidden one is a URL `o` refuses (invisible characters): it has nothing to print.
+    assert_eq!(String::from_utf8_lossy(&stdout), "https://a.example/two\n");
+    assert!(stderr.is_empty(), "{stderr}");
+
+    // A URL that `o` would refuse is never printed, not even with -0.
+    let (code, stdout, _) = run(&["search", "", path_str(dir.path()), "-f", "urls", "-0"]);
+    assert_eq!(code, 0);
+    assert_eq!(String::from_utf8_lossy(&stdout), "https://a.example/two\0");
+}
+
+/// On a terminal even `-0` leaves out what the gate would stop: the names are bytes a terminal
+/// would act on.
+#[test]
+fn print0_on_a_terminal_still_keeps_escapes_off_it() {
+    use tidings::commands::search::{Env, run_with};
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["\u{1b}]0;x\u{7}c.txt", "c.txt"] {
+        std::fs::write(
+            dir.path().join(name),
+            card_text("A card", "https://a.example/c"),
+        )
+        .expect("write card");
+    }
+    let dir = path_str(dir.path());
+    let cli =
+        tidings::cli::Cli::try_parse_from(["tidings", "search", "", dir, "-f", "paths", "-0"])
+            .expect("arguments parse");
+    let Some(tidings::cli::Command::Search(args)) = cli.command else {
+        panic!("a search command");
+    };
+    let env = Env {
+        is_terminal: true,
+        width: 80,
+        err_is_terminal: true,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(run_with(&args, env, &mut out, &mut err), 0);
+    assert_eq!(String::from_utf8_lossy(&out), format!("{dir}/c.txt\0"));
+    let err = String::from_utf8_lossy(&err);
+    assert!(
+        err.contains("1 path left out") && err.contains("terminal"),
+        "{err}"
+    );
+}
+
+#[test]
+fn print0_goes_only_with_paths_and_urls() {
+    for args in [
+        &["search", "x", "-0"][..],
+        &["search", "x", "-0", "-f", "jsonl"],
+        &["search", "x", "-0", "-f", "table"],
+    ] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("-f paths or -f urls"), "{stderr}");
+    }
 }
 
 // ----- ordering options -----
@@ -426,6 +543,67 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn no_match_says_so_when_a_person_watches_stderr() {
+    use tidings::commands::search::{Env, run_with};
+    let cli = tidings::cli::Cli::try_parse_from(["tidings", "search", "zzqqxxjj"])
+        .expect("arguments parse");
+    let Some(tidings::cli::Command::Search(args)) = cli.command else {
+        panic!("a search command");
+    };
+    for (err_is_terminal, message) in [(true, "tidings: no matches\n"), (false, "")] {
+        let env = Env {
+            is_terminal: true,
+            width: 80,
+            err_is_terminal,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(run_with(&args, env, &mut out, &mut err), 1);
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(String::from_utf8_lossy(&err), message);
+    }
+}
+
+/// `show` takes the ids a table prints, so a narrow table keeps them and drops other columns.
+#[test]
+fn a_narrow_table_keeps_the_ids_show_needs() {
+    use tidings::commands::search::{Env, run_with};
+    let cli = tidings::cli::Cli::try_parse_from(["tidings", "search", "e", "-f", "table"])
+        .expect("arguments parse");
+    let Some(tidings::cli::Command::Search(args)) = cli.command else {
+        panic!("a search command");
+    };
+    for width in [60, 40, 24] {
+        let env = Env {
+            is_terminal: true,
+            width,
+            err_is_terminal: false,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(run_with(&args, env, &mut out, &mut err), 0);
+        let table = String::from_utf8(out).expect("UTF-8");
+        let mut lines = table.lines();
+        let header = lines.next().expect("a header");
+        assert!(header.ends_with("ID"), "{width}: {header}");
+        let mut rows = 0;
+        for line in lines {
+            assert!(tidings::text::width(line) <= width, "{line}");
+            let id = line.rsplit(' ').next().expect("an id");
+            assert!(
+                id.len() >= 8 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{line}"
+            );
+            if rows < 2 {
+                let shown = run_ok(&["show", id, "-f", "json"]);
+                let card: Value = serde_json::from_str(&shown).expect("JSON");
+                assert!(card["id"].as_str().is_some_and(|full| full.starts_with(id)));
+            }
+            rows += 1;
+        }
+        assert!(rows > 2, "{table}");
+    }
+}
+
+#[test]
 fn diagnostics_go_to_stderr_and_only_with_verbose() {
     let bad = fixtures("bad");
     let (code, stdout, stderr) = run(&["search", "", path_str(&bad), "-f", "table"]);
@@ -449,6 +627,123 @@ fn diagnostics_go_to_stderr_and_only_with_verbose() {
     for line in stdout.lines() {
         serde_json::from_str::<Value>(line).expect("stdout holds only JSON lines");
     }
+}
+
+// ----- check -----
+
+#[test]
+fn check_json_escapes_like_every_other_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = "000_\u{9b}31m\u{202e}txt.exe.txt";
+    std::fs::write(
+        dir.path().join(name),
+        "---\ntitle: ok\nquality: \"\\x9b2J\\u202Ex\\U000E0041\"\n---\n",
+    )
+    .expect("write card");
+    let (code, stdout, stderr) = run(&["check", "--json", path_str(dir.path())]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = String::from_utf8(stdout).expect("UTF-8");
+    assert!(
+        !text.contains(['\u{9b}', '\u{202e}', '\u{e0041}']),
+        "raw in {text:?}"
+    );
+    assert!(
+        text.contains("\\u009b") && text.contains("\\udb40\\udc41"),
+        "{text}"
+    );
+    let report: Value = serde_json::from_str(&text).expect("JSON");
+    let diagnostic = &report["diagnostics"][0];
+    assert!(
+        diagnostic["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(name)),
+        "{report}"
+    );
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\u{9b}2J\u{202e}x\u{e0041}")),
+        "{report}"
+    );
+}
+
+#[test]
+fn max_size_takes_units_up_to_a_ceiling() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let excerpt = "word ".repeat(600);
+    std::fs::write(
+        dir.path().join("000_00000000000000d1.txt"),
+        format!("---\ntitle: big\nexcerpt: \"{excerpt}\"\n---\n"),
+    )
+    .expect("write card");
+    let dir = path_str(dir.path());
+    for (size, status) in [
+        ("2k", 1),
+        ("4k", 0),
+        ("4KiB", 0),
+        ("1m", 0),
+        ("4000", 0),
+        ("1G", 0),
+    ] {
+        let (code, _, stderr) = run(&["check", dir, "--max-size", size]);
+        assert_eq!(code, status, "{size}: {stderr}");
+    }
+    for bad in [
+        "18446744073709551615",
+        "2G",
+        "1025M",
+        "12X",
+        "1.5M",
+        "-1",
+        "",
+    ] {
+        let (code, stdout, stderr) = run(&["check", dir, &format!("--max-size={bad}")]);
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("--max-size"), "{bad}: {stderr}");
+    }
+    let (code, _, stderr) = run(&["search", "x", "--max-size", "2G"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("largest size allowed, 1G"), "{stderr}");
+}
+
+/// What the folder walk cannot read is not a skipped file: `skipped` never exceeds `files`.
+#[cfg(unix)]
+#[test]
+fn check_counts_folders_and_entries_apart_from_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink("nowhere", dir.path().join("gone.txt")).expect("a broken link");
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).expect("a folder");
+    std::fs::write(
+        locked.join("000_00000000000000e1.txt"),
+        card_text("In", "https://a.example/e"),
+    )
+    .expect("write card");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads any folder: then only the broken link is unreadable.
+    let locked_out = std::fs::read_dir(&locked).is_err();
+    // Links inside folders are looked at only when followed.
+    let (code, stdout, stderr) = run(&["check", "-L", "--json", path_str(dir.path())]);
+    let (text_code, text, _) = run(&["check", "-L", path_str(dir.path())]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(text_code, 1);
+    let report: Value = serde_json::from_slice(&stdout).expect("JSON");
+    let files = if locked_out { 0 } else { 1 };
+    assert_eq!(report["files"], files, "{report}");
+    assert_eq!(report["skipped"], 0, "{report}");
+    assert_eq!(report["folders_skipped"], u64::from(locked_out), "{report}");
+    assert_eq!(report["entries_skipped"], 1, "{report}");
+    let summary = String::from_utf8_lossy(&text);
+    let last = summary.lines().last().expect("a summary");
+    let expected = if locked_out {
+        "0 cards loaded from 0 files, 0 skipped, 0 warnings; could not read 1 folder and 1 other entry"
+    } else {
+        "1 cards loaded from 1 files, 0 skipped, 0 warnings; could not read 1 other entry"
+    };
+    assert_eq!(last, expected);
 }
 
 // ----- show -----
@@ -478,7 +773,8 @@ fn show_by_id_in_every_format() {
             "no {label}:\n{text}"
         );
     }
-    assert!(text.contains("→ o opens"));
+    // There is no `o` outside the reader: no mark says what it opens.
+    assert!(!text.contains("o opens"));
     assert!(text.contains("related 3 · cited by"));
     assert!(text.contains("● in") && text.contains("↗ out") && text.contains("← by"));
     assert!(text.contains("id 23b2046b44903d5b"));
@@ -524,19 +820,150 @@ fn show_statuses() {
 
     for bad in [
         "xyz",
-        "9c2f78830c4c02f",
+        "abc",
         "9c2f78830c4c02fcc",
         "+c2f78830c4c02fc",
+        "9c2f 7883",
     ] {
-        let (code, stdout, _) = run(&["show", bad]);
+        let (code, stdout, stderr) = run(&["show", bad]);
         assert_eq!(code, 2, "{bad}");
         assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("neither a card file nor a card id"),
+            "{stderr}"
+        );
     }
+    let (code, _, stderr) = run(&["show", "ffff"]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr.trim(), "tidings: no card with id ffff");
 
     let (code, stdout, stderr) = run(&["show", path_str(&fixtures("bad/empty.txt"))]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(stderr.contains("empty file"), "{stderr}");
+}
+
+#[test]
+fn show_takes_a_unique_id_prefix() {
+    let whole = run_ok(&["show", "9c2f78830c4c02fc"]);
+    assert_eq!(run_ok(&["show", "9c2f"]), whole);
+    assert_eq!(run_ok(&["show", "9C2F7883"]), whole);
+    let json = run_ok(&["show", "9c2f78830c4c02f", "-f", "json"]);
+    let card: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(card["id"], "9c2f78830c4c02fc");
+}
+
+#[test]
+fn an_ambiguous_prefix_lists_the_candidates_through_the_gate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("000_abcd000000000001.txt"),
+        card_text(
+            "First \\u001b]0;pwned\\u0007story \\u202etxt",
+            "https://a.example/1",
+        ),
+    )
+    .expect("write card");
+    std::fs::write(
+        dir.path().join("001_abcd000000000002.txt"),
+        card_text("Second story", "https://a.example/2"),
+    )
+    .expect("write card");
+    for prefix in ["abcd", "ABCD00000000000"] {
+        let (code, stdout, stderr) = run(&["show", prefix, path_str(dir.path())]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("names 2 cards"), "{stderr}");
+        assert!(
+            stderr.contains("  abcd000000000001  First story txt\n"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("  abcd000000000002  Second story\n"),
+            "{stderr}"
+        );
+        assert_terminal_safe("ambiguous id", stderr.as_bytes());
+    }
+    let text = run_ok(&["show", "abcd000000000002", path_str(dir.path())]);
+    assert!(text.starts_with("Second story"), "{text}");
+}
+
+/// Piped, `show` wraps nothing, so a URL can be copied and grepped whole.
+#[test]
+fn show_in_a_pipe_keeps_urls_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "https://news.example.com/{}article.html?id=1234567890",
+        "a-long-path-segment/".repeat(8)
+    );
+    let file = dir.path().join("000_00000000000000c1.txt");
+    std::fs::write(&file, card_text("A card with a long URL", &url)).expect("write card");
+    let text = run_ok(&["show", path_str(&file)]);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("web") && l.ends_with(&url)),
+        "{text}"
+    );
+}
+
+// ----- errors writing the output -----
+
+/// Every command that prints, with what it needs to print something.
+const PRINTERS: [&[&str]; 10] = [
+    &["search", ""],
+    &["search", "", "-f", "table"],
+    &["search", "", "-f", "paths", "-0"],
+    &["show", "9c2f78830c4c02fc"],
+    &["show", "9c2f78830c4c02fc", "-f", "json"],
+    &["check"],
+    &["check", "--json"],
+    &["completions", "bash"],
+    &["completions", "zsh"],
+    &["man"],
+];
+
+/// Runs the binary with stdout going to `stdout`; returns (status, stderr).
+fn run_into(args: &[&str], stdout: impl Into<std::process::Stdio>) -> (i32, String) {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tidings"))
+        .args(args)
+        .env("TZ", "UTC")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("tidings runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_an_error() {
+    for args in PRINTERS {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let (code, stderr) = run_into(args, full);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("tidings: cannot write the output: ") && stderr.lines().count() == 1,
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// A reader that has gone away (`| head`) had all it wanted: no message, the usual status.
+#[test]
+fn a_closed_pipe_is_quiet_for_every_command() {
+    for args in PRINTERS {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let (code, stderr) = run_into(args, writer);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

@@ -44,7 +44,6 @@ impl State {
             zone: self.zone.clone(),
             // In the related pane `o` opens the selected entry instead, so the mark would mislead.
             mark_opens: self.focus != Pane::Related,
-            wrap_urls: true,
         }
     }
 

@@ -4,17 +4,22 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{exit, load_paths};
+use super::output::{self, deliver};
+use super::{exit, load_and_walk};
 use crate::cli::CheckArgs;
-use crate::corpus::load::Loaded;
+use crate::corpus::load::{self, Loaded};
 use crate::corpus::{Diagnostic, Severity};
 use crate::text;
 
+/// The `--json` report. `skipped` counts files found and not loaded, so it never exceeds
+/// `files`; what the folder walk could not read is counted apart.
 #[derive(Serialize)]
 struct JsonReport<'a> {
     cards: usize,
     files: usize,
     skipped: usize,
+    folders_skipped: usize,
+    entries_skipped: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
@@ -27,20 +32,57 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
 }
 
+/// Everything `check` reports on.
+struct Report {
+    loaded: Loaded,
+    /// The folder walk's problems, printed first.
+    walk: Vec<Diagnostic>,
+    unreadable: Unreadable,
+}
+
+/// What the folder walk could not read: folders it could not list, and entries of a folder it
+/// could not even look at (a broken symbolic link, a link loop).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Unreadable {
+    folders: usize,
+    entries: usize,
+}
+
+impl Unreadable {
+    /// Told apart by the walk's own word on each problem (its subject), not by the wording
+    /// of the message.
+    fn count(walk: &[Diagnostic]) -> Unreadable {
+        let skipped = load::Skipped::count(walk);
+        Unreadable {
+            folders: skipped.folders,
+            entries: skipped.files,
+        }
+    }
+}
+
 /// Runs `check`, writing the report to `out`; returns the exit status.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let loaded = match load_paths(&args.paths, &args.load.into(), err) {
-        Ok(loaded) => loaded,
+    let (loaded, walk) = match load_and_walk(&args.paths, &args.load.into(), err) {
+        Ok(load) => load,
         Err(status) => return status,
     };
-    // A write error is a closed pipe (`tidings check | head`): not worth a message, and the
-    // exit status still says whether files were skipped.
-    let _ = if args.json {
-        write_json(&loaded, out)
-    } else {
-        write_text(&loaded, out)
+    let report = Report {
+        unreadable: Unreadable::count(&walk),
+        loaded,
+        walk,
     };
-    if loaded.skipped > 0 {
+    let written = deliver(out, err, |out| {
+        if args.json {
+            write_json(&report, out)
+        } else {
+            write_text(&report, out)
+        }
+    });
+    if let Err(status) = written {
+        return status;
+    }
+    let unreadable = report.unreadable.folders + report.unreadable.entries;
+    if report.loaded.skipped + unreadable > 0 {
         exit::FOUND_PROBLEMS
     } else {
         exit::OK
@@ -52,33 +94,53 @@ pub fn diagnostic_line(d: &Diagnostic) -> String {
     text::clean_line(&d.to_string()).into_owned()
 }
 
-fn write_text(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
-    for d in &loaded.diagnostics {
+impl Report {
+    fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.walk.iter().chain(&self.loaded.diagnostics)
+    }
+}
+
+fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    for d in report.diagnostics() {
         writeln!(out, "{}", diagnostic_line(d))?;
     }
-    let warnings = loaded
-        .diagnostics
-        .iter()
+    let warnings = report
+        .diagnostics()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    writeln!(
+    let loaded = &report.loaded;
+    write!(
         out,
         "{} cards loaded from {} files, {} skipped, {} warnings",
         loaded.corpus.len(),
         loaded.files,
         loaded.skipped,
         warnings
-    )
+    )?;
+    let Unreadable { folders, entries } = report.unreadable;
+    let unreadable: Vec<String> = [
+        (folders, "folder", "folders"),
+        (entries, "other entry", "other entries"),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+    .collect();
+    if !unreadable.is_empty() {
+        write!(out, "; could not read {}", unreadable.join(" and "))?;
+    }
+    writeln!(out)
 }
 
-fn write_json(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
-    let report = JsonReport {
-        cards: loaded.corpus.len(),
-        files: loaded.files,
-        skipped: loaded.skipped,
-        diagnostics: loaded
-            .diagnostics
-            .iter()
+fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let json = JsonReport {
+        cards: report.loaded.corpus.len(),
+        files: report.loaded.files,
+        skipped: report.loaded.skipped,
+        folders_skipped: report.unreadable.folders,
+        entries_skipped: report.unreadable.entries,
+        diagnostics: report
+            .diagnostics()
             .map(|d| JsonDiagnostic {
                 path: d.path.to_string_lossy().into_owned(),
                 line: d.line,
@@ -88,6 +150,29 @@ fn write_json(loaded: &Loaded, out: &mut dyn Write) -> std::io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &report)?;
+    output::write_json(out, &json)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_problems_are_folders_or_other_entries() {
+        let walk = [
+            Diagnostic::folder("d", "cannot read folder"),
+            Diagnostic::folder("d", "cannot read folder"),
+            Diagnostic::file("d/gone.txt", Severity::Error, "broken link"),
+            Diagnostic::file("d/w.txt", Severity::Warning, "odd"),
+        ];
+        assert_eq!(
+            Unreadable::count(&walk),
+            Unreadable {
+                folders: 1,
+                entries: 1
+            }
+        );
+        assert_eq!(Unreadable::count(&[]), Unreadable::default());
+    }
 }

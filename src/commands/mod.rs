@@ -17,9 +17,13 @@ use crate::corpus::{Diagnostic, demo};
 /// Exit statuses shared by every command.
 pub mod exit {
     pub const OK: u8 = 0;
-    /// `check`: a file was skipped; `search`: nothing matched.
+    /// `check`: a file or folder was skipped; `search`: nothing matched; `show`: no such card.
     pub const FOUND_PROBLEMS: u8 = 1;
     pub const USAGE: u8 = 2;
+    /// The output could not be written (a full disk, `> /dev/full`): what was asked could not
+    /// be done, as with a usage error. A closed pipe is not this: see
+    /// [`super::output::deliver`].
+    pub const OUTPUT_FAILED: u8 = 2;
 }
 
 /// The files behind the PATH arguments, or the demo corpus when there are none.
@@ -41,14 +45,26 @@ pub fn load_paths(
     options: &LoadOptions,
     err: &mut dyn Write,
 ) -> Result<Loaded, u8> {
+    let (mut loaded, walk_diagnostics) = load_and_walk(paths, options, err)?;
+    loaded.diagnostics.splice(0..0, walk_diagnostics);
+    Ok(loaded)
+}
+
+/// [`load_paths`] with the folder walk's problems (folders and entries that could not be read)
+/// kept apart from the files': `Loaded::skipped` counts only files that were found and not
+/// loaded, so it never exceeds `Loaded::files`.
+pub fn load_and_walk(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    err: &mut dyn Write,
+) -> Result<(Loaded, Vec<Diagnostic>), u8> {
     let (files, walk_diagnostics) = files_for(paths, options).map_err(|e| {
         let _ = writeln!(err, "tidings: {}", crate::text::clean_line(&e.to_string()));
         exit::USAGE
     })?;
     let mut loaded = load::load_all(&files, options);
-    loaded.diagnostics.splice(0..0, walk_diagnostics);
     loaded.skipped = load::count_skipped(&loaded.diagnostics);
-    Ok(loaded)
+    Ok((loaded, walk_diagnostics))
 }
 
 /// `--verbose`: every diagnostic on stderr, never mixed into the output.

@@ -1,14 +1,15 @@
-//! What `search` and `show` share: the JSON shape of a card (every field of FORMAT.md plus its
-//! id, path, resolved links and backlinks), a JSON writer that is safe to print on a terminal,
-//! and the small helpers human formats need (dates, ages, the URL that opens, CSV and Markdown
-//! escaping).
+//! What the commands share: the JSON shape of a card (every field of FORMAT.md plus its id,
+//! path, resolved links and backlinks), the one JSON writer, safe to print on a terminal, the
+//! one way output is delivered and a write error turned into an exit status, and the small
+//! helpers human formats need (dates, ages, the URL that opens, CSV and Markdown escaping).
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
 
 use jiff::{Timestamp, tz::TimeZone};
 use serde::Serialize;
 
+use super::exit;
 use crate::corpus::{Card, CardId, CardIx, Corpus, Image, Provider, Related, Secured, Urls};
 use crate::text;
 
@@ -146,10 +147,11 @@ impl<'a> CardJson<'a> {
     }
 }
 
-/// Writes `value` as compact JSON. Strings stay exact, but besides what JSON requires, the
-/// characters a terminal would act on or that disguise text (DEL, C1 controls such as the 8-bit
-/// CSI, bidi and zero-width characters) are written as `\uXXXX` escapes: a JSON decoder gets
-/// the same string back, and `tidings search -f json` printed on a terminal cannot drive it.
+/// Writes `value` as compact JSON: the one JSON writer of every command. Strings stay exact,
+/// but besides what JSON requires, every character the text gate stops ([`text::is_gated`]:
+/// DEL, C1 controls such as the 8-bit CSI, bidi, zero-width and tag characters...) is written
+/// as a `\uXXXX` escape: a JSON decoder gets the same string back, and JSON printed on a
+/// terminal cannot drive it or hide text.
 pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
     value.serialize(&mut ser).map_err(io::Error::from)
@@ -165,30 +167,19 @@ impl serde_json::ser::Formatter for TerminalSafe {
     ) -> io::Result<()> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
-            if json_escaped(c) {
+            if text::is_gated(c) {
                 writer.write_all(&fragment.as_bytes()[start..i])?;
-                // Every such character is in the Basic Multilingual Plane: one `\u` escape.
-                write!(writer, "\\u{:04x}", u32::from(c))?;
+                // Outside the Basic Multilingual Plane (tags, private use planes) JSON spells
+                // a character as its UTF-16 surrogate pair.
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
                 start = i + c.len_utf8();
             }
         }
         writer.write_all(&fragment.as_bytes()[start..])
     }
-}
-
-fn json_escaped(c: char) -> bool {
-    matches!(
-        c,
-        '\u{7f}'..='\u{9f}'
-            | '\u{ad}'
-            | '\u{61c}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-    )
 }
 
 /// The local calendar date of a timestamp.
@@ -270,15 +261,25 @@ pub fn md_link(label: &str, url: Option<&str>) -> String {
     }
 }
 
-/// Whether writing failed because the reader went away (`| head`): not worth a message.
-pub fn is_broken_pipe(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::BrokenPipe
-}
-
-/// Reports a write error other than a closed pipe.
-pub fn report_write_error(e: &io::Error, err: &mut dyn Write) {
-    if !is_broken_pipe(e) {
-        let _ = writeln!(err, "tidings: cannot write the output: {e}");
+/// Writes a command's whole output to `out` through a buffer, then flushes it: the one way
+/// every command ends. A closed pipe (`| head`) is not a failure: the reader has all it wanted,
+/// so it stays quiet and the command's own status stands. Any other write error (a full disk,
+/// `> /dev/full`) means the output is incomplete: a message on `err` and
+/// [`exit::OUTPUT_FAILED`] as the `Err`.
+pub fn deliver(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), u8> {
+    let mut buffered = BufWriter::new(out);
+    let written = write(&mut buffered).and_then(|()| buffered.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            let _ = writeln!(err, "tidings: cannot write the output: {e}");
+            Err(exit::OUTPUT_FAILED)
+        }
     }
 }
 
@@ -296,6 +297,51 @@ mod tests {
         assert!(printed.contains("é€"));
         let back: String = serde_json::from_str(&printed).unwrap();
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn json_escapes_every_gated_character_beyond_the_first_plane_too() {
+        let s = "a\u{e0041}b\u{180e}c\u{3164}d\u{f0000}e👩\u{200d}👧";
+        let mut out = Vec::new();
+        write_json(&mut out, s).unwrap();
+        let printed = String::from_utf8(out).unwrap();
+        assert!(printed.contains("a\\udb40\\udc41b\\u180ec\\u3164d\\udb80\\udc00e"));
+        assert!(!printed.chars().any(text::is_gated), "{printed}");
+        let back: String = serde_json::from_str(&printed).unwrap();
+        assert_eq!(back, s);
+    }
+
+    /// Fails every write with `kind`, as a full disk or a closed pipe does.
+    struct Failing(io::ErrorKind);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(self.0))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::from(self.0))
+        }
+    }
+
+    #[test]
+    fn delivery_fails_loudly_except_into_a_closed_pipe() {
+        let mut err = Vec::new();
+        let full = deliver(&mut Failing(io::ErrorKind::StorageFull), &mut err, |out| {
+            out.write_all(b"x")
+        });
+        assert_eq!(full, Err(exit::OUTPUT_FAILED));
+        assert!(String::from_utf8_lossy(&err).starts_with("tidings: cannot write the output: "));
+
+        let mut err = Vec::new();
+        let closed = deliver(&mut Failing(io::ErrorKind::BrokenPipe), &mut err, |out| {
+            out.write_all(b"x")
+        });
+        assert_eq!(closed, Ok(()));
+        assert!(err.is_empty());
+
+        let mut out = Vec::new();
+        assert_eq!(deliver(&mut out, &mut err, |o| o.write_all(b"all")), Ok(()));
+        assert_eq!(out, b"all");
     }
 
     #[test]

@@ -1,14 +1,18 @@
 //! `tidings search QUERY [PATH...]`: the cards that match, ranked exactly as the reader's filter
 //! ranks them, in a format for people (table, Markdown, CSV) or for scripts (JSON, JSON lines,
-//! paths, URLs). Exit status: 0 with matches, 1 with none, 2 for a usage error or a bad query.
+//! paths, URLs). Exit status: 0 with matches, 1 with none, 2 for a usage error, a bad query
+//! or output that could not be written.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 
-use super::output::{self, CardJson, Resolved};
+use super::output::{self, CardJson, Resolved, deliver};
 use super::{exit, load_paths, report_diagnostics};
 use crate::cli::{SearchArgs, SearchFormat, SortArg};
-use crate::corpus::{Card, CardIx, Corpus};
+
+use crate::corpus::{Card, CardId, CardIx, Corpus};
 use crate::search::sort::{SortKey, sort_view};
 use crate::search::{query, rank};
 use crate::text;
@@ -19,13 +23,16 @@ pub const PIPE_WIDTH: usize = 100;
 /// Where the output goes, which decides the default format and the table's width.
 #[derive(Clone, Copy, Debug)]
 pub struct Env {
+    /// Stdout is a terminal.
     pub is_terminal: bool,
     /// Columns available to a table.
     pub width: usize,
+    /// Stderr is a terminal: a person is watching, so an empty result is worth a word.
+    pub err_is_terminal: bool,
 }
 
 impl Env {
-    /// Stdout as it is: a terminal of some width, or a pipe or file.
+    /// Stdout and stderr as they are: terminals (stdout of some width), pipes or files.
     pub fn detect() -> Env {
         let is_terminal = std::io::stdout().is_terminal();
         let width = if is_terminal {
@@ -37,7 +44,11 @@ impl Env {
         } else {
             PIPE_WIDTH
         };
-        Env { is_terminal, width }
+        Env {
+            is_terminal,
+            width,
+            err_is_terminal: std::io::stderr().is_terminal(),
+        }
     }
 }
 
@@ -55,6 +66,15 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
             return exit::USAGE;
         }
     };
+    let format = args.format.unwrap_or(if env.is_terminal {
+        SearchFormat::Table
+    } else {
+        SearchFormat::Jsonl
+    });
+    if args.print0 && !matches!(format, SearchFormat::Paths | SearchFormat::Urls) {
+        let _ = writeln!(err, "tidings: -0 (--print0) goes with -f paths or -f urls");
+        return exit::USAGE;
+    }
     let mut loaded = match load_paths(&args.paths, &args.load.into(), err) {
         Ok(loaded) => loaded,
         Err(status) => return status,
@@ -75,31 +95,42 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
         view.truncate(limit);
     }
 
-    let format = args.format.unwrap_or(if env.is_terminal {
-        SearchFormat::Table
-    } else {
-        SearchFormat::Jsonl
-    });
     let results = Results {
         corpus: &corpus,
         view: &view,
         scores: &scores,
     };
-    let mut out = BufWriter::new(out);
-    let written = match format {
-        SearchFormat::Table => write_table(&results, env.width, &mut out),
-        SearchFormat::Json => write_json(&results, &mut out),
-        SearchFormat::Jsonl => write_jsonl(&results, &mut out),
-        SearchFormat::Csv => write_csv(&results, &mut out),
-        SearchFormat::Md => write_md(&results, &mut out),
-        SearchFormat::Paths => write_paths(&results, &mut out),
-        SearchFormat::Urls => write_urls(&results, &mut out),
+    let list = List {
+        nul: args.print0,
+        is_terminal: env.is_terminal,
+    };
+    let mut left_out = None;
+    let written = deliver(out, err, |out| match format {
+        SearchFormat::Table => write_table(&results, env.width, out),
+        SearchFormat::Json => write_json(&results, out),
+        SearchFormat::Jsonl => write_jsonl(&results, out),
+        SearchFormat::Csv => write_csv(&results, out),
+        SearchFormat::Md => write_md(&results, out),
+        SearchFormat::Paths => {
+            left_out = Some((["path", "paths"], list.write(results.paths(), out)?));
+            Ok(())
+        }
+        SearchFormat::Urls => {
+            left_out = Some((["URL", "URLs"], list.write(results.urls(), out)?));
+            Ok(())
+        }
+    });
+    if let Err(status) = written {
+        return status;
     }
-    .and_then(|()| out.flush());
-    if let Err(e) = written {
-        output::report_write_error(&e, err);
+    if let Some(([one, many], n)) = left_out.filter(|(_, n)| *n > 0) {
+        let noun = if n == 1 { one } else { many };
+        let _ = writeln!(err, "tidings: {n} {noun} left out, {}", list.why_left_out());
     }
     if hits.is_empty() {
+        if env.err_is_terminal {
+            let _ = writeln!(err, "tidings: no matches");
+        }
         exit::FOUND_PROBLEMS
     } else {
         exit::OK
@@ -188,58 +219,105 @@ fn write_jsonl(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Which columns a table of `width` columns has room for, and how wide the two flexible ones
-/// (title, provider) are.
+/// Which columns a table of `width` columns has room for, and how wide the flexible ones are.
 #[derive(Debug, PartialEq, Eq)]
 struct TableLayout {
     title: usize,
     provider: Option<usize>,
     date: bool,
     scores: bool,
-    id: bool,
+    /// Digits of the id shown; `None` only where not even a short id fits beside a title.
+    id: Option<usize>,
 }
 
 const GAP: &str = "  ";
 const DATE_W: usize = 10;
 const NUM_W: usize = 4;
 const ID_W: usize = 16;
+/// The shortest id a narrow table shows: `show` takes a unique prefix, and 8 digits rarely
+/// need more in any real corpus.
+const MIN_ID_W: usize = 8;
 
-fn table_layout(width: usize) -> TableLayout {
+/// Plans from widest to narrowest: (provider, date, scores, whole id, least title width). The
+/// id goes last of all, since it is what `show` needs to open the card.
+const PLANS: [(bool, bool, bool, bool, usize); 6] = [
+    (true, true, true, true, 30),
+    (true, true, false, true, 24),
+    (false, true, false, true, 20),
+    (false, false, false, true, 16),
+    (false, false, false, false, 8),
+    (false, false, false, false, 1),
+];
+
+/// The layout for `width` columns, where `short_id` digits (8 to 16) make every shown id a
+/// unique prefix in the corpus.
+fn table_layout(width: usize, short_id: usize) -> TableLayout {
     let gap = GAP.len();
-    let split = |flex: usize| {
-        let provider = (flex / 3).clamp(8, 24);
-        (flex - provider - gap, provider)
-    };
-    // Widest first: every column, then without the id, as long as the title keeps room.
-    for (id, min_title) in [(true, 40), (false, 30)] {
-        let fixed = DATE_W + 2 * NUM_W + 4 * gap + if id { ID_W + gap } else { 0 };
-        if let Some(flex) = width.checked_sub(fixed).filter(|f| *f >= min_title) {
-            let (title, provider) = split(flex + gap);
+    for (provider, date, scores, whole_id, min_title) in PLANS {
+        let id = if whole_id { ID_W } else { short_id };
+        let mut fixed = id + gap;
+        if date {
+            fixed += DATE_W + gap;
+        }
+        if scores {
+            fixed += 2 * (NUM_W + gap);
+        }
+        let Some(flex) = width.checked_sub(fixed) else {
+            continue;
+        };
+        let (title, provider) = if provider {
+            let provider = (flex / 3).clamp(8, 24);
+            (flex.saturating_sub(provider + gap), Some(provider))
+        } else {
+            (flex, None)
+        };
+        if title >= min_title {
             return TableLayout {
                 title,
-                provider: Some(provider),
-                date: true,
-                scores: true,
-                id,
+                provider,
+                date,
+                scores,
+                id: Some(id),
             };
         }
-    }
-    if let Some(flex) = width.checked_sub(DATE_W + gap).filter(|f| *f >= 12) {
-        return TableLayout {
-            title: flex,
-            provider: None,
-            date: true,
-            scores: false,
-            id: false,
-        };
     }
     TableLayout {
         title: width.max(1),
         provider: None,
         date: false,
         scores: false,
-        id: false,
+        id: None,
     }
+}
+
+/// Hex digits (at least [`MIN_ID_W`]) that tell every id of `shown` apart from every other id
+/// of `all`, as `show` resolves a prefix.
+fn unique_id_digits(
+    shown: impl Iterator<Item = CardId>,
+    all: impl Iterator<Item = CardId>,
+) -> usize {
+    let mut all: Vec<u64> = all.map(|id| id.0).collect();
+    all.sort_unstable();
+    all.dedup();
+    let common = |a: u64, b: u64| (a ^ b).leading_zeros() as usize / 4;
+    shown
+        .map(|id| {
+            // The ids sorted around it share the most digits with it.
+            let at = all.partition_point(|other| *other < id.0);
+            let next = if all.get(at) == Some(&id.0) {
+                at + 1
+            } else {
+                at
+            };
+            [at.checked_sub(1).and_then(|i| all.get(i)), all.get(next)]
+                .into_iter()
+                .flatten()
+                .map(|other| common(id.0, *other) + 1)
+                .max()
+                .unwrap_or(1)
+        })
+        .fold(MIN_ID_W, usize::max)
+        .min(ID_W)
 }
 
 struct Row {
@@ -263,14 +341,17 @@ fn table_line(layout: &TableLayout, row: &Row) -> String {
         cells.push(format!("{:>NUM_W$}", text::truncate(&row.quality, NUM_W)));
         cells.push(format!("{:>NUM_W$}", text::truncate(&row.heat, NUM_W)));
     }
-    if layout.id {
-        cells.push(text::pad_to(&row.id, ID_W));
+    if let Some(w) = layout.id {
+        // A prefix, never an id cut with an ellipsis: what is shown must still resolve.
+        let id = row.id.get(..w).unwrap_or(&row.id);
+        cells.push(text::pad_to(id, w));
     }
     cells.join(GAP).trim_end().to_string()
 }
 
 fn write_table(results: &Results, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
-    let layout = table_layout(width);
+    let short_id = unique_id_digits(results.cards().map(|(_, c)| c.id), results.corpus.ids());
+    let layout = table_layout(width, short_id);
     let header = Row {
         title: "TITLE".into(),
         provider: "PROVIDER".into(),
@@ -356,23 +437,94 @@ fn write_md(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_paths(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
-    for (_, card) in results.cards() {
-        // A file name may hold a newline or an escape sequence; the gate keeps one path a line.
-        writeln!(out, "{}", text::clean_line(&card.path.to_string_lossy()))?;
-    }
-    Ok(())
+/// One entry of `paths` or `urls`: its exact bytes, and the text they are when they are UTF-8.
+struct Entry<'a> {
+    bytes: Cow<'a, [u8]>,
+    text: Option<&'a str>,
 }
 
-fn write_urls(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
-    // Only the URL the reader would open: a `--help` or `javascript:` URL piped into
-    // `xargs open` would be an injected option or worse, so a card without one is left out.
-    for (_, card) in results.cards() {
-        if let Some(url) = output::opening_url(&card.urls) {
-            writeln!(out, "{}", text::clean_line(url))?;
+/// How `paths` and `urls` print: one entry a line, or with `-0` exactly and NUL-ended. Either
+/// way an entry is printed exactly or not at all: a name changed to be printable
+/// (`a\nb.txt` as `a b.txt`) would name another file for `| xargs rm`.
+struct List {
+    nul: bool,
+    is_terminal: bool,
+}
+
+impl List {
+    /// Whether `entry` can be printed exactly here. NUL-ended output to a pipe takes any bytes;
+    /// a line takes no newline; a terminal takes nothing the text gate would stop.
+    fn exact(&self, entry: &Entry) -> bool {
+        if self.nul && !self.is_terminal {
+            return true;
+        }
+        entry
+            .text
+            .is_some_and(|t| text::is_clean(t) && (self.nul || !t.contains('\n')))
+    }
+
+    /// Writes the entries it can print exactly; returns how many it left out.
+    fn write<'a>(
+        &self,
+        entries: impl Iterator<Item = Entry<'a>>,
+        out: &mut dyn Write,
+    ) -> std::io::Result<usize> {
+        let mut left_out = 0;
+        for entry in entries {
+            if self.exact(&entry) {
+                out.write_all(&entry.bytes)?;
+                out.write_all(if self.nul { b"\0" } else { b"\n" })?;
+            } else {
+                left_out += 1;
+            }
+        }
+        Ok(left_out)
+    }
+
+    fn why_left_out(&self) -> &'static str {
+        if self.nul {
+            "not shown exactly on a terminal; pipe the output to get all of them"
+        } else {
+            "not printable exactly on a line; -0 (--print0) prints all of them NUL-separated"
         }
     }
-    Ok(())
+}
+
+impl<'a> Results<'a> {
+    /// The cards' files, as the exact bytes of their paths.
+    fn paths(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.cards().map(|(_, card)| Entry {
+            bytes: path_bytes(&card.path),
+            text: card.path.to_str(),
+        })
+    }
+
+    /// Only the URL the reader would open: a `--help` or `javascript:` URL piped into
+    /// `xargs open` would be an injected option or worse, so a card without one is left out
+    /// (and not counted: it has nothing to print).
+    fn urls(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.cards().filter_map(|(_, card)| {
+            output::opening_url(&card.urls).map(|url| Entry {
+                bytes: Cow::Borrowed(url.as_bytes()),
+                text: Some(url),
+            })
+        })
+    }
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    Cow::Borrowed(path.as_os_str().as_bytes())
+}
+
+/// Elsewhere a path has no bytes of its own: only one that is Unicode can be printed exactly.
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Cow<'_, [u8]> {
+    match path.to_str() {
+        Some(s) => Cow::Borrowed(s.as_bytes()),
+        None => Cow::Owned(path.to_string_lossy().into_owned().into_bytes()),
+    }
 }
 
 #[cfg(test)]
@@ -381,8 +533,8 @@ mod tests {
 
     #[test]
     fn layouts_fit_their_width() {
-        for width in [1, 10, 20, 30, 40, 60, 80, 100, 200] {
-            let layout = table_layout(width);
+        for width in (1..=120).chain([200]) {
+            let layout = table_layout(width, 9);
             let row = Row {
                 title: "x".repeat(300),
                 provider: "p".repeat(300),
@@ -394,8 +546,69 @@ mod tests {
             let line = table_line(&layout, &row);
             assert!(text::width(&line) <= width, "{width}: {line}");
         }
-        assert!(table_layout(100).id);
-        assert!(!table_layout(40).id);
+        assert_eq!(table_layout(100, 9).id, Some(ID_W));
+        assert!(table_layout(100, 9).provider.is_some() && table_layout(100, 9).scores);
+    }
+
+    /// `show` needs the id: every other column goes first.
+    #[test]
+    fn narrow_tables_keep_the_id() {
+        for width in [80, 60, 40, 34] {
+            let layout = table_layout(width, 9);
+            assert_eq!(layout.id, Some(ID_W), "{width}: {layout:?}");
+            assert!(layout.title >= 16, "{width}: {layout:?}");
+        }
+        assert!(!table_layout(60, 9).scores);
+        for width in [12, 20, 30] {
+            assert_eq!(table_layout(width, 9).id, Some(9), "{width}");
+        }
+        assert_eq!(table_layout(10, 9).id, None);
+        let row = Row {
+            title: "A title".into(),
+            provider: "P".into(),
+            date: "2024-01-01".into(),
+            quality: "1".into(),
+            heat: "-".into(),
+            id: "0123456789abcdef".into(),
+        };
+        assert_eq!(
+            table_line(&table_layout(20, 9), &row),
+            "A title    012345678"
+        );
+    }
+
+    #[test]
+    fn short_ids_are_unique_prefixes_in_the_corpus() {
+        let ids = |v: &[u64]| v.iter().map(|i| CardId(*i)).collect::<Vec<_>>();
+        let all = ids(&[
+            0x0123_4567_89ab_cdef,
+            0x0123_4567_8000_0000,
+            0xffff_0000_0000_0000,
+        ]);
+        // The first two share 9 digits, so 10 tell them apart.
+        assert_eq!(
+            unique_id_digits(
+                ids(&[0x0123_4567_89ab_cdef]).into_iter(),
+                all.clone().into_iter()
+            ),
+            10
+        );
+        assert_eq!(
+            unique_id_digits(
+                ids(&[0xffff_0000_0000_0000]).into_iter(),
+                all.clone().into_iter()
+            ),
+            MIN_ID_W
+        );
+        assert_eq!(
+            unique_id_digits(std::iter::empty(), all.clone().into_iter()),
+            MIN_ID_W
+        );
+        let twins = ids(&[1, 2]);
+        assert_eq!(
+            unique_id_digits(twins.clone().into_iter(), twins.into_iter()),
+            ID_W
+        );
     }
 
     #[test]

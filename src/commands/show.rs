@@ -1,17 +1,19 @@
 //! `tidings show ID|FILE [PATH...]`: one card, every field, as text laid out like the reader's
 //! detail pane, as JSON (the same shape as `search`'s), or as Markdown. Exit status: 0 when
-//! shown, 1 for an unknown id or a file that is not a card, 2 for a usage error.
+//! shown, 1 for an unknown id or a file that is not a card, 2 for a usage error (a malformed or
+//! ambiguous id) or output that could not be written.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::output::{self, CardJson, Resolved};
+use super::output::{self, CardJson, Resolved, deliver};
 use super::search::Env;
 use super::{check, exit, load_paths, report_diagnostics};
 use crate::cli::{ShowArgs, ShowFormat};
+use crate::corpus::id::{IdArg, Resolve, parse_id_arg};
 use crate::corpus::intern::Interner;
 use crate::corpus::load::{self, Content, FileEntry, LoadOptions};
 use crate::corpus::{Card, CardId, CardIx, Corpus, Severity};
@@ -36,12 +38,12 @@ pub fn run_with(
     let wanted = if file.is_file() {
         Wanted::File(file.to_path_buf())
     } else {
-        match parse_id(&args.card) {
-            Some(id) => Wanted::Id(id),
-            None => {
+        match parse_id_arg(&args.card) {
+            Ok(id) => Wanted::Id(id),
+            Err(e) => {
                 let _ = writeln!(
                     err,
-                    "tidings: {}: neither a card file nor a card id (16 hex digits)",
+                    "tidings: {}: neither a card file nor a card id: {e}",
                     text::clean_line(&args.card)
                 );
                 return exit::USAGE;
@@ -66,15 +68,21 @@ pub fn run_with(
 
     let standalone;
     let resolved = match &wanted {
-        Wanted::Id(id) => {
-            let found = corpus
-                .by_id(*id)
-                .and_then(|ix| Resolved::in_corpus(&corpus, ix));
+        Wanted::Id(arg) => {
+            let found = arg.resolve(corpus.ids()).map(|id| {
+                corpus
+                    .by_id(id)
+                    .and_then(|ix| Resolved::in_corpus(&corpus, ix))
+            });
             match found {
-                Some(r) => r,
-                None => {
-                    let _ = writeln!(err, "tidings: no card with id {id}");
+                Ok(Some(r)) => r,
+                Ok(None) | Err(Resolve::NotFound) => {
+                    let _ = writeln!(err, "tidings: no card with id {arg}");
                     return exit::FOUND_PROBLEMS;
+                }
+                Err(Resolve::Ambiguous(ids)) => {
+                    let _ = write_ambiguous(arg, &ids, &corpus, err);
+                    return exit::USAGE;
                 }
             }
         }
@@ -111,33 +119,61 @@ pub fn run_with(
         }
     };
 
-    let width = env.width.max(20);
-    let mut out = BufWriter::new(out);
-    let written = match args.format {
-        ShowFormat::Json => output::write_json(&mut out, &CardJson::new(&resolved, &corpus, None))
+    // Wrapping is for a screen: in a pipe or a file a URL cut in two no longer greps or
+    // copies, so nothing is wrapped there and lines are as long as their text.
+    let width = if env.is_terminal {
+        env.width.max(20)
+    } else {
+        UNWRAPPED
+    };
+    let written = deliver(out, err, |out| match args.format {
+        ShowFormat::Json => output::write_json(out, &CardJson::new(&resolved, &corpus, None))
             .and_then(|()| writeln!(out)),
         ShowFormat::Text => out.write_all(render_text(&resolved, &corpus, now, width).as_bytes()),
         ShowFormat::Md => out.write_all(render_md(&resolved, &corpus, now).as_bytes()),
+    });
+    match written {
+        Ok(()) => exit::OK,
+        Err(status) => status,
     }
-    .and_then(|()| out.flush());
-    if let Err(e) = written {
-        output::report_write_error(&e, err);
-    }
-    exit::OK
 }
 
+/// A width no line reaches, yet far enough from `usize::MAX` that the layout's sums of widths
+/// cannot overflow.
+const UNWRAPPED: usize = usize::MAX / 4;
+
+/// Candidates listed for an ambiguous id prefix; more are only counted.
+const CANDIDATES_SHOWN: usize = 10;
+
 enum Wanted {
-    Id(CardId),
+    Id(IdArg),
     File(PathBuf),
 }
 
-/// A card id as printed everywhere: exactly 16 hex digits (either case).
-pub fn parse_id(s: &str) -> Option<CardId> {
-    if s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        u64::from_str_radix(s, 16).ok().map(CardId)
-    } else {
-        None
+/// `tidings: id 9c2f names 2 cards; give more digits:`, then each candidate's id and title.
+fn write_ambiguous(
+    arg: &IdArg,
+    ids: &[CardId],
+    corpus: &Corpus,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        err,
+        "tidings: id {arg} names {} cards; give more digits:",
+        ids.len()
+    )?;
+    for id in ids.iter().take(CANDIDATES_SHOWN) {
+        let title = corpus
+            .by_id(*id)
+            .and_then(|ix| corpus.get(ix))
+            .map(|c| text::truncate(&text::clean_line(c.display_title()), 60).into_owned())
+            .unwrap_or_default();
+        writeln!(err, "  {id}  {title}")?;
     }
+    if ids.len() > CANDIDATES_SHOWN {
+        writeln!(err, "  and {} more", ids.len() - CANDIDATES_SHOWN)?;
+    }
+    Ok(())
 }
 
 fn read_card(path: &Path, options: &LoadOptions) -> crate::corpus::parse::Parsed {
@@ -337,8 +373,8 @@ pub fn render_text(resolved: &Resolved, corpus: &Corpus, now: Timestamp, width: 
     let look = detail::Look {
         now,
         zone: TimeZone::system(),
-        mark_opens: true,
-        wrap_urls: true,
+        // There is no `o` outside the reader.
+        mark_opens: false,
     };
     let mut t = Text {
         width,

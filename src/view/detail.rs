@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 
 use super::time::{format_time, relative};
 use super::{Role, Row, thousands};
+use crate::corpus::url::may_open;
 use crate::corpus::{Card, Image};
 use crate::text;
 
@@ -25,11 +26,8 @@ pub struct Look {
     /// Times are shown in this zone.
     pub zone: TimeZone,
     /// Mark the URL `o` opens; off while `o` means the related pane's entry instead, and
-    /// where there is no `o` at all.
+    /// where there is no `o` at all (`tidings show`).
     pub mark_opens: bool,
-    /// Wrap long URLs; off for output that is not a screen, where a URL cut in two breaks
-    /// copying and searching.
-    pub wrap_urls: bool,
 }
 
 /// The whole detail of `card` at `width` columns, one row per screen row.
@@ -39,7 +37,6 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
     let mut b = Builder {
         out: &mut out,
         width,
-        wrap_urls: look.wrap_urls,
     };
 
     for row in text::wrap(&text::clean_line(card.display_title()), width) {
@@ -95,11 +92,12 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
     }
 
     b.out.push(Row::blank());
+    // Only a URL `o` would really open gets the mark.
     let preferred = card
         .urls
         .preferred()
-        .map(|(kind, _)| kind)
-        .filter(|_| look.mark_opens);
+        .filter(|(_, url)| look.mark_opens && may_open(url).is_ok())
+        .map(|(kind, _)| kind);
     let mut any_url = false;
     for (kind, url) in card.urls.iter() {
         any_url = true;
@@ -153,7 +151,6 @@ fn pair(a: Option<&str>, b: Option<&str>) -> String {
 struct Builder<'a> {
     out: &'a mut Vec<Row>,
     width: usize,
-    wrap_urls: bool,
 }
 
 impl Builder<'_> {
@@ -203,18 +200,13 @@ impl Builder<'_> {
         }
     }
 
-    /// A URL, broken anywhere since it has no spaces worth keeping (or kept whole when URLs do
-    /// not wrap), with the mark of the one `o` opens after it, or on a row of its own when it
-    /// does not fit.
+    /// A URL, broken anywhere since it has no spaces worth keeping, with the mark of the one `o`
+    /// opens after it, or on a row of its own when it does not fit.
     fn url(&mut self, label: &str, url: &str, opens: bool) {
         let url = text::clean_line(url);
         let url = if url.is_empty() { MISSING.into() } else { url };
         let value_w = self.value_width();
-        let rows = if self.wrap_urls {
-            text::wrap(&url, value_w)
-        } else {
-            vec![url.into_owned()]
-        };
+        let rows = text::wrap(&url, value_w);
         let role = if opens { Role::Link } else { Role::Plain };
         let last = rows.last().map_or(0, |r| text::width(r));
         self.push_rows(label, rows, role);
@@ -260,6 +252,45 @@ impl Builder<'_> {
                     self.push_rows("", rows, Role::Dim);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Urls;
+
+    fn marks(url: &str, mark_opens: bool) -> usize {
+        let card = Card {
+            urls: Urls {
+                web_url: Some(url.into()),
+                ..Urls::default()
+            },
+            ..Card::default()
+        };
+        let look = Look {
+            now: Timestamp::UNIX_EPOCH,
+            zone: TimeZone::UTC,
+            mark_opens,
+        };
+        rows(&card, 80, &look)
+            .iter()
+            .flat_map(|row| &row.0)
+            .filter(|s| s.role == Role::LinkMark)
+            .count()
+    }
+
+    #[test]
+    fn only_a_url_o_would_open_is_marked() {
+        assert_eq!(marks("https://a.example/x", true), 1);
+        assert_eq!(marks("https://a.example/x", false), 0);
+        for refused in [
+            "javascript:alert(1)",
+            "--help",
+            "https://a.example/\u{200b}x",
+        ] {
+            assert_eq!(marks(refused, true), 0, "{refused}");
         }
     }
 }

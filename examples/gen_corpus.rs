@@ -2,869 +2,88 @@
 //! benchmarks and trying `tidings` on a big folder.
 //!
 //! ```text
-//! cargo run --release --example gen_corpus -- DIR N [--seed S]
+//! cargo run --release --example gen_corpus -- DIR N [--seed S] [--realistic | --hostile]
 //! ```
 //!
 //! Writes `N` cards into `DIR`, 1000 per subfolder (`DIR/000/`, `DIR/001/`, ...), named
 //! `NNNNNN_<16 hex>.txt`, in the same format and key order as the real cards in
-//! `tests/fixtures/seeds/` (about 2.4 KB per card). The default seed is 42; the same seed
-//! and `N` always give byte-identical output. About half of the related entries point to
-//! other generated cards (by `webUrl`, by `ampWebUrl`, sometimes with `?utm_source=feed`).
-//! The content is random words: titles, excerpts, providers and URLs are all made up.
+//! `tests/fixtures/seeds/`. The default seed is 42; the same seed, `N` and mode always give
+//! byte-identical output. Titles, excerpts, providers and URLs are all made up. Three modes:
 //!
-//! Uses only the standard library.
+//! - classic (the default; [`classic`]): titles and excerpts from a few hundred phrase
+//!   fragments, about 2.4 KB per card. Every word is in a large share of the cards, so search
+//!   figures measured on it flatter. Its output is kept byte for byte as it always was.
+//! - `--realistic` ([`realistic`]): a 40,000-word vocabulary, common English words first, drawn
+//!   with Zipf frequencies (s = 1.07) for titles, excerpts, related entries and Markdown bodies;
+//!   stories (clusters of 3 to 600 cards sharing a person, a subject, a place and a topic, with
+//!   related entries pointing at each other); 300 providers and 208 topics with Zipf
+//!   frequencies; dates over two years; quality and heat spread as in real feeds; a few
+//!   percent of titles with accents, other scripts or emoji. What the benchmarks use.
+//! - `--hostile` ([`hostile`]): one entry for each way a corpus can hurt a reader (a FIFO, a
+//!   chain of 1,500 folders, link loops and a link to `/`, 8,000 wrong-typed topics, parsers'
+//!   worst cases, terminal escapes, hostile URLs and file names, ...), listed with what a reader
+//!   should do in `DIR/MANIFEST.md`, plus `N` realistic cards under `DIR/cards/`.
+//!
+//! Uses only the standard library, and `rustix` for the FIFO.
 
 use std::ffi::{OsStr, OsString};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: gen_corpus DIR N [--seed S]
+// Explicit paths: this file is also included by the benchmarks and tests, from elsewhere.
+#[path = "gen_corpus/classic.rs"]
+mod classic;
+#[path = "gen_corpus/emit.rs"]
+mod emit;
+#[path = "gen_corpus/hostile.rs"]
+pub mod hostile;
+#[path = "gen_corpus/lists.rs"]
+mod lists;
+#[path = "gen_corpus/realistic.rs"]
+pub mod realistic;
+#[path = "gen_corpus/rng.rs"]
+mod rng;
+#[path = "gen_corpus/vocab.rs"]
+mod vocab;
+
+const USAGE: &str = "usage: gen_corpus DIR N [--seed S] [--realistic | --hostile]
 
 Writes N synthetic article cards into DIR (subfolders of 1000 files).
-  DIR        output folder (created if missing)
-  N          number of cards, a non-negative integer
-  --seed S   PRNG seed, a non-negative integer (default 42)";
+  DIR          output folder (created if missing)
+  N            number of cards, a non-negative integer
+  --seed S     PRNG seed, a non-negative integer (default 42)
+  --realistic  Zipf-distributed words from a 40,000-word vocabulary, stories, realistic
+               providers, topics and dates
+  --hostile    a corpus of hostile files (listed in DIR/MANIFEST.md), plus N realistic
+               cards under DIR/cards/";
 
 const DEFAULT_SEED: u64 = 42;
 const PER_FOLDER: u64 = 1000;
-const MIN_TITLE_WORDS: usize = 8;
-const MAX_TITLE_WORDS: usize = 16;
 
-// ---------------------------------------------------------------------------
-// PRNG
-// ---------------------------------------------------------------------------
-
-/// SplitMix64: small, fast, good enough for test data, and fully deterministic.
-struct Rng(u64);
-
-impl Rng {
-    /// A generator for one stream (e.g. card `i`) derived from the global seed.
-    fn stream(seed: u64, stream: u64, salt: u64) -> Self {
-        let mut r = Rng(seed ^ salt.wrapping_mul(0xA24B_AED4_963E_E407));
-        r.0 ^= stream.wrapping_mul(0x9FB2_1C65_1E98_DF25);
-        r.next_u64();
-        r
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`), by multiply-shift.
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True with probability `per_mille / 1000`.
-    fn chance(&mut self, per_mille: u64) -> bool {
-        self.below(1000) < per_mille
-    }
-
-    fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
-        items[self.below(items.len() as u64) as usize]
-    }
+/// Which kind of corpus to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Classic,
+    Realistic,
+    Hostile,
 }
 
-// ---------------------------------------------------------------------------
-// Word lists
-// ---------------------------------------------------------------------------
-
-const SUBJECTS: &[&str] = &[
-    "researchers",
-    "scientists",
-    "engineers",
-    "regulators",
-    "city officials",
-    "economists",
-    "doctors",
-    "astronomers",
-    "startups",
-    "agencies",
-    "investors",
-    "farmers",
-    "teachers",
-    "lawmakers",
-    "new studies",
-    "committees",
-    "volunteers",
-    "analysts",
-    "developers",
-    "clinicians",
-];
-
-const VERBS: &[&str] = &[
-    "unveil",
-    "report",
-    "test",
-    "question",
-    "map",
-    "announce",
-    "launch",
-    "track",
-    "rethink",
-    "measure",
-    "challenge",
-    "expand",
-    "review",
-    "predict",
-    "fund",
-    "approve",
-    "simulate",
-    "propose",
-    "publish",
-    "revisit",
-];
-
-const ADJECTIVES: &[&str] = &[
-    "new",
-    "low-cost",
-    "open",
-    "faster",
-    "regional",
-    "experimental",
-    "large",
-    "hidden",
-    "early",
-    "shared",
-    "autonomous",
-    "public",
-    "quantum",
-    "coastal",
-    "rural",
-    "urban",
-    "wearable",
-    "digital",
-    "rare",
-    "global",
-];
-
-const NOUNS: &[&str] = &[
-    "model",
-    "vaccine",
-    "battery",
-    "telescope",
-    "dataset",
-    "policy",
-    "satellite",
-    "algorithm",
-    "reactor",
-    "treatment",
-    "network",
-    "sensor",
-    "marathon",
-    "festival",
-    "market",
-    "harvest",
-    "glacier",
-    "protein",
-    "museum",
-    "budget",
-    "chip",
-    "forecast",
-    "trial",
-    "exhibition",
-    "pipeline",
-];
-
-const PLACES: &[&str] = &[
-    "in northern towns",
-    "across the region",
-    "near the coast",
-    "at the summit",
-    "in three cities",
-    "on the ocean floor",
-    "in low orbit",
-    "in rural clinics",
-    "across Europe",
-    "in public schools",
-    "after a decade",
-    "for the first time",
-    "despite rising costs",
-    "ahead of winter",
-    "within weeks",
-];
-
-const TAILS: &[&str] = &[
-    "study finds",
-    "report says",
-    "officials say",
-    "data show",
-    "survey suggests",
-    "early results show",
-    "experts warn",
-    "researchers say",
-];
-
-/// Words that put non-ASCII text into about 5% of titles.
-const UNICODE_WORDS: &[&str] = &[
-    "café",
-    "Zürich",
-    "São Paulo",
-    "Kraków",
-    "naïve",
-    "Málaga",
-    "Ærø",
-    "東京",
-    "日本語",
-    "인공지능",
-    "数据",
-    "🚀",
-    "🌍",
-    "📈",
-    "Ελλάδα",
-    "Москва",
-    "Straße",
-];
-
-const FILLER: &[&str] = &[
-    "The findings",
-    "Officials",
-    "The team",
-    "Critics",
-    "Supporters",
-    "The authors",
-    "Local residents",
-    "Industry groups",
-    "Independent experts",
-    "The company",
-];
-
-const FILLER_VERBS: &[&str] = &[
-    "said the results were encouraging",
-    "cautioned that more data is needed",
-    "expect a decision later this year",
-    "plan to publish the full dataset",
-    "pointed to rising costs and delays",
-    "described the change as overdue",
-    "warned against drawing early conclusions",
-    "said the approach could scale quickly",
-    "called for an independent review",
-    "noted that the sample was small",
-];
-
-const FILLER_OBJECTS: &[&str] = &[
-    "after months of testing",
-    "in a statement on Tuesday",
-    "according to figures released this week",
-    "in a peer-reviewed paper",
-    "at a briefing for reporters",
-    "during a public consultation",
-    "in an interview",
-    "ahead of the next funding round",
-];
-
-const TOPICS: &[&str] = &[
-    "AI",
-    "Machine Learning",
-    "Climate",
-    "Energy",
-    "Space",
-    "Astronomy",
-    "Health",
-    "Medicine",
-    "Lupus",
-    "Vaccines",
-    "Economy",
-    "Markets",
-    "Trade",
-    "Jobs",
-    "Housing",
-    "Sport",
-    "Football",
-    "Athletics",
-    "Cycling",
-    "Chess",
-    "Culture",
-    "Film",
-    "Music",
-    "Theatre",
-    "Books",
-    "Science",
-    "Biology",
-    "Physics",
-    "Chemistry",
-    "Oceans",
-    "Technology",
-    "Semiconductors",
-    "Batteries",
-    "Quantum Computing",
-    "Robotics",
-    "Security",
-    "Privacy",
-    "Open Source",
-    "Politics",
-    "Elections",
-    "Policy",
-    "Education",
-    "Transport",
-    "Cities",
-    "Agriculture",
-    "Food",
-    "Water",
-    "Wildlife",
-    "Biodiversity",
-    "Weather",
-    "Satellites",
-    "Mars",
-    "Moon",
-    "Genetics",
-    "Mental Health",
-    "Sleep",
-    "Cardiology",
-    "Startups",
-    "Finance",
-    "Retail",
-];
-
-const PROVIDER_PREFIXES: &[&str] = &[
-    "Northwind",
-    "Meridian",
-    "Harbor",
-    "Orbital",
-    "Greenline",
-    "Pulse",
-    "Summit",
-    "Lantern",
-    "Riverside",
-    "Cobalt",
-    "Signal",
-    "Granite",
-    "Beacon",
-    "Prairie",
-    "Atlas",
-    "Juniper",
-    "Keystone",
-    "Tidewater",
-    "Copper",
-    "Evergreen",
-];
-
-const PROVIDER_SUFFIXES: &[&str] = &[
-    "Herald", "Ledger", "Times", "Review", "Dispatch", "Weekly", "Wire", "Journal", "Post",
-    "Observer",
-];
-
-const TLDS: &[&str] = &["com", "org", "net", "news", "co.uk", "io", "de", "fr"];
-
-const IMAGE_SIZES: &[(u32, u32)] = &[
-    (1200, 630),
-    (1600, 900),
-    (1024, 683),
-    (2048, 1365),
-    (1280, 720),
-    (800, 600),
-];
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// ---------------------------------------------------------------------------
-// Data
-// ---------------------------------------------------------------------------
-
-struct Provider {
-    name: String,
-    domain: String,
-}
-
-/// The ~200 providers: every prefix x suffix pair, with a TLD fixed by position.
-fn providers() -> Vec<Provider> {
-    let mut out = Vec::with_capacity(PROVIDER_PREFIXES.len() * PROVIDER_SUFFIXES.len());
-    for (i, p) in PROVIDER_PREFIXES.iter().enumerate() {
-        for (j, s) in PROVIDER_SUFFIXES.iter().enumerate() {
-            let tld = TLDS[(i * 7 + j * 3) % TLDS.len()];
-            out.push(Provider {
-                name: format!("{p} {s}"),
-                domain: format!("{}{}.{tld}", p.to_lowercase(), s.to_lowercase()),
-            });
-        }
-    }
-    out
-}
-
-/// What other cards need to know about card `i`: it is a pure function of
-/// `(seed, i)`, so related entries can point at any card without storing the corpus.
-struct Ident {
-    hex: String,
-    provider: usize,
-    title: String,
-    excerpt: String,
-    date: String,
-    web_url: String,
-    amp_url: Option<String>,
-    cdn_url: Option<String>,
-    quality: u64,
-    image: Option<(String, u32, u32)>,
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn push(phrase: &str, words: &mut Vec<String>) {
-    words.extend(phrase.split(' ').map(str::to_string));
-}
-
-fn title_words(rng: &mut Rng) -> Vec<String> {
-    let n = rng.range(MIN_TITLE_WORDS as u64, MAX_TITLE_WORDS as u64) as usize;
-    let mut words: Vec<String> = Vec::with_capacity(20);
-    push(rng.pick(SUBJECTS), &mut words);
-    push(rng.pick(VERBS), &mut words);
-    push(rng.pick(ADJECTIVES), &mut words);
-    push(rng.pick(NOUNS), &mut words);
-    loop {
-        let mut phrase: Vec<String> = Vec::with_capacity(4);
-        match rng.below(4) {
-            0 => push(rng.pick(PLACES), &mut phrase),
-            1 => {
-                push("and", &mut phrase);
-                push(rng.pick(ADJECTIVES), &mut phrase);
-                push(rng.pick(NOUNS), &mut phrase);
-            }
-            2 => {
-                push("for", &mut phrase);
-                push(rng.pick(NOUNS), &mut phrase);
-                push(rng.pick(NOUNS), &mut phrase);
-            }
-            _ => push(rng.pick(TAILS), &mut phrase),
-        }
-        // Phrases are at most 4 words, so this never stops below 8 words.
-        if words.len() + phrase.len() > MAX_TITLE_WORDS {
-            break;
-        }
-        words.extend(phrase);
-        if words.len() >= n {
-            break;
-        }
-    }
-    let n = words.len();
-    if rng.chance(50) {
-        let at = rng.range(1, n as u64 - 1) as usize;
-        words[at] = rng.pick(UNICODE_WORDS).to_string();
-    }
-    if rng.chance(5) {
-        let at = rng.range(1, n as u64 - 1) as usize;
-        words[at] = "lupus".to_string();
-    }
-    words[0] = capitalize(&words[0]);
-    words
-}
-
-fn excerpt(rng: &mut Rng, words: &[String]) -> String {
-    let target = rng.range(200, 350) as usize;
-    let mut s = capitalize(&words.join(" "));
-    s.push('.');
-    let lupus = rng.chance(20);
-    while s.len() < target + 40 {
-        s.push(' ');
-        if lupus && !s.contains("Lupus") {
-            s.push_str("Lupus specialists ");
-            s.push_str(rng.pick(FILLER_VERBS));
-        } else {
-            s.push_str(rng.pick(FILLER));
-            s.push(' ');
-            s.push_str(rng.pick(FILLER_VERBS));
-        }
-        s.push(' ');
-        s.push_str(rng.pick(FILLER_OBJECTS));
-        s.push('.');
-    }
-    if rng.chance(500) {
-        // Truncated teaser: cut at a word boundary and add " ...".
-        teaser(&s, target)
-    } else {
-        // Whole sentences up to the target length.
-        let mut end = 0;
-        for (pos, ch) in s.char_indices() {
-            if ch == '.' && pos > 0 {
-                if pos > target && end > 0 {
-                    break;
-                }
-                end = pos + 1;
-            }
-        }
-        s[..end].to_string()
-    }
-}
-
-fn slug(words: &[String], rng: &mut Rng) -> String {
-    let mut out = String::new();
-    for w in words {
-        let clean: String = w
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if clean.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&clean);
-        if out.len() > 48 {
-            break;
-        }
-    }
-    let _ = write!(out, "-{}", rng.range(10_000, 999_999));
-    out
-}
-
-fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(BASE64[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn random_bytes(rng: &mut Rng, n: usize) -> Vec<u8> {
-    (0..n).map(|_| rng.next_u64() as u8).collect()
-}
-
-fn cdn_of(domain: &str, path: &str) -> String {
-    format!(
-        "https://{}.cdn.ampproject.org/c/s/{domain}{path}",
-        domain.replace('.', "-")
-    )
-}
-
-struct Gen {
-    seed: u64,
-    n: u64,
-    providers: Vec<Provider>,
-    date_lo: i64,
-    date_hi: i64,
-}
-
-impl Gen {
-    fn ident(&self, i: u64) -> Ident {
-        let mut rng = Rng::stream(self.seed, i, 1);
-        let hex = format!("{:016x}", rng.next_u64());
-        let provider = rng.below(self.providers.len() as u64) as usize;
-        let domain = &self.providers[provider].domain;
-        let words = title_words(&mut rng);
-        let title = words.join(" ");
-        let excerpt = excerpt(&mut rng, &words);
-        let day = self.date_lo + rng.below((self.date_hi - self.date_lo + 1) as u64) as i64;
-        let (y, m, d) = civil_from_days(day);
-        let (hh, mm) = if rng.chance(200) {
-            (0, 0)
-        } else {
-            (rng.below(24), rng.below(60))
-        };
-        let date = format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:00Z");
-        let path = format!("/{y:04}/{m:02}/{}", slug(&words, &mut rng));
-        let web_url = format!("https://{domain}{path}");
-        let (amp_url, cdn_url) = if rng.chance(600) {
-            let amp_path = format!("/amp{path}");
-            (
-                Some(format!("https://{domain}{amp_path}")),
-                Some(cdn_of(domain, &amp_path)),
-            )
-        } else {
-            (None, None)
-        };
-        let quality = rng.range(0, 100);
-        let image = if rng.chance(800) {
-            let (w, h) = IMAGE_SIZES[rng.below(IMAGE_SIZES.len() as u64) as usize];
-            Some((
-                format!(
-                    "https://{domain}/images/{y:04}/{m:02}/{}.jpg",
-                    rng.next_u64() >> 24
-                ),
-                w,
-                h,
-            ))
-        } else {
-            None
-        };
-        Ident {
-            hex,
-            provider,
-            title,
-            excerpt,
-            date,
-            web_url,
-            amp_url,
-            cdn_url,
-            quality,
-            image,
-        }
-    }
-
-    /// Card `i`: its content id (for the file name) and its text.
-    fn card(&self, i: u64) -> (String, String) {
-        let me = self.ident(i);
-        let mut rng = Rng::stream(self.seed, i, 2);
-        let prov = &self.providers[me.provider];
-        let mut s = String::with_capacity(3072);
-        s.push_str("---\ncategory: news\n");
-        kv_quoted(&mut s, "", "title", &me.title);
-        kv_quoted(&mut s, "", "excerpt", &me.excerpt);
-        let _ = writeln!(s, "publishedDateTime: {}", me.date);
-        kv_quoted(&mut s, "", "originalUrl", &me.web_url);
-        kv_quoted(&mut s, "", "webUrl", &me.web_url);
-        if let (Some(amp), Some(cdn)) = (&me.amp_url, &me.cdn_url) {
-            kv_quoted(&mut s, "", "ampWebUrl", amp);
-            kv_quoted(&mut s, "", "cdnAmpWebUrl", cdn);
-        }
-        s.push_str("type: article\n");
-        let _ = writeln!(s, "quality: {}", me.quality);
-        let heat: i64 = if rng.chance(300) {
-            -1
-        } else {
-            rng.range(0, 100) as i64
-        };
-        let _ = writeln!(s, "heat: {heat}");
-        let _ = writeln!(s, "published: {}", rng.chance(100));
-        let _ = write!(
-            s,
-            "\nprovider:\n  name: {}\n  domain: {}\n",
-            prov.name, prov.domain
-        );
-
-        s.push_str("\ntopics:\n");
-        let n_topics = rng.range(1, 4) as usize;
-        let mut chosen: Vec<&str> = Vec::with_capacity(n_topics);
-        while chosen.len() < n_topics {
-            let t = rng.pick(TOPICS);
-            if !chosen.contains(&t) {
-                chosen.push(t);
-            }
-        }
-        for t in &chosen {
-            let _ = writeln!(s, "  - {t}");
-        }
-
-        let n_images = match rng.below(10) {
-            0..=2 => 0,
-            3..=8 => 1,
-            _ => 2,
-        };
-        if n_images > 0 {
-            s.push_str("\nimages:\n");
-            for k in 0..n_images {
-                let (url, w, h) = match (&me.image, k) {
-                    (Some(img), 0) => img.clone(),
-                    _ => {
-                        let (w, h) = IMAGE_SIZES[rng.below(IMAGE_SIZES.len() as u64) as usize];
-                        let url = format!(
-                            "https://cdn.{}/media/{:x}/{}x{}.jpg",
-                            prov.domain,
-                            rng.next_u64() >> 16,
-                            w,
-                            h
-                        );
-                        (url, w, h)
-                    }
-                };
-                image(&mut s, "  ", &url, w, h, !rng.chance(100));
-            }
-        }
-
-        s.push_str("\nrelated:\n");
-        for _ in 0..related_count(&mut rng) {
-            if self.n > 1 && rng.chance(500) {
-                let mut j = rng.below(self.n - 1);
-                if j >= i {
-                    j += 1;
-                }
-                self.related_inside(&mut s, &mut rng, &self.ident(j));
-            } else {
-                self.related_outside(&mut s, &mut rng);
-            }
-        }
-
-        let payload_len = rng.range(330, 342) as usize;
-        let payload = base64(&random_bytes(&mut rng, payload_len));
-        let iv = base64(&random_bytes(&mut rng, 16));
-        let _ = write!(s, "\nsecured: \"{payload};{iv}\"\n---\n\n");
-        (me.hex, s)
-    }
-
-    /// A related entry pointing at another generated card.
-    fn related_inside(&self, s: &mut String, rng: &mut Rng, t: &Ident) {
-        let prov = &self.providers[t.provider];
-        let mut url = match &t.amp_url {
-            Some(amp) if rng.chance(400) => amp.clone(),
-            _ => t.web_url.clone(),
-        };
-        if rng.chance(250) {
-            url.push_str("?utm_source=feed");
-        }
-        kv_quoted(s, "  - ", "title", &t.title);
-        if rng.chance(600) {
-            kv_quoted(s, "    ", "excerpt", &teaser(&t.excerpt, 120));
-        }
-        let _ = writeln!(s, "    publishedDateTime: {}", t.date);
-        kv_quoted(s, "    ", "webUrl", &url);
-        if let (Some(amp), Some(cdn), true) = (&t.amp_url, &t.cdn_url, rng.chance(250)) {
-            kv_quoted(s, "    ", "ampWebUrl", amp);
-            kv_quoted(s, "    ", "cdnAmpWebUrl", cdn);
-        }
-        s.push_str("    type: article\n");
-        let _ = write!(
-            s,
-            "    provider:\n      name: {}\n      domain: {}\n",
-            prov.name, prov.domain
-        );
-        let _ = writeln!(s, "    quality: {}", t.quality);
-        if let (Some((u, w, h)), true) = (&t.image, rng.chance(350)) {
-            s.push_str("    images:\n");
-            image(s, "      ", u, *w, *h, true);
-        }
-    }
-
-    /// A related entry pointing outside the corpus.
-    fn related_outside(&self, s: &mut String, rng: &mut Rng) {
-        let words = title_words(rng);
-        let prov = &self.providers[rng.below(self.providers.len() as u64) as usize];
-        let day = self.date_lo + rng.below((self.date_hi - self.date_lo + 1) as u64) as i64;
-        let (y, m, d) = civil_from_days(day);
-        let path = format!("/ext/{y:04}{m:02}{d:02}/{}", slug(&words, rng));
-        let host = format!("www.{}", prov.domain);
-        kv_quoted(s, "  - ", "title", &words.join(" "));
-        if rng.chance(600) {
-            kv_quoted(s, "    ", "excerpt", &teaser(&excerpt(rng, &words), 120));
-        }
-        let _ = writeln!(
-            s,
-            "    publishedDateTime: {y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z",
-            rng.below(24),
-            rng.below(60)
-        );
-        kv_quoted(s, "    ", "webUrl", &format!("https://{host}{path}"));
-        if rng.chance(250) {
-            let amp_path = format!("/amp{path}");
-            kv_quoted(s, "    ", "ampWebUrl", &format!("https://{host}{amp_path}"));
-            kv_quoted(s, "    ", "cdnAmpWebUrl", &cdn_of(&host, &amp_path));
-        }
-        s.push_str("    type: article\n");
-        let _ = write!(
-            s,
-            "    provider:\n      name: {}\n      domain: {}\n",
-            prov.name, prov.domain
-        );
-        let _ = writeln!(s, "    quality: {}", rng.range(0, 100));
-        if rng.chance(300) {
-            let (w, h) = IMAGE_SIZES[rng.below(IMAGE_SIZES.len() as u64) as usize];
-            let url = format!("https://{host}/img/{:x}.jpg", rng.next_u64() >> 20);
-            s.push_str("    images:\n");
-            image(s, "      ", &url, w, h, true);
-        }
-    }
-}
-
-/// 1 to 3 related entries: 1 half the time, 2 for 30%, 3 for 20%.
-fn related_count(rng: &mut Rng) -> u64 {
-    match rng.below(10) {
-        0..=4 => 1,
-        5..=7 => 2,
-        _ => 3,
-    }
-}
-
-/// `text` cut at a word boundary before `max` bytes, followed by ` ...`.
-fn teaser(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut cut = max;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let head = &text[..cut];
-    let head = head.rfind(' ').map_or(head, |sp| &head[..sp]);
-    format!("{} ...", head.trim_end_matches([',', '.', ' ']))
-}
-
-/// `<indent><key>: "<value>"` with YAML double-quoted escaping.
-fn kv_quoted(s: &mut String, indent: &str, key: &str, value: &str) {
-    s.push_str(indent);
-    s.push_str(key);
-    s.push_str(": \"");
-    for c in value.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            c => s.push(c),
-        }
-    }
-    s.push_str("\"\n");
-}
-
-fn image(s: &mut String, indent: &str, url: &str, w: u32, h: u32, cached: bool) {
-    kv_quoted(s, &format!("{indent}- "), "url", url);
-    let _ = write!(
-        s,
-        "{indent}  width: {w}\n{indent}  height: {h}\n{indent}  isCached: {cached}\n"
-    );
-}
-
-// ---------------------------------------------------------------------------
-// Command line
-// ---------------------------------------------------------------------------
-
-/// What to generate; public so benchmarks can include this file and build their corpus.
+/// What to generate; public so benchmarks and tests can include this file and build a corpus.
+#[derive(Debug)]
 pub struct Args {
     pub dir: PathBuf,
     pub n: u64,
     pub seed: u64,
+    pub mode: Mode,
 }
 
-fn parse_args(mut it: impl Iterator<Item = OsString>) -> Result<Option<Args>, String> {
+/// The command line (without the program name); `Ok(None)` when help was asked for.
+pub fn parse_args(mut it: impl Iterator<Item = OsString>) -> Result<Option<Args>, String> {
     let mut positional: Vec<OsString> = Vec::new();
     let mut seed = DEFAULT_SEED;
+    let mut mode = None;
     while let Some(arg) = it.next() {
         // DIR may be any path; everything else must be UTF-8 to mean anything.
         let Some(a) = arg.to_str() else {
@@ -873,7 +92,17 @@ fn parse_args(mut it: impl Iterator<Item = OsString>) -> Result<Option<Args>, St
         };
         let looks_negative =
             a.len() > 1 && a.starts_with('-') && a[1..].starts_with(|c: char| c.is_ascii_digit());
-        if a == "-h" || a == "--help" {
+        let wanted = match a {
+            "--realistic" => Some(Mode::Realistic),
+            "--hostile" => Some(Mode::Hostile),
+            _ => None,
+        };
+        if let Some(wanted) = wanted {
+            if mode.is_some_and(|m| m != wanted) {
+                return Err("--realistic and --hostile exclude each other".into());
+            }
+            mode = Some(wanted);
+        } else if a == "-h" || a == "--help" {
             return Ok(None);
         } else if a == "--seed" {
             let v = it.next().ok_or("--seed needs a value")?;
@@ -891,6 +120,7 @@ fn parse_args(mut it: impl Iterator<Item = OsString>) -> Result<Option<Args>, St
             dir: PathBuf::from(dir),
             n: parse_u64(n, "N")?,
             seed,
+            mode: mode.unwrap_or_default(),
         })),
         [] => Err("missing DIR and N".into()),
         [_] => Err("missing N".into()),
@@ -909,21 +139,31 @@ fn parse_u64(v: &OsStr, what: &str) -> Result<u64, String> {
         })
 }
 
+/// Writes the corpus `args` asks for into `args.dir` (which must exist); returns the bytes
+/// written.
 pub fn write_corpus(args: &Args) -> Result<u64, String> {
-    let g = Gen {
-        seed: args.seed,
-        n: args.n,
-        providers: providers(),
-        date_lo: days_from_civil(2019, 1, 1),
-        date_hi: days_from_civil(2026, 11, 22),
-    };
+    match args.mode {
+        Mode::Classic => {
+            let g = classic::Gen::new(args.seed, args.n);
+            write_cards(&args.dir, args.n, |i| g.card(i))
+        }
+        Mode::Realistic => {
+            let g = realistic::Gen::new(args.seed, args.n);
+            write_cards(&args.dir, args.n, |i| g.card(i))
+        }
+        Mode::Hostile => hostile::write(&args.dir, args.n, args.seed),
+    }
+}
+
+/// Writes cards `0..n`, each `(content id, text)` from `card`, 1000 to a folder.
+fn write_cards(dir: &Path, n: u64, card: impl Fn(u64) -> (String, String)) -> Result<u64, String> {
     let mut bytes = 0u64;
-    for i in 0..args.n {
-        let dir = args.dir.join(format!("{:03}", i / PER_FOLDER));
+    for i in 0..n {
+        let dir = dir.join(format!("{:03}", i / PER_FOLDER));
         if i % PER_FOLDER == 0 {
             create_dir(&dir)?;
         }
-        let (hex, text) = g.card(i);
+        let (hex, text) = card(i);
         let path = dir.join(format!("{i:06}_{hex}.txt"));
         std::fs::write(&path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -956,10 +196,26 @@ fn main() -> ExitCode {
     match write_corpus(&args) {
         Ok(bytes) => {
             let secs = start.elapsed().as_secs_f64();
-            let avg = bytes.checked_div(args.n).unwrap_or(0);
+            let what = match args.mode {
+                Mode::Classic | Mode::Realistic => {
+                    let avg = bytes.checked_div(args.n).unwrap_or(0);
+                    let realistic = if args.mode == Mode::Realistic {
+                        " realistic"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{}{realistic} cards, {bytes} bytes (avg {avg} B/card)",
+                        args.n
+                    )
+                }
+                Mode::Hostile => format!(
+                    "hostile corpus (see MANIFEST.md) and {} realistic cards, {bytes} bytes",
+                    args.n
+                ),
+            };
             println!(
-                "gen_corpus: {} cards, {bytes} bytes (avg {avg} B/card), seed {}, {secs:.2} s -> {}",
-                args.n,
+                "gen_corpus: {what}, seed {}, {secs:.2} s -> {}",
                 args.seed,
                 args.dir.display()
             );

@@ -10,6 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tidings::app::{self, Msg, Options, State};
+use tidings::config::Theme;
 use tidings::corpus::load::{self, LoadOptions};
 use tidings::search::worker::FilterResult;
 use tidings::search::{query, rank};
@@ -23,15 +24,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn loaded_state() -> State {
     let files = common::files(100_000);
     let now = jiff::Timestamp::now();
-    let (mut state, _) = State::new(
-        120,
-        40,
-        now,
-        Options {
-            color: true,
-            ..Options::default()
-        },
-    );
+    let (mut state, _) = State::new(120, 40, now, Options::default());
     load::stream(&files, &LoadOptions::default(), |event| {
         app::update(&mut state, Msg::from(event));
         true
@@ -41,13 +34,14 @@ fn loaded_state() -> State {
 
 fn bench_draw(c: &mut Criterion) {
     let mut state = loaded_state();
+    let theme = Theme::default();
     let mut terminal = match Terminal::new(TestBackend::new(120, 40)) {
         Ok(t) => t,
         Err(e) => panic!("{e}"),
     };
     c.bench_function("draw_120x40_100k", |b| {
         b.iter(|| {
-            let _ = black_box(terminal.draw(|frame| tidings::ui::draw(frame, &state)));
+            let _ = black_box(terminal.draw(|frame| tidings::ui::draw(frame, &state, &theme)));
         })
     });
 
@@ -81,7 +75,7 @@ fn bench_draw(c: &mut Criterion) {
     );
     c.bench_function("draw_120x40_100k_filtered", |b| {
         b.iter(|| {
-            let _ = black_box(terminal.draw(|frame| tidings::ui::draw(frame, &state)));
+            let _ = black_box(terminal.draw(|frame| tidings::ui::draw(frame, &state, &theme)));
         })
     });
 }

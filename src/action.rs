@@ -1,115 +1,181 @@
 //! Everything a person can ask the reader to do, one variant each. Keys and mouse events map to
-//! these (see [`crate::keymap`]); [`crate::app::update`] is the only place they take effect.
+//! these (see [`crate::config::keymap`]); [`crate::app::update`] is the only place they take
+//! effect.
+//!
+//! Each variant's doc comment is what the key help and the README say it does, so the words a
+//! person reads and the code they describe sit together. The `message` is the footer's short
+//! word for the few actions the footer names.
 
-/// One user request. Named in snake_case (`move_down`) wherever they are shown or configured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumIter, EnumMessage};
+
+/// One user request. A keymap binds keys to any of them by its snake_case name (`move_down`)
+/// but to `QueryInsert`, `Scroll` and `Click`: typed characters and the mouse reach `update`
+/// without a binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumMessage, EnumIter)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// Leave tidings.
+    /// Quit tidings.
+    #[strum(message = "quit")]
     Quit,
-    /// Stop tidings and return to the shell (`fg` resumes).
+    /// Suspend to the shell (fg resumes).
     Suspend,
-    /// Select the next row of the focused pane, or scroll the detail pane down a line.
+    /// Next row; in the detail pane, help or problems, scroll down a line.
     MoveDown,
-    /// Select the previous row of the focused pane, or scroll the detail pane up a line.
+    /// Previous row; in the detail pane, help or problems, scroll up a line.
     MoveUp,
-    /// Move down half a page.
+    /// Half a page down.
     HalfPageDown,
-    /// Move up half a page.
+    /// Half a page up.
     HalfPageUp,
-    /// Move down a page.
+    /// A page down.
     PageDown,
-    /// Move up a page.
+    /// A page up.
     PageUp,
-    /// Go to the first row.
+    /// First row.
     Top,
-    /// Go to the last row.
+    /// Last row.
     Bottom,
-    /// Focus the next pane (list, detail, related).
+    /// Next pane: list, detail, related.
+    #[strum(message = "pane")]
     FocusNext,
-    /// Focus the previous pane.
+    /// Previous pane.
     FocusPrev,
-    /// Open what is selected: the card's detail from the list, the related card from the
-    /// related pane (or its URL when it is outside the corpus).
+    /// Open the card's detail; on a related entry, jump to its card (or open its URL when it
+    /// is outside the corpus).
     Activate,
-    /// Go back to the card before the last jump.
+    /// Back to the card before the last jump.
     Back,
-    /// Open the query line to filter the list.
+    /// Filter the list (fuzzy; 'exact ^prefix suffix$ !not title: provider: topic: category:).
+    #[strum(message = "filter")]
     StartQuery,
     /// Type a character into the query line.
+    #[serde(skip)]
     QueryInsert(char),
-    /// Delete the character before the cursor.
+    /// Delete the character before the cursor; on an empty line, close it.
     QueryBackspace,
     /// Delete the character under the cursor.
     QueryDelete,
     /// Delete the word before the cursor.
     QueryDeleteWord,
-    /// Move the cursor left.
+    /// Cursor left.
     QueryLeft,
-    /// Move the cursor right.
+    /// Cursor right.
     QueryRight,
-    /// Move the cursor to the start.
+    /// Cursor to the start.
     QueryHome,
-    /// Move the cursor to the end.
+    /// Cursor to the end.
     QueryEnd,
-    /// Keep the filter and return to the list.
+    /// Keep the filter and go back to the list.
+    #[strum(message = "keep")]
     QueryAccept,
-    /// Clear the filter and return to the list.
+    /// Clear the filter (and close the query line).
+    #[strum(message = "clear")]
     QueryClear,
-    /// Cycle the sort order: date, quality, heat, title, provider (and relevance when filtering).
+    /// Cycle the sort: date, quality, heat, title, provider (and relevance while filtering).
+    #[strum(message = "sort")]
     CycleSort,
-    /// Open the selected URL in the browser.
+    /// Open the URL in the browser (http and https only): the card's, or in the related pane
+    /// the entry's.
+    #[strum(message = "open")]
     OpenUrl,
-    /// Copy the selected URL to the clipboard (OSC 52).
+    /// Copy the URL to the clipboard (OSC 52).
+    #[strum(message = "copy")]
     CopyUrl,
-    /// Show or hide the list of problems found while loading.
+    /// Show the problems found while loading.
     ToggleDiagnostics,
-    /// Show or hide the key help.
+    /// Show the keys (this help).
+    #[strum(message = "help")]
     ToggleHelp,
-    /// Close the open overlay (help, diagnostics).
+    /// Close help or problems.
+    #[strum(message = "close")]
     CloseOverlay,
-    /// The mouse wheel turned over the cell (column, row).
+    /// Scroll the pane under the mouse pointer.
+    #[serde(skip)]
     Scroll { column: u16, row: u16, down: bool },
-    /// A left click at the cell (column, row).
+    /// Select the row, or focus the pane, under the mouse pointer.
+    #[serde(skip)]
     Click { column: u16, row: u16 },
 }
 
 impl Action {
-    /// The action's name as shown in help and used in configuration.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Suspend => "suspend",
-            Action::MoveDown => "move_down",
-            Action::MoveUp => "move_up",
-            Action::HalfPageDown => "half_page_down",
-            Action::HalfPageUp => "half_page_up",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::FocusNext => "focus_next",
-            Action::FocusPrev => "focus_prev",
-            Action::Activate => "activate",
-            Action::Back => "back",
-            Action::StartQuery => "start_query",
-            Action::QueryInsert(_) => "query_insert",
-            Action::QueryBackspace => "query_backspace",
-            Action::QueryDelete => "query_delete",
-            Action::QueryDeleteWord => "query_delete_word",
-            Action::QueryLeft => "query_left",
-            Action::QueryRight => "query_right",
-            Action::QueryHome => "query_home",
-            Action::QueryEnd => "query_end",
-            Action::QueryAccept => "query_accept",
-            Action::QueryClear => "query_clear",
-            Action::CycleSort => "cycle_sort",
-            Action::OpenUrl => "open_url",
-            Action::CopyUrl => "copy_url",
-            Action::ToggleDiagnostics => "toggle_diagnostics",
-            Action::ToggleHelp => "toggle_help",
-            Action::CloseOverlay => "close_overlay",
-            Action::Scroll { .. } => "scroll",
-            Action::Click { .. } => "click",
+    /// What the action does, in one line: its doc comment.
+    pub fn description(&self) -> Cow<'static, str> {
+        let doc = self.get_documentation().unwrap_or_default().trim_end();
+        if doc.contains('\n') {
+            Cow::Owned(doc.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+        } else {
+            Cow::Borrowed(doc)
         }
+    }
+
+    /// The footer's word for the action, or `None` for those the footer never names.
+    pub fn hint(&self) -> Option<&'static str> {
+        self.get_message()
+    }
+
+    /// The name a keymap binds keys to (`move_down`), or `None` for the actions no key can
+    /// be bound to. Serde's own name, so configuration and help can never spell it apart.
+    pub fn config_name(&self) -> Option<String> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_action_is_described_on_one_line() {
+        for action in Action::iter() {
+            let description = action.description();
+            assert!(!description.is_empty(), "{action:?} has no description");
+            assert!(!description.contains('\n'), "{action:?}");
+            assert!(description.ends_with('.'), "{action:?}: {description}");
+        }
+        assert_eq!(
+            Action::Activate.description(),
+            "Open the card's detail; on a related entry, jump to its card (or open its URL when \
+             it is outside the corpus)."
+        );
+    }
+
+    #[test]
+    fn names_are_snake_case_and_read_back() {
+        assert_eq!(
+            Action::HalfPageDown.config_name().as_deref(),
+            Some("half_page_down")
+        );
+        for action in Action::iter() {
+            let Some(name) = action.config_name() else {
+                continue;
+            };
+            let back: Action = serde_json::from_value(serde_json::Value::String(name.clone()))
+                .expect("a name reads back");
+            assert_eq!(back, action, "{name}");
+        }
+    }
+
+    #[test]
+    fn typing_and_the_mouse_have_no_name() {
+        for action in [
+            Action::QueryInsert('x'),
+            Action::Scroll {
+                column: 0,
+                row: 0,
+                down: true,
+            },
+            Action::Click { column: 0, row: 0 },
+        ] {
+            assert_eq!(action.config_name(), None, "{action:?}");
+        }
+        assert!(serde_json::from_str::<Action>("\"query_insert\"").is_err());
+        assert!(serde_json::from_str::<Action>("\"click\"").is_err());
     }
 }

@@ -19,7 +19,8 @@
 //! - [`ui`]: drawing, as plain functions of the state. It imports `app` and `view`; nothing
 //!   imports it but the runtime.
 //! - [`text`]: the one gate untrusted text passes before it reaches a terminal.
-//! - [`keymap`] and [`action`]: the key table and the vocabulary of things a user can ask for.
+//! - [`config`] and [`action`]: keys and theme as data (the keymap, the named styles), and the
+//!   vocabulary of things a user can ask for.
 //! - [`runtime`], [`event`], [`effects`], [`tui`]: the event loop, its one channel, the only
 //!   place that touches the world, and terminal setup and teardown.
 //! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`) on the same
@@ -50,10 +51,10 @@ pub mod action;
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod corpus;
 pub mod effects;
 pub mod event;
-pub mod keymap;
 pub mod opener;
 pub mod runtime;
 pub mod search;

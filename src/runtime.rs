@@ -13,11 +13,11 @@ use crate::action::Action;
 use crate::app::{self, Msg, Notice, Options, State};
 use crate::cli::ReaderArgs;
 use crate::commands::{exit, files_for};
+use crate::config::{Theme, ThemeName};
 use crate::corpus::CardId;
 use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
-use crate::keymap;
 use crate::search::worker::FilterWorker;
 use crate::text;
 use crate::tui::{self, Guard};
@@ -58,9 +58,12 @@ pub fn run(args: ReaderArgs) -> u8 {
     let options = Options {
         query: args.query,
         select,
-        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         zone: jiff::tz::TimeZone::system(),
+        ..Options::default()
     };
+    let theme = Theme::named(ThemeName::default_for(
+        std::env::var_os("NO_COLOR").as_deref(),
+    ));
     tui::install_panic_hook();
     let mut guard = match Guard::new() {
         Ok(guard) => guard,
@@ -69,7 +72,7 @@ pub fn run(args: ReaderArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let result = event_loop(&mut guard, args.paths, args.load.into(), options);
+    let result = event_loop(&mut guard, args.paths, args.load.into(), options, &theme);
     drop(guard);
     match result {
         Ok(Ending::Quit) => exit::OK,
@@ -104,6 +107,7 @@ fn event_loop(
     paths: Vec<std::path::PathBuf>,
     load_options: LoadOptions,
     options: Options,
+    theme: &Theme,
 ) -> std::io::Result<Ending> {
     let (tx, rx) = event::channel();
     event::spawn_input(tx.clone());
@@ -160,7 +164,9 @@ fn event_loop(
     loop {
         {
             let _lock = tui::lock();
-            guard.terminal.draw(|frame| ui::draw(frame, &state))?;
+            guard
+                .terminal
+                .draw(|frame| ui::draw(frame, &state, theme))?;
         }
         let first = match rx.recv_timeout(TICK) {
             Ok(event) => Some(event),
@@ -228,10 +234,12 @@ fn event_loop(
     Ok(Ending::Quit)
 }
 
-/// A terminal event as messages for `update`, through the key table.
+/// A terminal event as messages for `update`, through the live keymap.
 fn to_msgs(state: &State, event: TermEvent) -> Vec<Msg> {
     match event {
-        TermEvent::Key(key) => keymap::action_for(state.mode(), &key)
+        TermEvent::Key(key) => state
+            .keymap
+            .action_for(state.mode(), &key)
             .map(Msg::User)
             .into_iter()
             .collect(),

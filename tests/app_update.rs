@@ -457,11 +457,11 @@ fn select_and_query_options_apply_when_the_cards_arrive() {
 fn overlays_take_the_keys_until_closed() {
     let mut state = state_with(vec![dated(1, "x", "2024-01-01T00:00:00Z")]);
     user(&mut state, Action::ToggleHelp);
-    assert_eq!(state.mode(), tidings::keymap::Mode::Overlay);
+    assert_eq!(state.mode(), tidings::config::Mode::Overlay);
     user(&mut state, Action::MoveDown);
     assert_eq!(state.list.row, 0);
     user(&mut state, Action::CloseOverlay);
-    assert_eq!(state.mode(), tidings::keymap::Mode::Browse);
+    assert_eq!(state.mode(), tidings::config::Mode::Browse);
     user(&mut state, Action::ToggleDiagnostics);
     assert_eq!(
         state.overlay.map(|o| o.kind),
@@ -507,8 +507,8 @@ fn the_help_scrolls_to_its_last_wrapped_row() {
         user(&mut state, Action::ToggleHelp);
         user(&mut state, Action::Bottom);
         let inner = tidings::view::help::inner_width(width);
-        let rows = tidings::view::help::rows(inner).len();
-        assert!(rows >= tidings::keymap::BINDINGS.len() + 4);
+        let rows = tidings::view::help::rows(&state.keymap, inner).len();
+        assert!(rows >= state.keymap.bindings().len() + 4);
         assert_eq!(
             state.overlay.map_or(0, |o| o.scroll),
             rows - 16,

@@ -2,8 +2,8 @@
 //! meets (list, filter, no matches, detail, related, help, loading, problems), plus hostile
 //! cards checked cell by cell for anything a terminal would act on.
 //!
-//! Pictures are plain text, one line per row, with NO_COLOR styling; a separate check proves
-//! that NO_COLOR draws no colour at all. Time is pinned (a fixed `now`, local times in UTC) so
+//! Pictures are plain text, one line per row, drawn in the monochrome theme (NO_COLOR's); a
+//! separate check proves that it draws no colour at all and the colour themes do. Time is pinned (a fixed `now`, local times in UTC) so
 //! the snapshots are the same on every machine.
 
 use std::path::PathBuf;
@@ -19,6 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use tidings::action::Action;
 use tidings::app::{Effect, Msg, Options, Pane, State, update};
+use tidings::config::{Theme, ThemeName};
 use tidings::corpus::load::{self, FileEntry, LoadEvent, LoadOptions, Progress};
 use tidings::corpus::{Card, demo};
 use tidings::search;
@@ -31,16 +32,8 @@ fn now() -> Timestamp {
     "2026-11-23T12:00:00Z".parse().expect("fixed now")
 }
 
-fn new_state(width: u16, height: u16, color: bool) -> State {
-    let (state, effects) = State::new(
-        width,
-        height,
-        now(),
-        Options {
-            color,
-            ..Options::default()
-        },
-    );
+fn new_state(width: u16, height: u16) -> State {
+    let (state, effects) = State::new(width, height, now(), Options::default());
     assert!(effects.is_empty());
     state
 }
@@ -112,15 +105,22 @@ fn type_query(state: &mut State, query: &str) {
 }
 
 fn demo_state(width: u16, height: u16) -> State {
-    let mut state = new_state(width, height, false);
+    let mut state = new_state(width, height);
     load_into(&mut state, &demo::files());
     state
 }
 
+/// The state drawn in the monochrome theme, as every picture is.
 fn draw(state: &State) -> Buffer {
+    draw_in(state, &Theme::named(ThemeName::Monochrome))
+}
+
+fn draw_in(state: &State, theme: &Theme) -> Buffer {
     let backend = TestBackend::new(state.width, state.height);
     let mut terminal = Terminal::new(backend).expect("test backend");
-    terminal.draw(|frame| ui::draw(frame, state)).expect("draw");
+    terminal
+        .draw(|frame| ui::draw(frame, state, theme))
+        .expect("draw");
     terminal.backend().buffer().clone()
 }
 
@@ -166,7 +166,7 @@ fn check_cells(buffer: &Buffer, color: bool) {
 
 fn snapshot(name: &str, state: &State) {
     let buffer = draw(state);
-    check_cells(&buffer, state.color);
+    check_cells(&buffer, false);
     let text = buffer_text(&buffer);
     insta::assert_snapshot!(format!("{name}_{}x{}", state.width, state.height), text);
 }
@@ -368,7 +368,7 @@ fn help_overlay() {
 #[test]
 fn loading() {
     each_size("loading", |w, h| {
-        let mut state = new_state(w, h, false);
+        let mut state = new_state(w, h);
         let loaded = load::load_all(&demo::files(), &LoadOptions::default());
         let cards: Vec<Card> = loaded
             .corpus
@@ -397,13 +397,13 @@ fn loading() {
 
 #[test]
 fn loading_before_any_card() {
-    each_size("loading_empty", |w, h| new_state(w, h, false));
+    each_size("loading_empty", new_state);
 }
 
 #[test]
 fn diagnostics_overlay() {
     each_size("diagnostics", |w, h| {
-        let mut state = new_state(w, h, false);
+        let mut state = new_state(w, h);
         load_into(&mut state, &fixture_files("bad"));
         assert!(!state.diagnostics.is_empty());
         act(&mut state, Action::ToggleDiagnostics);
@@ -413,7 +413,7 @@ fn diagnostics_overlay() {
 
 #[test]
 fn diagnostics_status_row() {
-    let mut state = new_state(80, 24, false);
+    let mut state = new_state(80, 24);
     load_into(&mut state, &fixture_files("bad"));
     snapshot("bad_corpus_list", &state);
 }
@@ -423,7 +423,7 @@ fn diagnostics_status_row() {
 fn hostile_cards_draw_as_plain_text() {
     for (w, h) in SIZES {
         for focus_steps in 0..3 {
-            let mut state = new_state(w, h, false);
+            let mut state = new_state(w, h);
             load_into(&mut state, &fixture_files("hostile"));
             for name in ["osc_and_clear.txt", "bidi_zero_width.txt", "bad_urls.txt"] {
                 let row = row_where(&state, |_, c| c.path.file_name().is_some_and(|n| n == name));
@@ -481,17 +481,18 @@ fn check_borders(state: &State, buffer: &Buffer) {
 }
 
 #[test]
-fn colour_mode_uses_colour_and_no_colour_mode_none() {
-    let mut state = new_state(120, 40, true);
-    load_into(&mut state, &demo::files());
-    let buffer = draw(&state);
-    check_cells(&buffer, true);
-    assert!(
-        buffer.content.iter().any(|c| c.fg != Color::Reset),
-        "colour mode drew no colour"
-    );
-    state.color = false;
-    check_cells(&draw(&state), false);
+fn colour_themes_use_colour_and_monochrome_none() {
+    let state = demo_state(120, 40);
+    for name in ThemeName::ALL {
+        let theme = Theme::named(name);
+        let buffer = draw_in(&state, &theme);
+        check_cells(&buffer, theme.color);
+        assert_eq!(
+            buffer.content.iter().any(|c| c.fg != Color::Reset),
+            theme.color,
+            "{name}"
+        );
+    }
 }
 
 /// Drawing never panics, whatever the size, the focus or the overlay, including a frame whose
@@ -524,7 +525,11 @@ fn any_size_draws() {
             // The frame disagrees with the state's idea of the size.
             let backend = TestBackend::new(w, h);
             let mut terminal = Terminal::new(backend).expect("test backend");
-            terminal.draw(|frame| ui::draw(frame, &base)).expect("draw");
+            for name in ThemeName::ALL {
+                terminal
+                    .draw(|frame| ui::draw(frame, &base, &Theme::named(name)))
+                    .expect("draw");
+            }
         }
     }
 }

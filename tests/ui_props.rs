@@ -12,7 +12,6 @@ use tidings::action::Action;
 use tidings::app::{self, Effect, Msg, Options, State};
 use tidings::corpus::Card;
 use tidings::corpus::load::{self, LoadOptions, Progress};
-use tidings::keymap;
 use tidings::search::rank;
 use tidings::search::worker::FilterResult;
 
@@ -102,7 +101,7 @@ fn draw_and_check(state: &State) {
     let mut terminal =
         Terminal::new(TestBackend::new(state.width, state.height)).expect("test backend");
     terminal
-        .draw(|frame| tidings::ui::draw(frame, state))
+        .draw(|frame| tidings::ui::draw(frame, state, &tidings::config::Theme::default()))
         .expect("draws");
     for cell in terminal.backend().buffer().content() {
         let symbol = cell.symbol();
@@ -136,7 +135,7 @@ proptest! {
         for input in inputs {
             let msg = match input {
                 Input::Key(code, modifiers) => {
-                    match keymap::action_for(state.mode(), &KeyEvent::new(code, modifiers)) {
+                    match state.keymap.action_for(state.mode(), &KeyEvent::new(code, modifiers)) {
                         Some(Action::Suspend) | None => continue,
                         Some(action) => Msg::User(action),
                     }

@@ -17,9 +17,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::action::Action;
+use crate::config::{Keymap, Mode};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardId, CardIx, Corpus, Delta, Diagnostic, Severity};
-use crate::keymap::Mode;
 use crate::search::query::Query;
 use crate::search::sort::SortKey;
 use crate::search::worker::FilterResult;
@@ -124,7 +124,8 @@ impl From<LoadEvent> for Msg {
 pub struct Options {
     pub query: Option<String>,
     pub select: Option<CardId>,
-    pub color: bool,
+    /// What the keys do; help and the footer are written from it.
+    pub keymap: Keymap,
     /// The zone times are shown in (the system's, in the reader; fixed in tests).
     pub zone: TimeZone,
 }
@@ -134,7 +135,7 @@ impl Default for Options {
         Options {
             query: None,
             select: None,
-            color: false,
+            keymap: Keymap::default(),
             zone: TimeZone::UTC,
         }
     }
@@ -150,7 +151,7 @@ pub struct State {
     pub height: u16,
     pub now: Timestamp,
     pub zone: TimeZone,
-    pub color: bool,
+    pub keymap: Keymap,
 
     pub focus: Pane,
     pub list: ListState,
@@ -177,7 +178,7 @@ impl State {
             height,
             now,
             zone: options.zone,
-            color: options.color,
+            keymap: options.keymap,
             focus: Pane::List,
             list: ListState::default(),
             query: QueryLine::default(),

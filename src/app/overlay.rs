@@ -26,7 +26,9 @@ impl State {
     /// Rows of the open overlay's text, as drawn: long entries wrap.
     fn overlay_rows(&self, kind: Overlay) -> usize {
         match kind {
-            Overlay::Help => view::help::rows(view::help::inner_width(self.width)).len(),
+            Overlay::Help => {
+                view::help::rows(&self.keymap, view::help::inner_width(self.width)).len()
+            }
             Overlay::Diagnostics => {
                 let width = usize::from(self.width.saturating_sub(2));
                 view::diagnostics::rows(&self.diagnostics, width).len()

@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Some(card) => super::lines(detail::rows(card, inner_w, &state.detail_look()), theme),
         None => vec![Line::styled(
             text::truncate("no card selected", inner_w).into_owned(),
-            theme.dim(),
+            theme.dim,
         )],
     };
     let total = all.len();

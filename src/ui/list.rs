@@ -106,7 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lines = if state.list.view.is_empty() {
         vec![Line::styled(
             text::truncate(&empty_message(state), width).into_owned(),
-            theme.dim(),
+            theme.dim,
         )]
     } else {
         let columns = Columns::for_width(width);
@@ -175,7 +175,7 @@ fn row_line(
     let mut spans = vec![Span::raw(text::truncate(gutter, width).into_owned())];
     spans.extend(title_spans(card.display_title(), positions, title_w, theme));
 
-    let dim = theme.dim();
+    let dim = theme.dim;
     if columns.provider {
         let provider = card.provider_name().unwrap_or("—");
         let provider = text::pad_to(&text::clean_line(provider), PROVIDER_W);
@@ -200,12 +200,11 @@ fn row_line(
         };
         spans.push(Span::styled(format!(" {}", right(&h, SCORE_W)), dim));
     }
-    let line = Line::from(spans);
-    if selected {
-        line.style(theme.selected(focused))
-    } else {
-        line
-    }
+    Line::from(spans).style(match (selected, focused) {
+        (false, _) => theme.row,
+        (true, true) => theme.selected,
+        (true, false) => theme.selected_unfocused,
+    })
 }
 
 /// `s` right-aligned in `w` columns, cut if longer.
@@ -261,7 +260,7 @@ pub fn title_spans(
 
 fn styled_run(s: String, marked: bool, theme: &Theme) -> Span<'static> {
     if marked {
-        Span::styled(s, theme.matched())
+        Span::styled(s, theme.matched)
     } else {
         Span::raw(s)
     }
@@ -356,12 +355,12 @@ mod tests {
 
     #[test]
     fn matches_follow_the_clean_title() {
-        let theme = Theme::new(false);
+        let theme = Theme::named(crate::config::ThemeName::Monochrome);
         // Raw "\x1b[1mab cd": the match on 'c' (raw index 7) must mark 'c' of "ab cd".
         let spans = title_spans("\x1b[1mab\tcd", &[7], 10, &theme);
         let marked: Vec<&str> = spans
             .iter()
-            .filter(|s| s.style == theme.matched())
+            .filter(|s| s.style == theme.matched)
             .map(|s| s.content.as_ref())
             .collect();
         assert_eq!(marked, ["c"]);

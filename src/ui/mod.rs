@@ -1,5 +1,6 @@
-//! Pure drawing: [`draw`] paints the whole screen from a [`State`] and nothing else, so the same
-//! state always gives the same picture and tests can draw on a `TestBackend`.
+//! Pure drawing: [`draw`] paints the whole screen from a [`State`] and a [`Theme`] and nothing
+//! else, so the same state always gives the same picture and tests can draw on a `TestBackend`.
+//! Every style is one of the theme's, taken by name.
 //!
 //! Nothing here mutates the state, does I/O or panics: every area is clipped to the frame, every
 //! string from a card passes [`crate::text`] before it becomes a `Span`, and every width is
@@ -13,16 +14,17 @@ pub mod status;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use crate::app::{Overlay, State, layout};
+use crate::config::Theme;
 use crate::text;
 use crate::view::{Role, Row};
 
-/// Draws the reader for `state`.
-pub fn draw(frame: &mut Frame, state: &State) {
+/// Draws the reader for `state` in `theme`.
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     let screen = frame.area();
     let areas = state.areas();
     // The state's size and the frame's can disagree for one frame after a resize; the smaller
@@ -38,20 +40,19 @@ pub fn draw(frame: &mut Frame, state: &State) {
         frame.render_widget(Paragraph::new(line), row);
         return;
     }
-    let theme = Theme::new(state.color);
     let clip = |r: Rect| r.intersection(screen);
 
     if let Some(area) = areas.list {
-        list::draw(frame, clip(area), state, &theme);
+        list::draw(frame, clip(area), state, theme);
     }
     if let Some(area) = areas.detail {
-        detail::draw(frame, clip(area), state, &theme);
+        detail::draw(frame, clip(area), state, theme);
     }
     if let Some(area) = areas.related {
-        related::draw(frame, clip(area), state, &theme);
+        related::draw(frame, clip(area), state, theme);
     }
-    status::draw_status(frame, clip(areas.status), state, &theme);
-    status::draw_footer(frame, clip(areas.footer), state, &theme);
+    status::draw_status(frame, clip(areas.status), state, theme);
+    status::draw_footer(frame, clip(areas.footer), state, theme);
 
     // Overlays cover the panes but leave the status and footer rows: the footer says how to
     // close them. Their inner height is the screen's minus four, the page `update` scrolls by.
@@ -63,105 +64,39 @@ pub fn draw(frame: &mut Frame, state: &State) {
     );
     let main = clip(main);
     match state.overlay.map(|o| o.kind) {
-        Some(Overlay::Help) => overlay::draw_help(frame, main, state, &theme),
-        Some(Overlay::Diagnostics) => overlay::draw_diagnostics(frame, main, state, &theme),
+        Some(Overlay::Help) => overlay::draw_help(frame, main, state, theme),
+        Some(Overlay::Diagnostics) => overlay::draw_diagnostics(frame, main, state, theme),
         None => {}
     }
 }
 
-/// The few styles the reader uses. Without colour (`NO_COLOR`) only modifiers are used, so
-/// nothing depends on telling colours apart.
-#[derive(Clone, Copy, Debug)]
-pub struct Theme {
-    pub color: bool,
-}
-
+/// Drawing's view of the theme: the plain layout's roles and the panes' frames, on top of the
+/// named styles of [`crate::config::theme`].
 impl Theme {
-    pub fn new(color: bool) -> Theme {
-        Theme { color }
-    }
-
-    /// Metadata: providers, ages, labels.
-    pub fn dim(&self) -> Style {
-        Style::new().add_modifier(Modifier::DIM)
-    }
-
-    /// Links that stay inside the corpus, and the focused border.
-    pub fn accent(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::Cyan)
-        } else {
-            Style::new()
-        }
-    }
-
-    pub fn error(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD)
-        }
-    }
-
-    pub fn warning(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::Yellow)
-        } else {
-            Style::new()
-        }
-    }
-
-    /// The selected row: reversed in the focused pane, a quieter mark elsewhere so the eye
-    /// finds the focus at once.
-    pub fn selected(&self, focused: bool) -> Style {
-        match (focused, self.color) {
-            (true, _) => Style::new().add_modifier(Modifier::REVERSED),
-            (false, true) => Style::new().bg(Color::DarkGray),
-            (false, false) => Style::new().add_modifier(Modifier::BOLD),
-        }
-    }
-
-    /// Characters of a title that the query matched.
-    pub fn matched(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-        }
-    }
-
-    pub fn bold(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
-    }
-
     /// The style of a role of the plain layout.
     pub fn style(&self, role: Role) -> Style {
         match role {
-            Role::Plain => Style::new(),
-            Role::Strong => self.bold(),
-            Role::Dim => self.dim(),
-            Role::Link => self.accent(),
-            Role::LinkMark | Role::Heading => self.bold().patch(self.accent()),
-            Role::Error => self.error(),
-            Role::Warning => self.warning(),
+            Role::Plain => self.text,
+            Role::Strong => self.strong,
+            Role::Dim => self.dim,
+            Role::Link => self.link,
+            Role::LinkMark => self.link_mark,
+            Role::Heading => self.heading,
+            Role::Error => self.error,
+            Role::Warning => self.warning,
         }
     }
 
-    /// A pane's frame: thick and bold when it has the focus, which shows without colour too.
+    /// A pane's frame: thick when it has the focus, which shows without colour too.
     pub fn pane_block<'a>(&self, title: Line<'a>, focused: bool) -> Block<'a> {
         let block = Block::bordered().title(title);
         if focused {
-            let style = if self.color {
-                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
-            } else {
-                Style::new().add_modifier(Modifier::BOLD)
-            };
             block
                 .border_type(BorderType::Thick)
-                .border_style(style)
-                .title_style(Style::new().add_modifier(Modifier::BOLD))
+                .border_style(self.border_focused)
+                .title_style(self.title)
         } else {
-            block.border_style(self.dim())
+            block.border_style(self.border)
         }
     }
 }

@@ -10,7 +10,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::Theme;
+use crate::action::Action;
 use crate::app::State;
+use crate::config::Mode;
 use crate::text;
 use crate::view::{self, thousands};
 
@@ -38,12 +40,24 @@ fn help_area(main: Rect) -> Rect {
     )
 }
 
+/// ` — esc closes`, with the first key that closes an overlay in the live keymap.
+fn closes(state: &State) -> String {
+    match state.keymap.key_for(Mode::Overlay, Action::CloseOverlay) {
+        Some(key) => format!(" — {} closes", text::clean_line(&key.to_string())),
+        None => String::new(),
+    }
+}
+
 pub fn draw_help(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
     let area = help_area(main);
-    let mut block = theme.pane_block(Line::from(" keys — Esc closes "), true);
+    let title = format!(" keys{} ", closes(state));
+    let mut block = theme.pane_block(Line::from(title), true);
     let inner = block.inner(area);
     let height = usize::from(inner.height);
-    let all = super::lines(view::help::rows(usize::from(inner.width)), theme);
+    let all = super::lines(
+        view::help::rows(&state.keymap, usize::from(inner.width)),
+        theme,
+    );
     let first = first_row(state.overlay.map_or(0, |o| o.scroll), all.len(), height);
     if let Some(pos) = position(first, height, all.len()) {
         block = block.title_bottom(pos);
@@ -70,13 +84,13 @@ fn clear(frame: &mut Frame, area: Rect) {
     }
 }
 
-/// ` 3 skipped, 5 warnings — Esc closes `.
+/// ` 3 skipped, 5 warnings — esc closes `.
 fn diagnostics_title(state: &State) -> String {
     let mut parts = view::diagnostics::summary(&state.diagnostics);
     if parts.is_empty() {
         parts.push("problems".to_string());
     }
-    format!(" {} — Esc closes ", parts.join(", "))
+    format!(" {}{} ", parts.join(", "), closes(state))
 }
 
 pub fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
@@ -93,7 +107,7 @@ pub fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, theme: &Th
     let lines: Vec<Line<'static>> = if rows == 0 {
         vec![Line::styled(
             text::truncate("no problems found", width).into_owned(),
-            theme.dim(),
+            theme.dim,
         )]
     } else {
         all.into_iter().skip(first).take(height).collect()

@@ -31,17 +31,17 @@ fn marker(item: &RelatedItem, theme: &Theme) -> (&'static str, Style) {
                 target: Some(_), ..
             },
             true,
-        ) => ("● ", theme.accent()),
-        (RelatedItem::Entry { target: None, .. }, true) => ("↗ ", theme.dim()),
-        (RelatedItem::CitedBy(_), true) => ("← ", theme.accent()),
+        ) => ("● ", theme.link),
+        (RelatedItem::Entry { target: None, .. }, true) => ("↗ ", theme.dim),
+        (RelatedItem::CitedBy(_), true) => ("← ", theme.link),
         (
             RelatedItem::Entry {
                 target: Some(_), ..
             },
             false,
-        ) => ("● in  ", Style::new()),
-        (RelatedItem::Entry { target: None, .. }, false) => ("↗ out ", Style::new()),
-        (RelatedItem::CitedBy(_), false) => ("← by  ", Style::new()),
+        ) => ("● in  ", theme.text),
+        (RelatedItem::Entry { target: None, .. }, false) => ("↗ out ", theme.text),
+        (RelatedItem::CitedBy(_), false) => ("← by  ", theme.text),
     }
 }
 
@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
     let Some(card) = state.selected_card().filter(|_| !items.is_empty()) else {
         let empty = text::truncate("no related articles", width).into_owned();
-        Paragraph::new(Line::styled(empty, theme.dim())).render(inner, frame.buffer_mut());
+        Paragraph::new(Line::styled(empty, theme.dim)).render(inner, frame.buffer_mut());
         return;
     };
 
@@ -110,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 &age,
                 width,
                 theme,
-                (focused && row == selected).then(|| theme.selected(true)),
+                (focused && row == selected).then_some(theme.selected),
             )
         })
         .collect();
@@ -148,16 +148,12 @@ fn row_line(
         let provider = text::clean_line(provider.unwrap_or("—"));
         spans.push(Span::styled(
             format!(" {}", text::pad_to(&provider, PROVIDER_W)),
-            theme.dim(),
+            theme.dim,
         ));
     }
     if show_age {
         let pad = spaces(AGE_W.saturating_sub(text::width(age)));
-        spans.push(Span::styled(format!(" {pad}{age}"), theme.dim()));
+        spans.push(Span::styled(format!(" {pad}{age}"), theme.dim));
     }
-    let line = Line::from(spans);
-    match selected {
-        Some(style) => line.style(style),
-        None => line,
-    }
+    Line::from(spans).style(selected.unwrap_or(theme.row))
 }

@@ -1,18 +1,17 @@
 //! The two bottom rows. The status row says what is shown (counts, sort, the filter), what is
 //! happening (loading, filtering) and what went wrong (load problems, the last notice). The
-//! footer row shows the key hints for the mode, generated from [`crate::keymap`], or the query
+//! footer row shows the key hints for the mode, generated from the live keymap ([`crate::config::keymap`]), or the query
 //! line while one is typed.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, fit_spans, spaces};
 use crate::app::State;
-use crate::keymap::{self, Mode};
+use crate::config::{Keymap, Mode};
 use crate::text;
 use crate::view::thousands;
 
@@ -39,15 +38,10 @@ impl Segment {
 /// `[█████░░░░░]`: how much of the corpus has been read.
 fn bar(done: usize, total: usize, theme: &Theme) -> Vec<Span<'static>> {
     let filled = (done.min(total) * BAR_W).checked_div(total).unwrap_or(0);
-    let fill_style = if theme.color {
-        Style::new().fg(Color::Cyan)
-    } else {
-        Style::new()
-    };
     vec![
         Span::raw("["),
-        Span::styled("█".repeat(filled), fill_style),
-        Span::styled("░".repeat(BAR_W - filled), theme.dim()),
+        Span::styled("█".repeat(filled), theme.progress),
+        Span::styled("░".repeat(BAR_W - filled), theme.dim),
         Span::raw("]"),
     ]
 }
@@ -67,7 +61,7 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
         format!("{} cards", thousands(total))
     };
     out.push(Segment {
-        spans: vec![Span::styled(counts, theme.bold())],
+        spans: vec![Span::styled(counts, theme.strong)],
         keep: u8::MAX,
     });
     if let Some(progress) = state.loading.filter(|p| p.files_total > 0) {
@@ -88,7 +82,7 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     }
     if state.filter.in_flight {
         out.push(Segment {
-            spans: vec![Span::styled("filtering…", theme.dim())],
+            spans: vec![Span::styled("filtering…", theme.dim)],
             keep: 4,
         });
     }
@@ -102,9 +96,9 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     let parts = crate::view::diagnostics::summary(&state.diagnostics);
     if !parts.is_empty() {
         let style = if state.skipped_count() > 0 {
-            theme.error()
+            theme.error
         } else {
-            theme.warning()
+            theme.warning
         };
         out.push(Segment {
             spans: vec![Span::styled(format!("! {}", parts.join(", ")), style)],
@@ -114,7 +108,7 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     out.push(Segment {
         spans: vec![Span::styled(
             format!("sort: {}", state.effective_sort().label()),
-            theme.dim(),
+            theme.dim,
         )],
         keep: 1,
     });
@@ -125,11 +119,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) 
     let width = usize::from(area.width);
     let mut segments = segments(state, theme);
     let notice = state.notice.as_ref().map(|n| {
-        let style = if n.is_error {
-            theme.error()
-        } else {
-            Style::new()
-        };
+        let style = if n.is_error { theme.error } else { theme.text };
         (text::clean_line(&n.text).into_owned(), style)
     });
     let wanted = notice.as_ref().map_or(0, |(t, _)| {
@@ -156,39 +146,43 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) 
     let mut spans = vec![Span::raw(" ")];
     for (i, seg) in segments.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(SEPARATOR, theme.dim()));
+            spans.push(Span::styled(SEPARATOR, theme.dim));
         }
         spans.extend(seg.spans);
     }
     if let Some((notice, style)) = notice {
-        spans.push(Span::styled(SEPARATOR, theme.dim()));
+        spans.push(Span::styled(SEPARATOR, theme.dim));
         spans.push(Span::styled(notice, style));
     }
     let line = Line::from(fit_spans(spans, width));
-    Paragraph::new(line).render(area, frame.buffer_mut());
+    Paragraph::new(line)
+        .style(theme.status)
+        .render(area, frame.buffer_mut());
 }
 
 pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let width = usize::from(area.width);
     let line = match state.mode() {
         Mode::Query => query_line(state, width, theme),
-        mode => Line::from(hint_spans(mode, width, theme)),
+        mode => Line::from(hint_spans(&state.keymap, mode, width, theme)),
     };
     Paragraph::new(line).render(area, frame.buffer_mut());
 }
 
-/// `key word` pairs from the key table, as many whole ones as fit.
-fn hint_spans(mode: Mode, width: usize, theme: &Theme) -> Vec<Span<'static>> {
+/// `key word` pairs from the keymap, as many whole ones as fit.
+fn hint_spans(keymap: &Keymap, mode: Mode, width: usize, theme: &Theme) -> Vec<Span<'static>> {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (keys, word) in keymap::hints(mode) {
-        let w = text::width(keys) + 1 + text::width(word) + 2;
+    for (key, word) in keymap.hints(mode) {
+        // A key may come from a configuration file: through the gate.
+        let keys = text::clean_line(&key.to_string()).into_owned();
+        let w = text::width(&keys) + 1 + text::width(word) + 2;
         if used + w > width + 2 {
             break;
         }
         used += w;
-        spans.push(Span::styled(keys, theme.bold()));
-        spans.push(Span::styled(format!(" {word}  "), theme.dim()));
+        spans.push(Span::styled(keys, theme.strong));
+        spans.push(Span::styled(format!(" {word}  "), theme.dim));
     }
     spans
 }
@@ -257,11 +251,10 @@ fn query_line(state: &State, width: usize, theme: &Theme) -> Line<'static> {
     let after_room = room.saturating_sub(text::width(&before));
     let after = text::truncate(&after, after_room).into_owned();
 
-    let cursor_style = Style::new().add_modifier(Modifier::REVERSED);
     let mut spans = vec![
-        Span::styled(prompt, theme.bold()),
+        Span::styled(prompt, theme.strong),
         Span::raw(before),
-        Span::styled(at, cursor_style),
+        Span::styled(at, theme.cursor),
         Span::raw(after),
     ];
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
@@ -269,9 +262,9 @@ fn query_line(state: &State, width: usize, theme: &Theme) -> Line<'static> {
     if let Some(error) = error {
         let shown = text::truncate(&error, rest).into_owned();
         rest = rest.saturating_sub(text::width(&shown));
-        spans.push(Span::styled(shown, theme.error()));
+        spans.push(Span::styled(shown, theme.error));
     }
-    let hints = hint_spans(Mode::Query, usize::MAX / 4, theme);
+    let hints = hint_spans(&state.keymap, Mode::Query, usize::MAX / 4, theme);
     let hints_w: usize = hints.iter().map(|s| text::width(&s.content)).sum();
     if hints_w + 2 <= rest {
         spans.push(Span::raw(spaces(rest - hints_w)));

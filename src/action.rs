@@ -118,7 +118,7 @@ impl Action {
 
     /// The name a keymap binds keys to (`move_down`), or `None` for the actions no key can
     /// be bound to. Serde's own name, so configuration and help can never spell it apart.
-    pub fn config_name(&self) -> Option<String> {
+    pub(crate) fn config_name(&self) -> Option<String> {
         match serde_json::to_value(self) {
             Ok(serde_json::Value::String(name)) => Some(name),
             _ => None,

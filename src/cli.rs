@@ -2,6 +2,7 @@
 //! `completions` and `man` are subcommands. Completions and the man page are generated from
 //! these same definitions.
 
+use crate::corpus::id::IdArg;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -35,9 +36,10 @@ pub struct ReaderArgs {
     #[arg(long, value_name = "QUERY")]
     pub query: Option<String>,
 
-    /// Open with the card of this id (16 hex digits) selected.
-    #[arg(long, value_name = "ID")]
-    pub select: Option<String>,
+    /// Open with the card of this id selected: 16 hex digits, or a prefix of at least 4 that
+    /// names one card.
+    #[arg(long, value_name = "ID", value_parser = crate::corpus::id::parse_id_arg)]
+    pub select: Option<IdArg>,
 
     #[command(flatten)]
     pub load: LoadArgs,
@@ -60,12 +62,12 @@ const DEFAULT_MAX_SIZE: &str = "1M";
 
 /// The largest `--max-size`: a card is a page of text, and a file is read whole into memory,
 /// so a larger cap would only let one stray file take the machine's memory.
-pub const MAX_SIZE_CEILING: u64 = 1 << 30;
+pub(crate) const MAX_SIZE_CEILING: u64 = 1 << 30;
 
 /// A size as written on the command line: plain bytes, or a whole number with a unit `k`, `M`
 /// or `G` (powers of 1024, any case), optionally followed by `B` or `iB`; at most
 /// [`MAX_SIZE_CEILING`]. The error is the reason, for clap to show as a usage error.
-pub fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     const FORMAT: &str = "a size is a whole number of bytes, or one with a unit k, M or G \
                           (powers of 1024), like 512k or 4M";
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());

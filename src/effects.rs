@@ -20,7 +20,7 @@ use crate::tui::Guard;
 /// The least time between two browser launches.
 const LAUNCH_GAP: Duration = Duration::from_secs(1);
 
-pub struct Effects {
+pub(crate) struct Effects {
     pub tx: Sender<Event>,
     pub worker: FilterWorker,
     /// A browser is being launched: one at a time, so a held `o` cannot start hundreds.
@@ -29,7 +29,7 @@ pub struct Effects {
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. The payload is
 /// base64, so nothing in it can end the sequence early.
-pub fn osc52(text: &str) -> String {
+pub(crate) fn osc52(text: &str) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text);
     format!("\x1b]52;c;{payload}\x07")
 }

@@ -30,7 +30,7 @@ pub fn channel() -> (Sender<Event>, Receiver<Event>) {
 }
 
 /// Reads terminal events on their own thread so the loop never blocks on the keyboard.
-pub fn spawn_input(tx: Sender<Event>) {
+pub(crate) fn spawn_input(tx: Sender<Event>) {
     let _ = thread::Builder::new().name("input".into()).spawn(move || {
         loop {
             let event = match crossterm::event::read() {
@@ -54,7 +54,7 @@ const QUIT_GRACE: Duration = Duration::from_millis(100);
 /// Handles every catchable signal that ends or stops the process, so the terminal is always
 /// given back: SIGTERM, SIGHUP, SIGINT and SIGQUIT quit (the loop first, then, if it is busy,
 /// this thread); SIGTSTP stops with the terminal restored, and SIGCONT takes it back.
-pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
+pub(crate) fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};

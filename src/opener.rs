@@ -23,10 +23,10 @@ use std::thread;
 use crate::corpus::url::{Refusal, may_open};
 
 /// Where an [`OpenCommand`]'s argument takes the URL.
-pub const URL_PLACEHOLDER: &str = "{url}";
+pub(crate) const URL_PLACEHOLDER: &str = "{url}";
 
 /// Programs that draw in the terminal they are started from.
-pub const TERMINAL_BROWSERS: [&str; 7] = [
+pub(crate) const TERMINAL_BROWSERS: [&str; 7] = [
     "w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl",
 ];
 
@@ -44,14 +44,14 @@ pub struct OpenCommand {
 
 impl OpenCommand {
     /// A command that runs in the terminal when its program is one of [`TERMINAL_BROWSERS`].
-    pub fn from_argv(argv: Vec<String>) -> Self {
+    pub(crate) fn from_argv(argv: Vec<String>) -> Self {
         let terminal = argv.first().is_some_and(|p| is_terminal_browser(p));
         Self { argv, terminal }
     }
 
     /// The argument list that opens `url`, the URL in place, or why there is none. Only a URL
     /// the policy accepts gets this far, so it can never be read as an option.
-    pub fn argv_for(&self, url: &str) -> Result<Vec<String>, OpenError> {
+    pub(crate) fn argv_for(&self, url: &str) -> Result<Vec<String>, OpenError> {
         let url = may_open(url).map_err(OpenError::Refused)?;
         let Some((program, args)) = self.argv.split_first() else {
             return Err(OpenError::EmptyCommand);
@@ -72,7 +72,7 @@ impl OpenCommand {
 }
 
 /// Whether `program` (a name or a path, `.exe` or not) is a terminal browser.
-pub fn is_terminal_browser(program: &str) -> bool {
+pub(crate) fn is_terminal_browser(program: &str) -> bool {
     let name = Path::new(program)
         .file_name()
         .and_then(OsStr::to_str)
@@ -122,7 +122,7 @@ fn browser_word(word: &str) -> String {
 
 /// The platform's opener, if it has one that takes a URL as an argument. Windows has none
 /// that is safe to call without a shell; [`open`] falls back to the `open` crate there.
-pub fn platform_opener() -> Option<OpenCommand> {
+pub(crate) fn platform_opener() -> Option<OpenCommand> {
     let program = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(unix) {
@@ -144,30 +144,6 @@ pub fn candidates(browser_env: Option<&str>, configured: Option<&OpenCommand>) -
     list.extend(browser_env.map(parse_browser_env).unwrap_or_default());
     list.extend(platform_opener());
     list
-}
-
-/// How a command is to be started.
-#[derive(Debug)]
-pub enum Launch {
-    /// On its own: no terminal, output discarded, not waited for.
-    Detached(Command),
-    /// In the reader's terminal, which the caller hands over and takes back when it exits.
-    Foreground(Command),
-}
-
-/// The process to start for `cmd` and `url`, not yet started.
-pub fn launch_plan(cmd: &OpenCommand, url: &str) -> Result<Launch, OpenError> {
-    let argv = cmd.argv_for(url)?;
-    let (program, args) = argv.split_first().ok_or(OpenError::EmptyCommand)?;
-    Ok(plan(cmd.terminal, OsStr::new(program), args))
-}
-
-fn plan(terminal: bool, program: &OsStr, args: &[String]) -> Launch {
-    if terminal {
-        Launch::Foreground(foreground(program, args))
-    } else {
-        Launch::Detached(detached(program, args))
-    }
 }
 
 /// Inherits the terminal: the caller has handed it over.
@@ -340,7 +316,7 @@ fn shown(argv: &[String]) -> String {
 
 /// Where `program` would be found when started: itself when it names a path, else the first
 /// executable file of that name in `path_var`'s folders.
-pub fn find_program(program: &str, path_var: Option<&OsStr>) -> Option<PathBuf> {
+pub(crate) fn find_program(program: &str, path_var: Option<&OsStr>) -> Option<PathBuf> {
     let as_path = Path::new(program);
     if as_path.components().count() > 1 {
         return is_executable(as_path).then(|| as_path.to_path_buf());
@@ -452,10 +428,6 @@ mod tests {
                 matches!(cmd(&["firefox"]).argv_for(url), Err(OpenError::Refused(_))),
                 "{url:?}"
             );
-            assert!(matches!(
-                launch_plan(&cmd(&["firefox"]), url),
-                Err(OpenError::Refused(_))
-            ));
         }
         assert_eq!(cmd(&[]).argv_for(URL), Err(OpenError::EmptyCommand));
     }
@@ -477,29 +449,6 @@ mod tests {
         for program in ["firefox", "xdg-open", "open", "/opt/w3m/firefox", "lynxx"] {
             assert!(!is_terminal_browser(program), "{program}");
         }
-    }
-
-    #[test]
-    fn terminal_browsers_run_in_the_foreground_others_detached() {
-        let foreground = launch_plan(&cmd(&["w3m"]), URL).unwrap();
-        let Launch::Foreground(command) = foreground else {
-            panic!("w3m should run in the foreground");
-        };
-        assert_eq!(command.get_program(), "w3m");
-        assert_eq!(command.get_args().collect::<Vec<_>>(), [URL]);
-
-        let configured = OpenCommand {
-            argv: vec!["my-tui-browser".into(), "{url}".into()],
-            terminal: true,
-        };
-        assert!(matches!(
-            launch_plan(&configured, URL),
-            Ok(Launch::Foreground(_))
-        ));
-        assert!(matches!(
-            launch_plan(&cmd(&["firefox"]), URL),
-            Ok(Launch::Detached(_))
-        ));
     }
 
     #[test]

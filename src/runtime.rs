@@ -14,7 +14,6 @@ use crate::app::{self, Msg, Notice, Options, State};
 use crate::cli::ReaderArgs;
 use crate::commands::{exit, files_for};
 use crate::config::{Theme, ThemeName};
-use crate::corpus::CardId;
 use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
@@ -39,17 +38,6 @@ pub fn run(args: ReaderArgs) -> u8 {
         eprintln!("tidings: {problem}; for plain output use `tidings search QUERY [PATH...]`");
         return exit::USAGE;
     }
-    let select = match args.select.as_deref().map(str::parse::<CardId>) {
-        None => None,
-        Some(Ok(id)) => Some(id),
-        Some(Err(_)) => {
-            eprintln!(
-                "tidings: --select wants a card id of 16 hex digits, not {:?}",
-                text::clean_line(args.select.as_deref().unwrap_or_default())
-            );
-            return exit::USAGE;
-        }
-    };
     // Only a quick existence check here; the walk itself happens behind the first frame.
     if let Err(e) = load::check_paths(&args.paths) {
         eprintln!("tidings: {}", text::clean_line(&e.to_string()));
@@ -57,7 +45,7 @@ pub fn run(args: ReaderArgs) -> u8 {
     }
     let options = Options {
         query: args.query,
-        select,
+        select: args.select,
         zone: jiff::tz::TimeZone::system(),
         ..Options::default()
     };

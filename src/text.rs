@@ -85,7 +85,7 @@ pub fn clean_block(s: &str) -> Cow<'_, str> {
 
 /// Each item through [`clean_line`], leaving out those with nothing left, so a topic made
 /// only of invisible characters leaves no empty slot in a list.
-pub fn clean_items<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn clean_items<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     items
         .into_iter()
         .map(|item| clean_line(item).into_owned())
@@ -235,7 +235,7 @@ pub fn width(s: &str) -> usize {
 /// ending with `…` (one column) when anything was cut.
 ///
 /// A wide character is never split, so a cut result can be one column short.
-pub fn truncate(s: &str, max_width: usize) -> Cow<'_, str> {
+pub(crate) fn truncate(s: &str, max_width: usize) -> Cow<'_, str> {
     if width(s) <= max_width {
         return Cow::Borrowed(s);
     }
@@ -272,7 +272,7 @@ pub fn truncate(s: &str, max_width: usize) -> Cow<'_, str> {
 }
 
 /// Truncates `s` to `w` columns and pads it with spaces to exactly `w`.
-pub fn pad_to(s: &str, w: usize) -> String {
+pub(crate) fn pad_to(s: &str, w: usize) -> String {
     let t = truncate(s, w);
     let pad = w.saturating_sub(width(&t));
     let mut out = String::with_capacity(t.len() + pad);

@@ -23,11 +23,11 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 /// The largest screen the reader draws on. A terminal that reports more (10,000 x 10,000 was
 /// tried) gets the top left corner: every cell costs memory twice over, and no one reads a
 /// list a thousand columns wide.
-pub const MAX_WIDTH: u16 = 1000;
-pub const MAX_HEIGHT: u16 = 500;
+pub(crate) const MAX_WIDTH: u16 = 1000;
+pub(crate) const MAX_HEIGHT: u16 = 500;
 
 /// The size drawn on for a terminal of `width` x `height`.
-pub fn bounded(width: u16, height: u16) -> (u16, u16) {
+pub(crate) fn bounded(width: u16, height: u16) -> (u16, u16) {
     (width.min(MAX_WIDTH), height.min(MAX_HEIGHT))
 }
 
@@ -44,7 +44,7 @@ pub fn lock() -> MutexGuard<'static, ()> {
 }
 
 /// Puts the terminal in the reader's mode.
-pub fn enter() -> io::Result<()> {
+pub(crate) fn enter() -> io::Result<()> {
     // crossterm remembers that raw mode is on and would do nothing; after a stop, another
     // program may have put the terminal back in cooked mode, so raw mode is set afresh.
     terminal::disable_raw_mode()?;
@@ -78,7 +78,7 @@ pub fn leave() {
 }
 
 /// Restores the terminal before the default panic message is printed.
-pub fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         leave();
@@ -98,7 +98,7 @@ fn terminal(width: u16, height: u16) -> io::Result<Term> {
 }
 
 /// The terminal, set up; restored when dropped.
-pub struct Guard {
+pub(crate) struct Guard {
     pub terminal: Term,
 }
 
@@ -138,7 +138,7 @@ impl Guard {
 
     /// Runs a program that needs the terminal (a terminal browser): the terminal is given back
     /// while it runs and taken again, repainted, when it exits.
-    pub fn run_foreground(
+    pub(crate) fn run_foreground(
         &mut self,
         command: &mut std::process::Command,
     ) -> io::Result<std::process::ExitStatus> {
@@ -154,7 +154,7 @@ impl Guard {
     }
 
     /// Writes an escape sequence the reader itself built (OSC 52), not text from a card.
-    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         let _lock = lock();
         let out = self.terminal.backend_mut();
         out.write_all(bytes)?;
@@ -172,7 +172,7 @@ impl Drop for Guard {
 /// Stops the process until `fg` (or SIGCONT), the terminal given back meanwhile. Called on the
 /// signal thread for Ctrl-Z and for a SIGTSTP sent from outside alike.
 #[cfg(unix)]
-pub fn stop_until_continued() {
+pub(crate) fn stop_until_continued() {
     let _lock = lock();
     leave();
     // SIGSTOP, not SIGTSTP: tidings handles SIGTSTP itself, and this must really stop.
@@ -181,7 +181,7 @@ pub fn stop_until_continued() {
 }
 
 /// Takes the terminal back after the process was stopped and continued from outside.
-pub fn reenter() {
+pub(crate) fn reenter() {
     let _lock = lock();
     let _ = enter();
 }

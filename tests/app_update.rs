@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tidings::action::Action;
 use tidings::app::{self, Effect, Msg, Options, Pane, State};
+use tidings::corpus::id::IdArg;
 use tidings::corpus::intern::Interner;
 use tidings::corpus::load::Progress;
 use tidings::corpus::parse::parse_card;
@@ -423,7 +424,7 @@ fn narrow_terminals_show_the_focused_pane() {
 #[test]
 fn select_and_query_options_apply_when_the_cards_arrive() {
     let options = Options {
-        select: Some(CardId(2)),
+        select: Some(IdArg::Full(CardId(2))),
         query: Some("beta".into()),
         ..Options::default()
     };
@@ -443,7 +444,7 @@ fn select_and_query_options_apply_when_the_cards_arrive() {
     assert_eq!(selected_title(&state).as_deref(), Some("Beta"));
 
     let options = Options {
-        select: Some(CardId(0xdead)),
+        select: Some(IdArg::Full(CardId(0xdead))),
         ..Options::default()
     };
     let (mut state, _) = State::new(120, 40, now(), options);
@@ -763,4 +764,37 @@ fn a_paste_is_one_edit_with_line_breaks_folded_and_a_cap() {
         state.query.text.chars().count(),
         tidings::search::query::MAX_QUERY_CHARS
     );
+}
+
+#[test]
+fn select_by_prefix_waits_for_every_card_and_says_when_it_is_ambiguous() {
+    let cards = || {
+        vec![
+            dated(0xabcd01, "First", "2024-01-03T00:00:00Z"),
+            dated(0xabcd02, "Second", "2024-01-02T00:00:00Z"),
+            dated(0x1234, "Third", "2024-01-01T00:00:00Z"),
+        ]
+    };
+    let start = |prefix: &str| {
+        let select = tidings::corpus::id::parse_id_arg(prefix).ok();
+        let (mut state, _) = State::new(
+            120,
+            40,
+            now(),
+            Options {
+                select,
+                ..Options::default()
+            },
+        );
+        load(&mut state, cards());
+        app::update(&mut state, Msg::LoadDone);
+        state
+    };
+    // Ids are 16 digits; these cards' ids start with zeros.
+    let state = start("000000000000123");
+    assert_eq!(selected_title(&state).as_deref(), Some("Third"));
+    let state = start("0000000000abcd");
+    assert_eq!(selected_title(&state).as_deref(), Some("First"));
+    let notice = state.notice.expect("ambiguous");
+    assert!(notice.text.contains("2 cards"), "{}", notice.text);
 }

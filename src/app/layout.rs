@@ -6,10 +6,10 @@ use ratatui::layout::{Position, Rect};
 use super::Pane;
 
 /// Below this, nothing but a "terminal too small" line is drawn.
-pub const MIN_WIDTH: u16 = 20;
-pub const MIN_HEIGHT: u16 = 6;
+pub(crate) const MIN_WIDTH: u16 = 20;
+pub(crate) const MIN_HEIGHT: u16 = 6;
 /// Below this width one pane is shown at a time.
-pub const NARROW_BELOW: u16 = 90;
+pub(crate) const NARROW_BELOW: u16 = 90;
 
 /// The screen, cut into areas. A pane that is not shown has no area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Areas {
     }
 
     /// The pane under a cell, if any.
-    pub fn pane_at(&self, column: u16, row: u16) -> Option<Pane> {
+    pub(crate) fn pane_at(&self, column: u16, row: u16) -> Option<Pane> {
         let at = Position::new(column, row);
         [Pane::List, Pane::Detail, Pane::Related]
             .into_iter()
@@ -43,7 +43,7 @@ impl Areas {
 }
 
 /// Rows inside a bordered pane.
-pub fn inner_height(area: Rect) -> usize {
+pub(crate) fn inner_height(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(2))
 }
 

@@ -18,8 +18,9 @@ use jiff::tz::TimeZone;
 
 use crate::action::Action;
 use crate::config::{Keymap, Mode};
+use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
-use crate::corpus::{Applied, Card, CardId, CardIx, Corpus, Delta, Diagnostic, Severity};
+use crate::corpus::{Applied, Card, CardId, CardIx, Corpus, Delta, Diagnostic};
 use crate::search::query::Query;
 use crate::search::sort::SortKey;
 use crate::search::worker::FilterResult;
@@ -123,7 +124,7 @@ impl From<LoadEvent> for Msg {
 #[derive(Clone, Debug)]
 pub struct Options {
     pub query: Option<String>,
-    pub select: Option<CardId>,
+    pub select: Option<IdArg>,
     /// What the keys do; help and the footer are written from it.
     pub keymap: Keymap,
     /// The zone times are shown in (the system's, in the reader; fixed in tests).
@@ -163,8 +164,9 @@ pub struct State {
     /// Cards to return to with Backspace, most recent last.
     pub history: Vec<CardId>,
     pub notice: Option<Notice>,
-    /// A card asked for with `--select` that has not loaded yet.
-    pending_select: Option<CardId>,
+    /// A card asked for with `--select` that has not loaded yet (or, for a prefix, until
+    /// every card has, since a later one could make it ambiguous).
+    pending_select: Option<IdArg>,
     pub should_quit: bool,
 }
 
@@ -218,11 +220,11 @@ impl State {
     }
 
     /// Whether `pane` has the keyboard: no overlay and no query line in front of it.
-    pub fn has_focus(&self, pane: Pane) -> bool {
+    pub(crate) fn has_focus(&self, pane: Pane) -> bool {
         self.focus == pane && self.overlay.is_none() && !(self.query.editing && pane != Pane::List)
     }
 
-    pub fn selected_ix(&self) -> Option<CardIx> {
+    pub(crate) fn selected_ix(&self) -> Option<CardIx> {
         self.list.view.get(self.list.row).copied()
     }
 
@@ -230,15 +232,8 @@ impl State {
         self.selected_ix().and_then(|ix| self.corpus.get(ix))
     }
 
-    pub fn skipped_count(&self) -> usize {
+    pub(crate) fn skipped_count(&self) -> usize {
         crate::corpus::load::count_skipped(&self.diagnostics)
-    }
-
-    pub fn warning_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
     }
 
     fn pane_height(&self, pane: Pane) -> usize {
@@ -270,7 +265,9 @@ impl State {
             effects.push(self.filter.request());
         }
         self.rebuild_view();
-        if let Some(ix) = self.pending_select.and_then(|id| self.corpus.by_id(id)) {
+        if let Some(IdArg::Full(id)) = self.pending_select
+            && let Some(ix) = self.corpus.by_id(id)
+        {
             self.pending_select = None;
             self.select_card(ix);
         }
@@ -306,8 +303,23 @@ impl State {
 
     fn load_done(&mut self) {
         self.loading = None;
-        if let Some(id) = self.pending_select.take() {
-            self.notify(format!("no card with id {id}"), true);
+        let Some(wanted) = self.pending_select.take() else {
+            return;
+        };
+        match wanted.resolve(self.corpus.ids()) {
+            Ok(id) => {
+                if let Some(ix) = self.corpus.by_id(id) {
+                    self.select_card(ix);
+                }
+            }
+            Err(Resolve::NotFound) => self.notify(format!("no card with id {wanted}"), true),
+            Err(Resolve::Ambiguous(ids)) => self.notify(
+                format!(
+                    "{} cards have ids starting with {wanted}; give more digits",
+                    ids.len()
+                ),
+                true,
+            ),
         }
     }
 

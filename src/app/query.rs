@@ -107,7 +107,7 @@ pub struct Filter {
 
 impl Filter {
     /// A filter is on or coming: the list shows ranked matches rather than every card.
-    pub fn is_on(&self) -> bool {
+    pub(crate) fn is_on(&self) -> bool {
         self.hits.is_some() || self.in_flight
     }
 

@@ -90,7 +90,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 /// One diagnostic as a line of text, through the text gate: paths and messages come from files.
-pub fn diagnostic_line(d: &Diagnostic) -> String {
+pub(crate) fn diagnostic_line(d: &Diagnostic) -> String {
     text::clean_line(&d.to_string()).into_owned()
 }
 

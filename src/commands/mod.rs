@@ -16,14 +16,14 @@ use crate::corpus::{Diagnostic, demo};
 
 /// Exit statuses shared by every command.
 pub mod exit {
-    pub const OK: u8 = 0;
+    pub(crate) const OK: u8 = 0;
     /// `check`: a file or folder was skipped; `search`: nothing matched; `show`: no such card.
-    pub const FOUND_PROBLEMS: u8 = 1;
+    pub(crate) const FOUND_PROBLEMS: u8 = 1;
     pub const USAGE: u8 = 2;
     /// The output could not be written (a full disk, `> /dev/full`): what was asked could not
     /// be done, as with a usage error. A closed pipe is not this: see
     /// [`super::output::deliver`].
-    pub const OUTPUT_FAILED: u8 = 2;
+    pub(crate) const OUTPUT_FAILED: u8 = 2;
 }
 
 /// The files behind the PATH arguments, or the demo corpus when there are none.
@@ -40,7 +40,7 @@ pub fn files_for(
 
 /// Loads the PATH arguments (or the demo corpus) for a command, the folder walk's problems
 /// first; a path that does not exist is reported on `err` and gives the usage exit status.
-pub fn load_paths(
+pub(crate) fn load_paths(
     paths: &[PathBuf],
     options: &LoadOptions,
     err: &mut dyn Write,
@@ -53,7 +53,7 @@ pub fn load_paths(
 /// [`load_paths`] with the folder walk's problems (folders and entries that could not be read)
 /// kept apart from the files': `Loaded::skipped` counts only files that were found and not
 /// loaded, so it never exceeds `Loaded::files`.
-pub fn load_and_walk(
+pub(crate) fn load_and_walk(
     paths: &[PathBuf],
     options: &LoadOptions,
     err: &mut dyn Write,
@@ -68,7 +68,7 @@ pub fn load_and_walk(
 }
 
 /// `--verbose`: every diagnostic on stderr, never mixed into the output.
-pub fn report_diagnostics(loaded: &Loaded, err: &mut dyn Write) {
+pub(crate) fn report_diagnostics(loaded: &Loaded, err: &mut dyn Write) {
     for d in &loaded.diagnostics {
         let _ = writeln!(err, "{}", check::diagnostic_line(d));
     }

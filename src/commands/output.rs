@@ -15,7 +15,7 @@ use crate::text;
 
 /// A card with its links resolved: the related entries' targets and the cards citing it, as
 /// indices into the corpus the card is shown against.
-pub struct Resolved<'a> {
+pub(crate) struct Resolved<'a> {
     pub card: &'a Card,
     /// One per related entry: the card in the corpus it names, if any.
     pub targets: Vec<Option<CardIx>>,
@@ -25,7 +25,7 @@ pub struct Resolved<'a> {
 
 impl<'a> Resolved<'a> {
     /// A card of the corpus, with the links the loader found.
-    pub fn in_corpus(corpus: &'a Corpus, ix: CardIx) -> Option<Resolved<'a>> {
+    pub(crate) fn in_corpus(corpus: &'a Corpus, ix: CardIx) -> Option<Resolved<'a>> {
         let card = corpus.get(ix)?;
         Some(Resolved {
             card,
@@ -36,7 +36,7 @@ impl<'a> Resolved<'a> {
 
     /// A card read on its own (`show FILE`), linked against `corpus` the way the loader links:
     /// by normalised URL, in both directions.
-    pub fn standalone(card: &'a Card, corpus: &Corpus) -> Resolved<'a> {
+    pub(crate) fn standalone(card: &'a Card, corpus: &Corpus) -> Resolved<'a> {
         use crate::corpus::url::link_key;
         let targets = card
             .related
@@ -73,7 +73,7 @@ impl<'a> Resolved<'a> {
 /// field), plus `id`, `path`, `backlinks` and, from `search`, `score`. Documented in README.md.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CardJson<'a> {
+pub(crate) struct CardJson<'a> {
     pub id: CardId,
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,7 +101,7 @@ pub struct CardJson<'a> {
 /// A related entry as JSON: its own fields (the card model's serialisation) plus `id`, the
 /// card of the corpus it names or `null` when it points outside.
 #[derive(Serialize)]
-pub struct RelatedJson<'a> {
+pub(crate) struct RelatedJson<'a> {
     #[serde(flatten)]
     pub entry: &'a Related,
     pub id: Option<CardId>,
@@ -152,7 +152,7 @@ impl<'a> CardJson<'a> {
 /// DEL, C1 controls such as the 8-bit CSI, bidi, zero-width and tag characters...) is written
 /// as a `\uXXXX` escape: a JSON decoder gets the same string back, and JSON printed on a
 /// terminal cannot drive it or hide text.
-pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+pub(crate) fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
     value.serialize(&mut ser).map_err(io::Error::from)
 }
@@ -183,14 +183,14 @@ impl serde_json::ser::Formatter for TerminalSafe {
 }
 
 /// The local calendar date of a timestamp.
-pub fn local_date(t: Timestamp) -> String {
+pub(crate) fn local_date(t: Timestamp) -> String {
     let zoned = t.to_zoned(TimeZone::system());
     jiff::fmt::strtime::format("%Y-%m-%d", &zoned).unwrap_or_else(|_| t.to_string())
 }
 
 /// The URL the reader's `o` would open for these URLs: the preferred one, if it passes the
 /// opener's check.
-pub fn opening_url(urls: &Urls) -> Option<&str> {
+pub(crate) fn opening_url(urls: &Urls) -> Option<&str> {
     urls.preferred()
         .map(|(_, u)| u)
         .filter(|u| crate::corpus::url::may_open(u).is_ok())
@@ -198,7 +198,7 @@ pub fn opening_url(urls: &Urls) -> Option<&str> {
 
 /// A CSV field: through the text gate, a leading `=`, `+`, `-` or `@` defused with `'` so a
 /// spreadsheet does not run it as a formula, and quoted per RFC 4180 when it needs to be.
-pub fn csv_text(s: &str) -> String {
+pub(crate) fn csv_text(s: &str) -> String {
     let clean = text::clean_line(s);
     let defused = if clean.starts_with(['=', '+', '-', '@']) {
         format!("'{clean}")
@@ -210,7 +210,7 @@ pub fn csv_text(s: &str) -> String {
 
 /// Quotes a CSV field when it holds a comma, quote or line break (the gate leaves no line
 /// breaks in card text, but a field of ours could still hold a comma).
-pub fn csv_quote(s: &str) -> String {
+pub(crate) fn csv_quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -220,7 +220,7 @@ pub fn csv_quote(s: &str) -> String {
 
 /// Card text for Markdown: gated, with Markdown's punctuation backslash-escaped so a title can
 /// neither break a table row (`|`) nor become a link, emphasis or raw HTML.
-pub fn md_text(s: &str) -> String {
+pub(crate) fn md_text(s: &str) -> String {
     let clean = text::clean_line(s);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
@@ -237,7 +237,7 @@ pub fn md_text(s: &str) -> String {
 
 /// A URL as a Markdown link target, or `None` for one that is not a well-formed `http`/`https`
 /// URL: such a URL is shown as text, never made clickable.
-pub fn md_url(url: &str) -> Option<String> {
+pub(crate) fn md_url(url: &str) -> Option<String> {
     crate::corpus::url::may_open(url).ok()?;
     let mut out = String::with_capacity(url.len());
     for c in text::clean_line(url).chars() {
@@ -254,7 +254,7 @@ pub fn md_url(url: &str) -> Option<String> {
 }
 
 /// `[text](url)` when the URL may be linked, else the escaped text alone.
-pub fn md_link(label: &str, url: Option<&str>) -> String {
+pub(crate) fn md_link(label: &str, url: Option<&str>) -> String {
     match url.and_then(md_url) {
         Some(url) => format!("[{}]({url})", md_text(label)),
         None => md_text(label),
@@ -266,7 +266,7 @@ pub fn md_link(label: &str, url: Option<&str>) -> String {
 /// so it stays quiet and the command's own status stands. Any other write error (a full disk,
 /// `> /dev/full`) means the output is incomplete: a message on `err` and
 /// [`exit::OUTPUT_FAILED`] as the `Err`.
-pub fn deliver(
+pub(crate) fn deliver(
     out: &mut dyn Write,
     err: &mut dyn Write,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,

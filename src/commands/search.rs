@@ -18,7 +18,7 @@ use crate::search::{query, rank};
 use crate::text;
 
 /// Width of a table written to a pipe (`--format table` when stdout is not a terminal).
-pub const PIPE_WIDTH: usize = 100;
+pub(crate) const PIPE_WIDTH: usize = 100;
 
 /// Where the output goes, which decides the default format and the table's width.
 #[derive(Clone, Copy, Debug)]
@@ -33,7 +33,7 @@ pub struct Env {
 
 impl Env {
     /// Stdout and stderr as they are: terminals (stdout of some width), pipes or files.
-    pub fn detect() -> Env {
+    pub(crate) fn detect() -> Env {
         let is_terminal = std::io::stdout().is_terminal();
         let width = if is_terminal {
             crossterm::terminal::size()
@@ -138,7 +138,7 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
 }
 
 /// The reader's sort for a `--sort` value: `score` is the rank order, as in the reader.
-pub fn sort_key(sort: SortArg) -> SortKey {
+pub(crate) fn sort_key(sort: SortArg) -> SortKey {
     match sort {
         SortArg::Score => SortKey::Relevance,
         SortArg::Date => SortKey::Date,
@@ -150,7 +150,7 @@ pub fn sort_key(sort: SortArg) -> SortKey {
 }
 
 /// `tidings: query error at column N: message`, then the query and a caret under column N.
-pub fn write_query_error(
+pub(crate) fn write_query_error(
     query: &str,
     position: usize,
     message: &str,

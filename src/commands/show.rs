@@ -368,7 +368,12 @@ fn related_rows<'a>(resolved: &Resolved<'a>, corpus: &'a Corpus) -> Vec<RelatedR
 
 /// The card as plain text: the reader's detail pane (same fields, order and labels), then its
 /// related pane (entries marked in or out of the corpus, then the cards citing it).
-pub fn render_text(resolved: &Resolved, corpus: &Corpus, now: Timestamp, width: usize) -> String {
+pub(crate) fn render_text(
+    resolved: &Resolved,
+    corpus: &Corpus,
+    now: Timestamp,
+    width: usize,
+) -> String {
     let card = resolved.card;
     let look = detail::Look {
         now,
@@ -409,7 +414,7 @@ pub fn render_text(resolved: &Resolved, corpus: &Corpus, now: Timestamp, width: 
 
 /// The card as a Markdown document in the detail pane's order: card text gated and escaped,
 /// links only to `http`/`https` URLs, the body kept as the Markdown it is.
-pub fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) -> String {
+pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) -> String {
     use output::{md_link, md_text};
     let card = resolved.card;
     let mut md = String::new();

@@ -142,7 +142,7 @@ impl Keymap {
     }
 
     /// The first key that does `action` in `mode`: the one to name in a hint.
-    pub fn key_for(&self, mode: Mode, action: Action) -> Option<Key> {
+    pub(crate) fn key_for(&self, mode: Mode, action: Action) -> Option<Key> {
         self.live(mode)
             .filter(|b| b.action == action)
             .find_map(|b| b.keys.first().copied())
@@ -165,7 +165,7 @@ impl Keymap {
     }
 
     /// The help's sections, each binding in one of them; empty sections are left out.
-    pub fn sections(&self) -> Vec<Section<'_>> {
+    pub(crate) fn sections(&self) -> Vec<Section<'_>> {
         SECTIONS
             .into_iter()
             .map(|(title, home)| Section {

@@ -23,7 +23,7 @@ impl ThemeName {
 
     /// The theme when none is chosen: monochrome when `NO_COLOR` is set to anything but the
     /// empty string (no-color.org), else dark.
-    pub fn default_for(no_color: Option<&OsStr>) -> ThemeName {
+    pub(crate) fn default_for(no_color: Option<&OsStr>) -> ThemeName {
         match no_color {
             Some(value) if !value.is_empty() => ThemeName::Monochrome,
             _ => ThemeName::Dark,

@@ -86,7 +86,7 @@ impl Urls {
     }
 
     /// The URL `o` opens and its kind: `webUrl`, else `originalUrl`, `ampWebUrl`, `cdnAmpWebUrl`.
-    pub fn preferred(&self) -> Option<(UrlKind, &str)> {
+    pub(crate) fn preferred(&self) -> Option<(UrlKind, &str)> {
         UrlKind::ALL.into_iter().find_map(|kind| {
             self.get(kind)
                 .filter(|u| !u.trim().is_empty())
@@ -185,11 +185,11 @@ impl Card {
         }
     }
 
-    pub fn provider_name(&self) -> Option<&str> {
+    pub(crate) fn provider_name(&self) -> Option<&str> {
         self.provider.as_ref().and_then(|p| p.name.as_deref())
     }
 
-    pub fn provider_domain(&self) -> Option<&str> {
+    pub(crate) fn provider_domain(&self) -> Option<&str> {
         self.provider.as_ref().and_then(|p| p.domain.as_deref())
     }
 
@@ -200,7 +200,7 @@ impl Card {
 }
 
 impl Related {
-    pub fn provider_name(&self) -> Option<&str> {
+    pub(crate) fn provider_name(&self) -> Option<&str> {
         self.provider.as_ref().and_then(|p| p.name.as_deref())
     }
 }

@@ -87,7 +87,7 @@ impl fmt::Display for Diagnostic {
 
 /// Why a file is not a card. Each becomes an error [`Diagnostic`].
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum FileProblem {
+pub(crate) enum FileProblem {
     #[error("empty file")]
     Empty,
     #[error("no front matter: a card starts with a line `---`")]

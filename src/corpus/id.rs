@@ -14,7 +14,7 @@ use super::card::CardId;
 
 /// FNV-1a, 64-bit: tiny, and unlike `std`'s hashers its output is fixed forever, which is the
 /// whole point of an id that must survive upgrades.
-pub fn stable_hash(bytes: &[u8]) -> u64 {
+pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         hash ^= u64::from(*b);
@@ -35,7 +35,7 @@ pub fn from_file_name(path: &Path) -> Option<CardId> {
 }
 
 /// The id for a card: see the module comment for the order.
-pub fn card_id(path: &Path, canonical_url: Option<&str>, relative_path: &Path) -> CardId {
+pub(crate) fn card_id(path: &Path, canonical_url: Option<&str>, relative_path: &Path) -> CardId {
     if let Some(id) = from_file_name(path) {
         return id;
     }
@@ -48,7 +48,7 @@ pub fn card_id(path: &Path, canonical_url: Option<&str>, relative_path: &Path) -
 }
 
 /// Shortest id prefix accepted: fewer digits would name many cards in any real corpus.
-pub const MIN_PREFIX: usize = 4;
+pub(crate) const MIN_PREFIX: usize = 4;
 const FULL: usize = 16;
 
 /// A card id as given on the command line: whole, or a prefix to resolve against the corpus.
@@ -75,7 +75,7 @@ pub enum IdArgError {
 
 /// What resolving an [`IdArg`] against a corpus can end in besides one card.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Resolve {
+pub(crate) enum Resolve {
     /// No card's id is or starts with it.
     NotFound,
     /// Several cards' ids start with it: every one, in id order, without repeats.
@@ -122,7 +122,7 @@ impl IdArg {
     }
 
     /// The one card among `ids` this names.
-    pub fn resolve(&self, ids: impl IntoIterator<Item = CardId>) -> Result<CardId, Resolve> {
+    pub(crate) fn resolve(&self, ids: impl IntoIterator<Item = CardId>) -> Result<CardId, Resolve> {
         let mut found: Vec<CardId> = ids.into_iter().filter(|id| self.matches(*id)).collect();
         found.sort_unstable();
         found.dedup();

@@ -134,7 +134,7 @@ impl Links {
     }
 
     /// The cards whose related entries name `card`, each once, in no particular order.
-    pub fn citing(&self, card: CardId) -> Vec<CardId> {
+    pub(crate) fn citing(&self, card: CardId) -> Vec<CardId> {
         let Some(keys) = self.keys.get(&card) else {
             return Vec::new();
         };
@@ -160,7 +160,7 @@ impl Links {
     }
 
     /// The card `entry` would name: what a card read on its own links to (`tidings show FILE`).
-    pub fn card_named_by(&self, entry: &Urls) -> Option<CardId> {
+    pub(crate) fn card_named_by(&self, entry: &Urls) -> Option<CardId> {
         self.named_by(&url_hashes(entry))
     }
 }

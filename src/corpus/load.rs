@@ -20,7 +20,7 @@ use super::{Corpus, Delta};
 
 /// File name endings that a folder walk treats as cards. A file named on the command line is
 /// read whatever its name.
-pub const CARD_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "yaml", "yml"];
+pub(crate) const CARD_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "yaml", "yml"];
 
 /// A path the user named that cannot be loaded at all: a usage error, not a bad card.
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +92,7 @@ pub enum LoadEvent {
 
 /// Checks that every named path exists, without walking anything: the quick test a command
 /// makes before it takes over the terminal.
-pub fn check_paths(paths: &[PathBuf]) -> Result<(), PathError> {
+pub(crate) fn check_paths(paths: &[PathBuf]) -> Result<(), PathError> {
     for path in paths {
         fs::metadata(path).map_err(|e| path_error(path, e))?;
     }
@@ -398,7 +398,11 @@ fn read_capped(
 }
 
 /// Reads and parses one file.
-pub fn load_file(entry: &FileEntry, options: &LoadOptions, interner: &Interner) -> parse::Parsed {
+pub(crate) fn load_file(
+    entry: &FileEntry,
+    options: &LoadOptions,
+    interner: &Interner,
+) -> parse::Parsed {
     match read_capped(entry, options.size_cap) {
         Ok(bytes) => parse::parse_card(&bytes, &entry.path, &entry.relative, interner),
         Err(problem) => parse::Parsed {

@@ -18,10 +18,8 @@ use super::intern::Interner;
 use super::url::link_key;
 use super::yaml::{self, Document, NodeId, Offset, ScalarKind, Value};
 
-pub use super::yaml::{MAX_ALIAS_NODES, MAX_DEPTH};
-
 /// Files larger than this are skipped unless the caller says otherwise.
-pub const DEFAULT_SIZE_CAP: u64 = 1 << 20;
+pub(crate) const DEFAULT_SIZE_CAP: u64 = 1 << 20;
 
 /// What parsing one file gave: the card, unless the file was skipped, and its diagnostics.
 #[derive(Debug, Default)]
@@ -649,7 +647,7 @@ impl<'a> Fields<'a> {
 }
 
 /// RFC 3339, and leniently a time without an offset or a bare date, both read as UTC.
-pub fn parse_time(s: &str) -> Option<Timestamp> {
+pub(crate) fn parse_time(s: &str) -> Option<Timestamp> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Some(t);
     }

@@ -29,7 +29,7 @@ pub struct Delta {
 
 impl Delta {
     /// New cards only, as the first load sends them.
-    pub fn arrivals(cards: Vec<Card>) -> Delta {
+    pub(crate) fn arrivals(cards: Vec<Card>) -> Delta {
         Delta {
             upserts: cards,
             removals: Vec::new(),
@@ -223,7 +223,7 @@ impl Corpus {
     }
 
     /// The card a related entry with these URLs names.
-    pub fn card_named_by(&self, urls: &Urls) -> Option<CardIx> {
+    pub(crate) fn card_named_by(&self, urls: &Urls) -> Option<CardIx> {
         self.links.card_named_by(urls).and_then(|id| self.by_id(id))
     }
 }

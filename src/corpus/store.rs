@@ -37,17 +37,17 @@ impl CardStore {
     }
 
     /// Slots, dead ones included: every valid [`CardIx`] is below this.
-    pub fn slots(&self) -> usize {
+    pub(crate) fn slots(&self) -> usize {
         self.chunk_of.len()
     }
 
     /// Dead slots, which [`CardStore::compacted`] would reclaim.
-    pub fn dead_slots(&self) -> usize {
+    pub(crate) fn dead_slots(&self) -> usize {
         self.dead_count
     }
 
     /// Appends one batch; its cards get the next slots in order.
-    pub fn push_chunk(&mut self, mut cards: Vec<Card>) {
+    pub(crate) fn push_chunk(&mut self, mut cards: Vec<Card>) {
         if cards.is_empty() {
             return;
         }
@@ -78,7 +78,7 @@ impl CardStore {
         }
     }
 
-    pub fn is_live(&self, ix: CardIx) -> bool {
+    pub(crate) fn is_live(&self, ix: CardIx) -> bool {
         self.dead.get(ix as usize).is_some_and(|dead| !dead)
     }
 
@@ -115,7 +115,7 @@ impl CardStore {
 
     /// The live cards in new slots, numbered from 0 in their old order. Chunks without a dead
     /// slot are shared with `self`, not copied.
-    pub fn compacted(&self) -> CardStore {
+    pub(crate) fn compacted(&self) -> CardStore {
         let mut out = CardStore::default();
         for (chunk, start) in self.chunks.iter().zip(&self.starts) {
             let start = *start as usize;

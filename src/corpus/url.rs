@@ -112,7 +112,7 @@ fn has_prefix_ignore_case(s: &str, prefix: &str) -> bool {
 
 /// How many AMP-cache wrappings [`link_key`] unwraps. Real cache URLs wrap once; a card nesting
 /// more is made up, and gets no key rather than costing a parse per level.
-pub const MAX_AMP_CACHE_LEVELS: usize = 8;
+pub(crate) const MAX_AMP_CACHE_LEVELS: usize = 8;
 
 /// What the key keeps unescaped: RFC 3986's unreserved characters. Everything else is
 /// percent-encoded with upper-case hex, so `é`, `%C3%A9` and `%c3%a9` give one key.

@@ -12,24 +12,24 @@ mod events;
 
 use std::collections::HashMap;
 
-pub use events::Style;
+pub(crate) use events::Style;
 use events::{Event, Events, Mark};
 
 use super::diagnostic::FileProblem;
 
 /// Collections inside collections, the front matter's own mapping counting as 1. Cards nest 5
 /// deep (card, related, entry, images, image); libyaml's parser is quadratic in flow depth.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// How many values all aliases together may stand for: the bound on alias bombs however the
 /// aliases are arranged. Cards use no aliases; a few small ones cost nothing.
-pub const MAX_ALIAS_NODES: u64 = 10_000;
+pub(crate) const MAX_ALIAS_NODES: u64 = 10_000;
 
 /// Where something is: a byte offset into the text that was read. Lines and columns are the
 /// caller's to count, so that they agree with how the rest of the file is counted (libyaml
 /// also breaks lines at a lone CR, NEL, U+2028 and U+2029).
-pub type Offset = usize;
+pub(crate) type Offset = usize;
 
-pub type NodeId = usize;
+pub(crate) type NodeId = usize;
 
 #[derive(Debug)]
 pub struct Node {
@@ -48,7 +48,7 @@ pub enum Value {
 }
 
 #[derive(Debug)]
-pub struct Scalar {
+pub(crate) struct Scalar {
     pub text: String,
     pub style: Style,
     /// Resolved by the parser: `!!int` is `tag:yaml.org,2002:int`.
@@ -98,7 +98,7 @@ impl Scalar {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScalarKind {
+pub(crate) enum ScalarKind {
     Null,
     Bool,
     Number,
@@ -108,7 +108,7 @@ pub enum ScalarKind {
 /// Whether a scalar looks like a number by YAML 1.2's core schema, whatever its size (`12`, `-3`,
 /// `0x1F`, `0o17`, `1.5e3`, `.inf`, `.nan`): what a message calls it. Its value, when a field
 /// reads one, is serde_yaml's reading (see `parse::read_integer`).
-pub fn is_number(text: &str) -> bool {
+pub(crate) fn is_number(text: &str) -> bool {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
     if let Some(hex) = text.strip_prefix("0x") {
@@ -137,7 +137,7 @@ pub fn is_number(text: &str) -> bool {
 
 /// A document: its nodes, and the root unless the document is empty.
 #[derive(Debug, Default)]
-pub struct Document {
+pub(crate) struct Document {
     nodes: Vec<Node>,
     pub root: Option<NodeId>,
 }

@@ -65,7 +65,7 @@ pub struct Term {
 
 impl Term {
     /// Smart case for the non-fuzzy kinds: any uppercase letter makes the term case-sensitive.
-    pub fn case_sensitive(&self) -> bool {
+    pub(crate) fn case_sensitive(&self) -> bool {
         self.text.chars().any(char::is_uppercase)
     }
 }
@@ -78,7 +78,7 @@ pub struct Query {
 
 impl Query {
     /// The terms in the order they were typed.
-    pub fn terms(&self) -> &[Term] {
+    pub(crate) fn terms(&self) -> &[Term] {
         &self.terms
     }
 
@@ -235,7 +235,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
 pub const MAX_QUERY_CHARS: usize = 1000;
 /// The longest term. Matching costs grow steeply with a term's length (a 3,000-letter word
 /// took seconds); no word or phrase a person looks for comes near this.
-pub const MAX_TERM_CHARS: usize = 200;
+pub(crate) const MAX_TERM_CHARS: usize = 200;
 
 /// End (exclusive) of the run of non-whitespace chars starting at `from`.
 fn word_end(chars: &[char], from: usize) -> usize {

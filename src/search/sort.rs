@@ -32,7 +32,7 @@ impl SortKey {
 
 /// Sorts card positions; ties fall back to newest first, then slot order, so the order is
 /// total and stable. `Relevance` keeps the order given (a ranking's).
-pub fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
+pub(crate) fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
     let get = |ix: CardIx| corpus.get(ix);
     let date = |ix: CardIx| Reverse(get(ix).and_then(|c| c.published_date_time));
     match sort {

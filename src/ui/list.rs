@@ -27,7 +27,7 @@ const TITLE_MIN: usize = 16;
 
 /// Which short columns fit beside the title in `width` columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Columns {
+pub(crate) struct Columns {
     pub provider: bool,
     pub age: bool,
     pub quality: bool,
@@ -37,7 +37,7 @@ pub struct Columns {
 impl Columns {
     /// Adds columns by usefulness (age, quality, heat, provider) while the title keeps
     /// [`TITLE_MIN`] columns; so provider goes first as the pane narrows, then heat and quality.
-    pub fn for_width(width: usize) -> Columns {
+    pub(crate) fn for_width(width: usize) -> Columns {
         let mut cols = Columns::default();
         let mut title = width.saturating_sub(GUTTER);
         let mut take = |w: usize| {
@@ -218,7 +218,7 @@ fn right(s: &str, w: usize) -> String {
 ///
 /// `positions` index the characters of the raw title; the gate can remove or rewrite
 /// characters, so they are carried over to the clean title by walking both together.
-pub fn title_spans(
+pub(crate) fn title_spans(
     raw: &str,
     positions: &[usize],
     width: usize,

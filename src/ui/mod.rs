@@ -88,7 +88,7 @@ impl Theme {
     }
 
     /// A pane's frame: thick when it has the focus, which shows without colour too.
-    pub fn pane_block<'a>(&self, title: Line<'a>, focused: bool) -> Block<'a> {
+    pub(crate) fn pane_block<'a>(&self, title: Line<'a>, focused: bool) -> Block<'a> {
         let block = Block::bordered().title(title);
         if focused {
             block
@@ -115,14 +115,9 @@ pub fn lines(rows: Vec<Row>, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// A one-line field from a card, cleaned and fitted to `width` columns.
-pub fn fit(s: &str, width: usize) -> String {
-    text::truncate(&text::clean_line(s), width).into_owned()
-}
-
 /// Spans laid end to end, cut to `width` columns: a span that does not fit whole is truncated
 /// and ends the line. The strings must already be clean.
-pub fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+pub(crate) fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
     let pieces = spans.into_iter().map(|s| (s.content.into_owned(), s.style));
     crate::view::fit_pieces(pieces, width)
         .into_iter()

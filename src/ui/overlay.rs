@@ -48,7 +48,7 @@ fn closes(state: &State) -> String {
     }
 }
 
-pub fn draw_help(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
+pub(crate) fn draw_help(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
     let area = help_area(main);
     let title = format!(" keys{} ", closes(state));
     let mut block = theme.pane_block(Line::from(title), true);
@@ -93,7 +93,7 @@ fn diagnostics_title(state: &State) -> String {
     format!(" {}{} ", parts.join(", "), closes(state))
 }
 
-pub fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
+pub(crate) fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
     let mut block = theme.pane_block(Line::from(diagnostics_title(state)), true);
     let inner = block.inner(main);
     let height = usize::from(inner.height);

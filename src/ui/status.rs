@@ -115,7 +115,7 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     out
 }
 
-pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+pub(crate) fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let width = usize::from(area.width);
     let mut segments = segments(state, theme);
     let notice = state.notice.as_ref().map(|n| {
@@ -160,7 +160,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) 
         .render(area, frame.buffer_mut());
 }
 
-pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+pub(crate) fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let width = usize::from(area.width);
     let line = match state.mode() {
         Mode::Query => query_line(state, width, theme),

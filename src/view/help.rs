@@ -6,7 +6,7 @@ use crate::config::Keymap;
 use crate::text;
 
 /// The help popup is no wider than this, so its rows stay easy to read on a wide screen.
-pub const MAX_WIDTH: u16 = 100;
+pub(crate) const MAX_WIDTH: u16 = 100;
 
 /// The help text: a header per section (`None`, title), then (`Some(keys)`, description)
 /// entries.

@@ -56,7 +56,7 @@ impl Row {
         Row::new(text, Role::Plain)
     }
 
-    pub fn blank() -> Row {
+    pub(crate) fn blank() -> Row {
         Row::default()
     }
 
@@ -74,7 +74,7 @@ impl Row {
 
     /// The row's segments cut to `width` columns: a segment that does not fit whole is
     /// truncated and ends the row.
-    pub fn fit(self, width: usize) -> Row {
+    pub(crate) fn fit(self, width: usize) -> Row {
         let pieces = self.0.into_iter().map(|s| (s.text, s.role));
         Row(fit_pieces(pieces, width)
             .into_iter()
@@ -85,7 +85,7 @@ impl Row {
 
 /// Pieces of clean text laid end to end, cut to `width` columns: a piece that does not fit
 /// whole is truncated and ends the line. Whatever rides along (a role, a style) is kept.
-pub fn fit_pieces<T>(
+pub(crate) fn fit_pieces<T>(
     pieces: impl IntoIterator<Item = (String, T)>,
     width: usize,
 ) -> Vec<(String, T)> {

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 /// A time as `2024-03-08 01:00 +01:00` in `zone`.
-pub fn format_time(t: Timestamp, zone: &TimeZone) -> String {
+pub(crate) fn format_time(t: Timestamp, zone: &TimeZone) -> String {
     t.to_zoned(zone.clone())
         .strftime("%Y-%m-%d %H:%M %:z")
         .to_string()
@@ -33,7 +33,7 @@ pub fn age(now: Timestamp, then: Timestamp) -> String {
 }
 
 /// The age of an optional time, `?` when there is none.
-pub fn age_of(now: Timestamp, then: Option<Timestamp>) -> String {
+pub(crate) fn age_of(now: Timestamp, then: Option<Timestamp>) -> String {
     then.map_or_else(|| "?".to_string(), |t| age(now, t))
 }
 

@@ -18,7 +18,7 @@ pub struct Mark {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     Plain,
     SingleQuoted,
     DoubleQuoted,
@@ -27,7 +27,7 @@ pub enum Style {
 }
 
 #[derive(Debug)]
-pub enum Event {
+pub(crate) enum Event {
     StreamStart,
     StreamEnd,
     DocumentStart,
@@ -59,7 +59,7 @@ pub struct Error {
 }
 
 /// The events of one UTF-8 text, in order.
-pub struct Events<'a> {
+pub(crate) struct Events<'a> {
     /// Boxed so the parser never moves: libyaml keeps pointers into its own state.
     parser: Box<MaybeUninit<sys::yaml_parser_t>>,
     /// The parser reads the text in place; it must outlive the parser.
@@ -87,7 +87,7 @@ impl<'a> Events<'a> {
     }
 
     /// The next event, or the parser's error. After an error every call returns it again.
-    pub fn next_event(&mut self) -> Result<(Event, Mark), Error> {
+    pub(crate) fn next_event(&mut self) -> Result<(Event, Mark), Error> {
         let parser = self.parser.as_mut_ptr();
         let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
         // SAFETY: the parser was initialised in `new` and is not moved; `event` is written by

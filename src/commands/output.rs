@@ -19,7 +19,7 @@ pub(crate) struct Resolved<'a> {
     pub card: &'a Card,
     /// One per related entry: the card in the corpus it names, if any.
     pub targets: Vec<Option<CardIx>>,
-    /// Cards whose related lists name this card, in load order.
+    /// Cards whose related lists name this card, newest first.
     pub backlinks: Vec<CardIx>,
 }
 

@@ -441,7 +441,11 @@ fn select_and_query_options_apply_when_the_cards_arrive() {
         ],
     );
     assert!(matches!(effects.as_slice(), [Effect::Filter { .. }]));
+    // The card is selected once the filter has answered, and the filter stays: it matches.
+    answer_effects(&mut state, effects);
     assert_eq!(selected_title(&state).as_deref(), Some("Beta"));
+    assert_eq!(state.query.text, "beta");
+    assert_eq!(titles(&state), ["Beta"]);
 
     let options = Options {
         select: Some(IdArg::Full(CardId(0xdead))),
@@ -797,4 +801,118 @@ fn select_by_prefix_waits_for_every_card_and_says_when_it_is_ambiguous() {
     assert_eq!(selected_title(&state).as_deref(), Some("First"));
     let notice = state.notice.expect("ambiguous");
     assert!(notice.text.contains("2 cards"), "{}", notice.text);
+}
+
+#[test]
+fn until_the_user_moves_the_selection_follows_the_top_as_cards_stream_in() {
+    let (mut state, _) = State::new(120, 40, now(), Options::default());
+    load(&mut state, vec![dated(1, "old", "2020-01-01T00:00:00Z")]);
+    load(&mut state, vec![dated(2, "newer", "2022-01-01T00:00:00Z")]);
+    load(&mut state, vec![dated(3, "newest", "2024-01-01T00:00:00Z")]);
+    assert_eq!(selected_title(&state).as_deref(), Some("newest"));
+    assert_eq!(state.list.row, 0);
+    // Once moved, it stays on its card.
+    user(&mut state, Action::MoveDown);
+    load(&mut state, vec![dated(4, "latest", "2025-01-01T00:00:00Z")]);
+    assert_eq!(selected_title(&state).as_deref(), Some("newer"));
+}
+
+#[test]
+fn a_select_option_that_the_query_hides_clears_the_filter_saying_so() {
+    let options = Options {
+        select: Some(IdArg::Full(CardId(1))),
+        query: Some("beta".into()),
+        ..Options::default()
+    };
+    let (mut state, _) = State::new(120, 40, now(), options);
+    let effects = load(
+        &mut state,
+        vec![
+            dated(1, "Alpha", "2024-01-02T00:00:00Z"),
+            dated(2, "Beta", "2024-01-01T00:00:00Z"),
+        ],
+    );
+    answer_effects(&mut state, effects);
+    assert_eq!(selected_title(&state).as_deref(), Some("Alpha"));
+    assert_eq!(state.query.text, "");
+    let notice = state.notice.clone().expect("says why");
+    assert!(notice.text.contains("filter cleared"), "{}", notice.text);
+}
+
+/// Cards A (names B) and B, plus filler so the detail can scroll.
+fn linked_pair() -> State {
+    let long = "word ".repeat(400);
+    let a = card(
+        1,
+        &format!(
+            "title: Alpha\npublishedDateTime: 2024-01-02T00:00:00Z\nexcerpt: \"{long}\"\nrelated:\n  - {{title: to B, webUrl: \"https://news.example/2\"}}"
+        ),
+    );
+    let b = card(
+        2,
+        &format!("title: Beta\npublishedDateTime: 2024-01-01T00:00:00Z\nexcerpt: \"{long}\""),
+    );
+    let c = dated(3, "Gamma alpha", "2023-01-01T00:00:00Z");
+    state_with(vec![a, b, c])
+}
+
+#[test]
+fn a_jump_starts_at_the_top_and_back_restores_filter_sort_and_scroll() {
+    let mut state = linked_pair();
+    filter(&mut state, "alpha");
+    user(&mut state, Action::QueryAccept);
+    user(&mut state, Action::CycleSort); // relevance -> date, among the matches
+    assert_eq!(titles(&state), ["Alpha", "Gamma alpha"]);
+    assert_eq!(selected_title(&state).as_deref(), Some("Alpha"));
+    state.focus = Pane::Detail;
+    for _ in 0..5 {
+        user(&mut state, Action::MoveDown);
+    }
+    assert_eq!(state.detail.scroll, 5);
+
+    state.focus = Pane::Related;
+    user(&mut state, Action::Activate);
+    assert_eq!(selected_title(&state).as_deref(), Some("Beta"));
+    assert_eq!(state.detail.scroll, 0, "the new card's title is in sight");
+    assert_eq!(
+        state.query.text, "",
+        "the jump cleared the filter hiding Beta"
+    );
+
+    let effects = user(&mut state, Action::Back);
+    answer_effects(&mut state, effects);
+    assert_eq!(selected_title(&state).as_deref(), Some("Alpha"));
+    assert_eq!(state.query.text, "alpha");
+    assert_eq!(titles(&state), ["Alpha", "Gamma alpha"]);
+    assert_eq!(state.effective_sort(), SortKey::Date);
+    assert_eq!(state.detail.scroll, 5);
+}
+
+#[test]
+fn the_chosen_sort_comes_back_when_the_filter_is_cleared() {
+    let mut state = state_with(vec![
+        card(
+            1,
+            "title: Lupus a\nquality: 10\npublishedDateTime: 2024-01-03T00:00:00Z",
+        ),
+        card(
+            2,
+            "title: Lupus b\nquality: 90\npublishedDateTime: 2024-01-01T00:00:00Z",
+        ),
+        card(
+            3,
+            "title: other\nquality: 50\npublishedDateTime: 2024-01-02T00:00:00Z",
+        ),
+    ]);
+    user(&mut state, Action::CycleSort);
+    assert_eq!(state.effective_sort(), SortKey::Quality);
+    filter(&mut state, "lupus");
+    assert_eq!(
+        state.effective_sort(),
+        SortKey::Relevance,
+        "a filter ranks by relevance"
+    );
+    user(&mut state, Action::QueryClear);
+    assert_eq!(state.effective_sort(), SortKey::Quality);
+    assert_eq!(titles(&state), ["Lupus b", "other", "Lupus a"]);
 }

@@ -7,13 +7,17 @@
 use std::sync::Arc;
 
 use super::{Pane, State, layout};
+use crate::corpus::id::IdArg;
 use crate::corpus::{CardId, CardIx};
 use crate::search::sort::{SortKey, sort_view};
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ListState {
-    /// The order the user chose; relevance means newest first while nothing is filtered.
+    /// The order the user chose for the whole corpus (never relevance).
     pub sort: SortKey,
+    /// The order the user chose while a filter is on; `None` is relevance. Forgotten when the
+    /// filter is cleared, so clearing it returns to `sort`.
+    pub filtered_sort: Option<SortKey>,
     /// The list as shown: positions in the current snapshot.
     pub view: Vec<CardIx>,
     /// The selected card; `None` only when the list is empty.
@@ -22,17 +26,47 @@ pub struct ListState {
     pub row: usize,
     /// First row drawn.
     pub offset: usize,
+    /// The user has chosen the selection (moved, clicked, jumped): it stays on its card from
+    /// then on. Until then it follows the top of the list as cards stream in.
+    pub pinned: bool,
     /// Every card in one sort at one version of the corpus, so that clearing a filter on 100k
     /// cards is a copy, not a sort.
     unfiltered: Option<(SortKey, u64, Arc<[CardIx]>)>,
 }
 
+impl Default for ListState {
+    fn default() -> ListState {
+        ListState {
+            sort: SortKey::Date,
+            filtered_sort: None,
+            view: Vec::new(),
+            selected: None,
+            row: 0,
+            offset: 0,
+            pinned: false,
+            unfiltered: None,
+        }
+    }
+}
+
+/// One place the user was, to go back to: the card and everything that decided what was shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub card: CardId,
+    pub query: String,
+    pub sort: SortKey,
+    pub filtered_sort: Option<SortKey>,
+    pub detail_scroll: usize,
+}
+
 impl State {
-    /// The sort in force: relevance means newest first when nothing is filtered.
+    /// The sort in force: the user's filtered order (relevance unless chosen) while a filter
+    /// is on, their order for the whole corpus otherwise.
     pub fn effective_sort(&self) -> SortKey {
-        match (self.list.sort, self.filter.hits.is_some()) {
-            (SortKey::Relevance, false) => SortKey::Date,
-            (sort, _) => sort,
+        if self.filter.hits.is_some() {
+            self.list.filtered_sort.unwrap_or(SortKey::Relevance)
+        } else {
+            self.list.sort
         }
     }
 
@@ -61,7 +95,11 @@ impl State {
             .selected
             .and_then(|id| self.corpus.by_id(id))
             .and_then(|ix| self.list.view.iter().position(|v| *v == ix));
-        let row = kept.unwrap_or(self.list.row);
+        let row = if self.list.pinned {
+            kept.unwrap_or(self.list.row)
+        } else {
+            0
+        };
         self.select_row(row);
     }
 
@@ -119,7 +157,11 @@ impl State {
             self.clear_query();
             self.notify("filter cleared to show the card", false);
         }
+        if self.list.selected != Some(id) {
+            self.card_changed();
+        }
         self.list.selected = Some(id);
+        self.list.pinned = true;
         self.rebuild_view();
         true
     }
@@ -130,29 +172,62 @@ impl State {
         self.related.selected = 0;
     }
 
-    /// Goes back to the card before the last jump, or from a pane to the list.
-    pub(super) fn back(&mut self) {
-        while let Some(previous) = self.history.pop() {
-            if let Some(ix) = self.corpus.by_id(previous) {
-                self.select_card(ix);
-                return;
+    /// Where the user is now, to come back to.
+    fn place(&self) -> Option<Place> {
+        Some(Place {
+            card: self.list.selected?,
+            query: self.query.text.clone(),
+            sort: self.list.sort,
+            filtered_sort: self.list.filtered_sort,
+            detail_scroll: self.detail.scroll,
+        })
+    }
+
+    /// Goes back to where the user was before the last jump: the card, the filter, the sort
+    /// and the scroll; or, with nowhere to go back to, from a pane to the list.
+    pub(super) fn back(&mut self) -> Vec<super::Effect> {
+        while let Some(place) = self.history.pop() {
+            if self.corpus.by_id(place.card).is_none() {
+                continue; // The card is gone since.
             }
+            let mut effects = Vec::new();
+            if place.query != self.query.text {
+                self.query.set(place.query);
+                effects = self.query_changed();
+            }
+            self.list.sort = place.sort;
+            self.list.filtered_sort = place.filtered_sort;
+            self.focus = Pane::Detail;
+            self.select_when_shown(place.card, place.detail_scroll);
+            return effects;
         }
         if self.focus != Pane::List {
             self.focus = Pane::List;
         } else {
             self.notify("no earlier card to go back to", false);
         }
+        Vec::new()
     }
 
-    /// Selects a linked card, remembering where the jump came from.
+    /// Selects a card as soon as the list that should show it is ready: now, or once the
+    /// filter in flight has answered.
+    pub(super) fn select_when_shown(&mut self, card: CardId, detail_scroll: usize) {
+        self.pending = Some(super::Pending {
+            card: IdArg::Full(card),
+            detail_scroll,
+        });
+        self.select_pending();
+    }
+
+    /// Selects a linked card, remembering where the jump came from. The new card's detail
+    /// starts at its top.
     pub(super) fn jump_to(&mut self, target: CardIx) {
-        let from = self.list.selected;
+        let from = self.place();
         if self.select_card(target) {
-            let to = self.list.selected;
-            if let Some(from) = from.filter(|f| Some(*f) != to) {
+            if let Some(from) = from.filter(|f| Some(f.card) != self.list.selected) {
                 self.history.push(from);
             }
+            self.detail.scroll = 0;
             self.focus = Pane::Detail;
         }
     }

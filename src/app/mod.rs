@@ -20,7 +20,7 @@ use crate::action::Action;
 use crate::config::{Keymap, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
-use crate::corpus::{Applied, Card, CardId, CardIx, Corpus, Delta, Diagnostic};
+use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
 use crate::search::query::Query;
 use crate::search::sort::SortKey;
 use crate::search::worker::FilterResult;
@@ -161,12 +161,13 @@ pub struct State {
     pub detail: DetailState,
     pub related: RelatedState,
     pub overlay: Option<OverlayState>,
-    /// Cards to return to with Backspace, most recent last.
-    pub history: Vec<CardId>,
+    /// Places to return to with Backspace, most recent last.
+    pub history: Vec<list::Place>,
     pub notice: Option<Notice>,
-    /// A card asked for with `--select` that has not loaded yet (or, for a prefix, until
-    /// every card has, since a later one could make it ambiguous).
-    pending_select: Option<IdArg>,
+    /// A card to select once it can be: asked for with `--select` and not loaded yet (a prefix
+    /// waits until every card has, since a later one could make it ambiguous), or going back
+    /// to it while the filter it was shown under is being applied again.
+    pending: Option<Pending>,
     pub should_quit: bool,
 }
 
@@ -190,7 +191,10 @@ impl State {
             overlay: None,
             history: Vec::new(),
             notice: None,
-            pending_select: options.select,
+            pending: options.select.map(|card| Pending {
+                card,
+                detail_scroll: 0,
+            }),
             should_quit: false,
         };
         let mut effects = Vec::new();
@@ -265,12 +269,7 @@ impl State {
             effects.push(self.filter.request());
         }
         self.rebuild_view();
-        if let Some(IdArg::Full(id)) = self.pending_select
-            && let Some(ix) = self.corpus.by_id(id)
-        {
-            self.pending_select = None;
-            self.select_card(ix);
-        }
+        self.select_pending();
         (applied, effects)
     }
 
@@ -303,15 +302,15 @@ impl State {
 
     fn load_done(&mut self) {
         self.loading = None;
-        let Some(wanted) = self.pending_select.take() else {
+        let Some(Pending {
+            card: wanted,
+            detail_scroll,
+        }) = self.pending.take()
+        else {
             return;
         };
         match wanted.resolve(self.corpus.ids()) {
-            Ok(id) => {
-                if let Some(ix) = self.corpus.by_id(id) {
-                    self.select_card(ix);
-                }
-            }
+            Ok(id) => self.select_when_shown(id, detail_scroll),
             Err(Resolve::NotFound) => self.notify(format!("no card with id {wanted}"), true),
             Err(Resolve::Ambiguous(ids)) => self.notify(
                 format!(
@@ -369,7 +368,7 @@ impl State {
             Action::FocusNext => self.focus = self.focus.next(),
             Action::FocusPrev => self.focus = self.focus.prev(),
             Action::Activate => return self.activate(),
-            Action::Back => self.back(),
+            Action::Back => return self.back(),
             Action::CycleSort => self.cycle_sort(),
             Action::OpenUrl => {
                 let url = self.selected_url();
@@ -398,6 +397,7 @@ impl State {
         match self.focus {
             Pane::List => {
                 let row = self.list.row.saturating_add_signed(delta);
+                self.list.pinned = true;
                 self.select_row(row);
             }
             Pane::Detail => {
@@ -424,17 +424,24 @@ impl State {
         self.move_by(far);
     }
 
+    /// `s`: the next order. While a filter is on it changes the filtered order (relevance
+    /// among them); otherwise the order of the whole corpus.
     fn cycle_sort(&mut self) {
-        let filtering = self.filter.hits.is_some();
-        self.list.sort = match self.effective_sort() {
+        let next = match self.effective_sort() {
             SortKey::Relevance => SortKey::Date,
             SortKey::Date => SortKey::Quality,
             SortKey::Quality => SortKey::Heat,
             SortKey::Heat => SortKey::Title,
             SortKey::Title => SortKey::Provider,
-            SortKey::Provider if filtering => SortKey::Relevance,
-            SortKey::Provider => SortKey::Date,
+            SortKey::Provider => SortKey::Relevance,
         };
+        if self.filter.hits.is_some() {
+            self.list.filtered_sort = Some(next).filter(|s| *s != SortKey::Relevance);
+        } else {
+            self.list.sort = Some(next)
+                .filter(|s| *s != SortKey::Relevance)
+                .unwrap_or(SortKey::Date);
+        }
         self.rebuild_view();
         self.notify(
             format!("sorted by {}", self.effective_sort().label()),
@@ -463,6 +470,7 @@ impl State {
             Pane::List => {
                 let row = self.list.offset + line;
                 if row < self.list.view.len() {
+                    self.list.pinned = true;
                     self.select_row(row);
                 }
             }
@@ -474,6 +482,38 @@ impl State {
             }
             Pane::Detail => {}
         }
+    }
+}
+
+/// A card to select once it can be (see [`State`]'s `pending`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pending {
+    card: IdArg,
+    /// Where its detail was scrolled to, for going back.
+    detail_scroll: usize,
+}
+
+impl State {
+    /// Selects the pending card if it is loaded and the list that should show it is ready
+    /// (no filter in flight); a prefix waits for the end of loading.
+    fn select_pending(&mut self) {
+        let Some(Pending {
+            card: IdArg::Full(id),
+            detail_scroll,
+        }) = self.pending
+        else {
+            return;
+        };
+        if self.filter.in_flight {
+            return;
+        }
+        let Some(ix) = self.corpus.by_id(id) else {
+            return;
+        };
+        self.pending = None;
+        self.select_card(ix);
+        self.detail.scroll = detail_scroll;
+        self.clamp_detail_scroll();
     }
 }
 

@@ -7,7 +7,6 @@ use super::{Effect, State};
 use crate::action::Action;
 use crate::search::query::{self, MAX_QUERY_CHARS, Query, QueryError};
 use crate::search::rank::Hit;
-use crate::search::sort::SortKey;
 use crate::search::worker::FilterResult;
 
 /// The query line being edited.
@@ -196,6 +195,7 @@ impl State {
     pub(super) fn clear_query(&mut self) {
         self.query = super::QueryLine::default();
         self.filter.clear();
+        self.list.filtered_sort = None;
     }
 
     /// The query text changed: parse it and ask for results, or say why it does not parse.
@@ -217,10 +217,10 @@ impl State {
             self.rebuild_view();
             return Vec::new();
         }
+        // A new query selects its best match, and the selection follows the top of the list
+        // again until the user moves.
         self.filter.select_best = true;
-        if self.list.sort == SortKey::Relevance || self.filter.hits.is_none() {
-            self.list.sort = SortKey::Relevance;
-        }
+        self.list.pinned = false;
         vec![self.filter.request()]
     }
 
@@ -245,6 +245,7 @@ impl State {
         }
         self.filter.hits = Some(result.hits);
         self.rebuild_view();
+        self.select_pending();
         Vec::new()
     }
 }

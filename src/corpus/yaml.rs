@@ -107,7 +107,7 @@ pub(crate) enum ScalarKind {
 
 /// Whether a scalar looks like a number by YAML 1.2's core schema, whatever its size (`12`, `-3`,
 /// `0x1F`, `0o17`, `1.5e3`, `.inf`, `.nan`): what a message calls it. Its value, when a field
-/// reads one, is serde_yaml's reading (see `parse::read_integer`).
+/// reads one, is serde_yaml's reading (see `parse::fields::read_integer`).
 pub(crate) fn is_number(text: &str) -> bool {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));

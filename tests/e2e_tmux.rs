@@ -612,3 +612,22 @@ fn a_dumb_terminal_is_a_usage_error_pointing_at_search() {
     assert!(end.contains("tidings search"), "{end}");
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
+
+#[test]
+fn holding_o_launches_one_browser_not_hundreds() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(100, 30, &[]);
+    t.wait_text("Alpine glacier");
+    // Thirty presses in one burst, as a held key sends them.
+    let mut args = vec!["send-keys", "-t", "0"];
+    args.extend(std::iter::repeat_n("o", 30));
+    assert!(t.run(&args).status.success());
+    t.wait_text("still opening");
+    sleep(Duration::from_millis(500));
+    let opened = t.opened();
+    assert_eq!(opened.lines().count(), 1, "{opened:?}");
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}

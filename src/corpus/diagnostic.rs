@@ -104,10 +104,11 @@ pub(crate) enum FileProblem {
     Yaml(String),
     #[error("front matter is {0}, not a mapping of fields")]
     NotMapping(&'static str),
-    #[error("collections nested {0} deep; refusing to parse (limit {limit})", limit = super::yaml::MAX_DEPTH)]
-    TooDeep(usize),
-    #[error("aliases stand for {0} values; refusing to expand (limit {limit})", limit = super::yaml::MAX_ALIAS_NODES)]
-    AliasesTooLarge(u64),
+    /// The limits come with the problem, from the reader that enforces them.
+    #[error("collections nested {depth} deep; refusing to parse (limit {limit})")]
+    TooDeep { depth: usize, limit: usize },
+    #[error("aliases stand for {nodes} values; refusing to expand (limit {limit})")]
+    AliasesTooLarge { nodes: u64, limit: u64 },
     #[error("not a regular file: {0}")]
     NotRegular(&'static str),
     #[error("cannot read: {0}")]

@@ -283,7 +283,13 @@ impl Builder {
     fn deeper(&self, pos: Offset) -> Result<(), Problem> {
         let depth = self.stack.len() + 1;
         if depth > MAX_DEPTH {
-            return Err((FileProblem::TooDeep(depth), pos));
+            return Err((
+                FileProblem::TooDeep {
+                    depth,
+                    limit: MAX_DEPTH,
+                },
+                pos,
+            ));
         }
         Ok(())
     }
@@ -295,7 +301,13 @@ impl Builder {
         };
         self.alias_nodes = self.alias_nodes.saturating_add(self.doc.nodes[target].size);
         if self.alias_nodes > MAX_ALIAS_NODES {
-            return Err((FileProblem::AliasesTooLarge(self.alias_nodes), pos));
+            return Err((
+                FileProblem::AliasesTooLarge {
+                    nodes: self.alias_nodes,
+                    limit: MAX_ALIAS_NODES,
+                },
+                pos,
+            ));
         }
         // The alias is its target: shared, not copied.
         self.attach(target)

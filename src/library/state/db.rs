@@ -139,8 +139,10 @@ fn prepare(conn: Connection, path: &Path) -> Opened {
         // A WAL file in a folder this process cannot write: its shared-memory index cannot be
         // created, so read the file as it is on disk, assuming nobody changes it meanwhile.
         Err(e)
-            if e.sqlite_error_code() == Some(ErrorCode::CannotOpen)
-                && let Some(conn) = open_immutable(path) =>
+            if matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly)
+            ) && let Some(conn) = open_immutable(path) =>
         {
             return Opened {
                 conn: Some(conn),
@@ -223,6 +225,17 @@ fn uri_path(path: &Path) -> Option<String> {
         .remove(b'~');
     let absolute: PathBuf = std::path::absolute(path).ok()?;
     Some(utf8_percent_encode(absolute.to_str()?, KEEP).to_string())
+}
+
+/// `t` to the microsecond, as the file keeps it: what is shown before a write is what is read
+/// back after it.
+pub(crate) fn stored(t: Timestamp) -> Timestamp {
+    timestamp(micros(t)).unwrap_or(t)
+}
+
+/// The time now, as the file keeps it ([`stored`]): the time to give every [`super::Op`].
+pub fn now() -> Timestamp {
+    stored(Timestamp::now())
 }
 
 /// A time as the database keeps it: microseconds since the Unix epoch.

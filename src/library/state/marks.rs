@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 
+use super::db::stored;
 use crate::corpus::CardId;
 
 /// The two marks a user sets on a card.
@@ -199,7 +200,7 @@ impl Marks {
         self.version = next_version();
         let set = Flag {
             on: change.on,
-            at: Some(change.at),
+            at: Some(stored(change.at)),
         };
         let values = change
             .ids
@@ -225,6 +226,7 @@ impl Marks {
 
     /// Records `at` as the first sighting of the cards of `ids` not seen before; returns those.
     pub fn see(&mut self, ids: impl IntoIterator<Item = CardId>, at: Timestamp) -> Vec<CardId> {
+        let at = stored(at);
         let mut fresh = Vec::new();
         for id in ids {
             let state = self.cards.entry(id).or_default();

@@ -53,7 +53,7 @@ mod store;
 mod transfer;
 mod writer;
 
-pub use db::Problem;
+pub use db::{Problem, now};
 pub use history::{HistoryEntry, MAX_HISTORY};
 pub use location::Location;
 pub use marks::{CardState, Change, Flag, FlagKind, Marks, Restore};

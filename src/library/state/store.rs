@@ -209,3 +209,52 @@ fn load_cards(conn: &Connection) -> rusqlite::Result<IdMap<CardState>> {
     }
     Ok(cards)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::corpus::CardId;
+    use crate::library::state::{Change, FlagKind};
+
+    /// A full disk, as SQLite sees one: the file may not grow past its current size.
+    #[test]
+    fn a_full_disk_refuses_the_write_whole_and_makes_the_store_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let Opened {
+            mut conn,
+            mut problem,
+        } = db::open(&path);
+        assert_eq!(problem, None);
+        if let Some(c) = &conn {
+            let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+            c.execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+                .unwrap();
+        }
+        let op = Op::Mark(Change {
+            kind: FlagKind::Read,
+            on: true,
+            ids: (0..20_000).map(CardId).collect::<Arc<[_]>>(),
+            at: Timestamp::UNIX_EPOCH,
+        });
+        let result = write(&mut conn, &mut problem, |c| ops::execute(c, &op));
+        assert_eq!(result, Err(WriteError::Unsaved(Problem::DiskFull)));
+        assert_eq!(problem, Some(Problem::DiskFull));
+        let rows: i64 = conn
+            .as_ref()
+            .unwrap()
+            .query_row("SELECT count(*) FROM card", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0, "nothing of the transaction was kept");
+        // From then on writes are refused without touching the file.
+        let again = write(&mut conn, &mut problem, |_| -> Result<(), Failed> {
+            panic!("a read-only store must not try")
+        });
+        assert_eq!(again, Err(WriteError::Unsaved(Problem::DiskFull)));
+        assert!(
+            notice(&path, &Problem::DiskFull).ends_with("the disk is full; marks are not saved")
+        );
+    }
+}

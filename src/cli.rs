@@ -1,5 +1,5 @@
 //! The command line, as clap definitions: the reader is the default; `check`, `search`, `show`,
-//! `completions` and `man` are subcommands. Completions and the man page are generated from
+//! `mark`, `state`, `completions` and `man` are subcommands. Completions and the man page are generated from
 //! these same definitions.
 
 use crate::corpus::id::IdArg;
@@ -43,6 +43,23 @@ pub struct ReaderArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// Where reading state (read and starred marks, first sightings, saved searches, query
+/// history) is kept; see `crate::library::state::location`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StateArgs {
+    /// The reading state file [default: $TIDINGS_STATE, else
+    /// $XDG_DATA_HOME/tidings/state.db, else ~/.local/share/tidings/state.db].
+    #[arg(long = "state", id = "state_file", value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
+    /// Neither read nor write reading state: no marks, saved searches or history.
+    #[arg(long, conflicts_with = "state_file")]
+    pub no_state: bool,
 }
 
 #[derive(Debug, Args, Clone, Copy)]
@@ -116,6 +133,16 @@ pub enum Command {
     /// Exit status: 0 when shown, 1 for an unknown id or a file that is not a card, 2 for a
     /// usage error (a malformed or ambiguous id) or output that could not be written.
     Show(ShowArgs),
+    /// Mark cards read, unread, starred or unstarred: those named by --id, or every card that
+    /// matches --query.
+    ///
+    /// All the cards are marked in one transaction. Exit status: 0 when marked, 1 for an
+    /// unknown id or a query that matches nothing, 2 for a usage error (a malformed or
+    /// ambiguous id, a query that does not parse) or when the state cannot be written.
+    Mark(MarkArgs),
+    /// Export, import or locate the reading state.
+    #[command(subcommand)]
+    State(StateCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -137,6 +164,76 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    /// What to mark the cards.
+    #[arg(value_enum)]
+    pub mark: MarkHow,
+
+    /// A card to mark: 16 hex digits, or a prefix of at least 4 that names one card.
+    /// Repeatable.
+    #[arg(
+        long = "id",
+        value_name = "ID",
+        value_parser = crate::corpus::id::parse_id_arg,
+        required_unless_present = "query",
+        conflicts_with = "query"
+    )]
+    pub ids: Vec<IdArg>,
+
+    /// Mark every card that matches this query (`@name` stands for a saved search).
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// Card files or folders the cards are in; none uses the demo corpus.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkHow {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Print every mark, saved search and history entry as JSON lines, each with the time it
+    /// was set.
+    Export(StateFileArg),
+    /// Merge JSON lines written by `state export` into the state: for each mark, saved search
+    /// and history entry the later time wins. Nothing is imported unless every line is valid.
+    Import {
+        /// The file to read; `-` reads stdin.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+
+        #[command(flatten)]
+        state: StateFileArg,
+    },
+    /// Print the path of the state file.
+    Path(StateFileArg),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct StateFileArg {
+    /// The reading state file [default: $TIDINGS_STATE, else
+    /// $XDG_DATA_HOME/tidings/state.db, else ~/.local/share/tidings/state.db].
+    #[arg(long = "state", id = "state_file", value_name = "PATH")]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +273,9 @@ pub struct SearchArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +297,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args, &mut out, &mut err),
         Command::Search(args) => commands::search::run(&args, &mut out, &mut err),
         Command::Show(args) => commands::show::run(&args, &mut out, &mut err),
+        Command::Mark(args) => commands::mark::run(&args, &mut out, &mut err),
+        Command::State(command) => commands::state::run(&command, &mut out, &mut err),
         Command::Completions { shell } => {
             commands::generate::completions(shell, &mut out, &mut err)
         }

@@ -24,7 +24,13 @@ fn fixtures(sub: &str) -> PathBuf {
 fn tidings() -> Command {
     let mut cmd = Command::cargo_bin("tidings").expect("the tidings binary is built");
     cmd.env("TZ", "UTC");
+    // The tests' reading state, away from the user's own.
+    cmd.env("TIDINGS_STATE", test_state());
     cmd
+}
+
+fn test_state() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("headless-state.db")
 }
 
 /// Runs tidings; returns (status, stdout, stderr).
@@ -405,9 +411,17 @@ fn print0_on_a_terminal_still_keeps_escapes_off_it() {
         .expect("write card");
     }
     let dir = path_str(dir.path());
-    let cli =
-        tidings::cli::Cli::try_parse_from(["tidings", "search", "", dir, "-f", "paths", "-0"])
-            .expect("arguments parse");
+    let cli = tidings::cli::Cli::try_parse_from([
+        "tidings",
+        "search",
+        "",
+        dir,
+        "-f",
+        "paths",
+        "-0",
+        "--no-state",
+    ])
+    .expect("arguments parse");
     let Some(tidings::cli::Command::Search(args)) = cli.command else {
         panic!("a search command");
     };
@@ -545,7 +559,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn no_match_says_so_when_a_person_watches_stderr() {
     use tidings::commands::search::{Env, run_with};
-    let cli = tidings::cli::Cli::try_parse_from(["tidings", "search", "zzqqxxjj"])
+    let cli = tidings::cli::Cli::try_parse_from(["tidings", "search", "zzqqxxjj", "--no-state"])
         .expect("arguments parse");
     let Some(tidings::cli::Command::Search(args)) = cli.command else {
         panic!("a search command");
@@ -567,8 +581,9 @@ fn no_match_says_so_when_a_person_watches_stderr() {
 #[test]
 fn a_narrow_table_keeps_the_ids_show_needs() {
     use tidings::commands::search::{Env, run_with};
-    let cli = tidings::cli::Cli::try_parse_from(["tidings", "search", "e", "-f", "table"])
-        .expect("arguments parse");
+    let cli =
+        tidings::cli::Cli::try_parse_from(["tidings", "search", "e", "-f", "table", "--no-state"])
+            .expect("arguments parse");
     let Some(tidings::cli::Command::Search(args)) = cli.command else {
         panic!("a search command");
     };
@@ -927,6 +942,7 @@ fn run_into(args: &[&str], stdout: impl Into<std::process::Stdio>) -> (i32, Stri
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tidings"))
         .args(args)
         .env("TZ", "UTC")
+        .env("TIDINGS_STATE", test_state())
         .stdout(stdout)
         .stderr(std::process::Stdio::piped())
         .output()
@@ -1089,6 +1105,7 @@ fn a_closed_pipe_stops_output_quietly() {
     let bin = assert_cmd::cargo::cargo_bin("tidings");
     let mut child = std::process::Command::new(bin)
         .args(["search", "", path_str(dir.path()), "-f", "jsonl"])
+        .env("TIDINGS_STATE", test_state())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

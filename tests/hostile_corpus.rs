@@ -31,6 +31,11 @@ fn tidings(args: &[&str], dir: &Path) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tidings"))
         .args(args)
         .arg(dir)
+        // The tests' reading state, away from the user's own.
+        .env(
+            "TIDINGS_STATE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-state.db"),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -5,6 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::output::{self, deliver};
+use super::state::Headless;
 use super::{exit, load_and_walk};
 use crate::cli::CheckArgs;
 use crate::corpus::load::{self, Loaded};
@@ -66,6 +67,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(load) => load,
         Err(status) => return status,
     };
+    Headless::open(&args.state, err).see(&loaded.corpus, err);
     let report = Report {
         unreadable: Unreadable::count(&walk),
         loaded,

@@ -2,9 +2,11 @@
 
 pub mod check;
 pub mod generate;
+pub mod mark;
 pub mod output;
 pub mod search;
 pub mod show;
+pub mod state;
 
 use std::path::PathBuf;
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::exit;
 use crate::corpus::{Card, CardId, CardIx, Corpus, Image, Provider, Related, Secured, Urls};
+use crate::library::state::Marks;
 use crate::text;
 
 /// A card with its links resolved: the related entries' targets and the cards citing it, as
@@ -70,7 +71,8 @@ impl<'a> Resolved<'a> {
 }
 
 /// One card as JSON: the keys of FORMAT.md, always present (`null` when the card lacks the
-/// field), plus `id`, `path`, `backlinks` and, from `search`, `score`. Documented in README.md.
+/// field), plus `id`, `path`, `backlinks`, the reading state (`read`, `starred`, `firstSeen`:
+/// `null` without state) and, from `search`, `score`. Documented in README.md.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CardJson<'a> {
@@ -96,6 +98,9 @@ pub(crate) struct CardJson<'a> {
     pub secured: Option<Secured>,
     pub body: Option<&'a str>,
     pub backlinks: Vec<CardId>,
+    pub read: Option<bool>,
+    pub starred: Option<bool>,
+    pub first_seen: Option<String>,
 }
 
 /// A related entry as JSON: its own fields (the card model's serialisation) plus `id`, the
@@ -143,7 +148,22 @@ impl<'a> CardJson<'a> {
                 .iter()
                 .filter_map(|ix| id_of(*ix))
                 .collect(),
+            read: None,
+            starred: None,
+            first_seen: None,
         }
+    }
+
+    /// With the card's reading state from `marks`; without marks (`--no-state`, or state that
+    /// could not be read) the fields stay `null`.
+    pub fn with_marks(mut self, marks: Option<&Marks>) -> CardJson<'a> {
+        if let Some(marks) = marks {
+            let state = marks.get(self.id);
+            self.read = Some(state.read.on);
+            self.starred = Some(state.starred.on);
+            self.first_seen = state.first_seen.map(|t| t.to_string());
+        }
+        self
     }
 }
 

@@ -9,10 +9,12 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::output::{self, CardJson, Resolved, deliver};
+use super::state::Headless;
 use super::{exit, load_paths, report_diagnostics};
 use crate::cli::{SearchArgs, SearchFormat, SortArg};
 
 use crate::corpus::{Card, CardId, CardIx, Corpus};
+use crate::library::state::Marks;
 use crate::search::sort::{SortKey, sort_view};
 use crate::search::{query, rank};
 use crate::text;
@@ -59,10 +61,18 @@ pub fn run(args: &SearchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 
 /// [`run`] for a given output environment.
 pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let parsed = match query::parse(&args.query) {
+    let mut state = Headless::open(&args.state, err);
+    let expanded = match state.expand(&args.query) {
         Ok(q) => q,
         Err(e) => {
             let _ = write_query_error(&args.query, e.position, &e.message, err);
+            return exit::USAGE;
+        }
+    };
+    let parsed = match query::parse(&expanded) {
+        Ok(q) => q,
+        Err(e) => {
+            let _ = write_query_error(&expanded, e.position, &e.message, err);
             return exit::USAGE;
         }
     };
@@ -83,6 +93,7 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
         report_diagnostics(&loaded, err);
     }
     let corpus = std::mem::take(&mut loaded.corpus);
+    state.see(&corpus, err);
 
     let hits = rank::rank(corpus.cards(), &parsed, None);
     let scores: HashMap<CardIx, i64> = hits.iter().map(|h| (h.ix, h.score)).collect();
@@ -99,6 +110,7 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
         corpus: &corpus,
         view: &view,
         scores: &scores,
+        marks: state.marks(),
     };
     let list = List {
         nul: args.print0,
@@ -175,6 +187,7 @@ struct Results<'a> {
     corpus: &'a Corpus,
     view: &'a [CardIx],
     scores: &'a HashMap<CardIx, i64>,
+    marks: Option<&'a Marks>,
 }
 
 impl<'a> Results<'a> {
@@ -186,11 +199,10 @@ impl<'a> Results<'a> {
 
     fn json(&self, ix: CardIx) -> Option<CardJson<'a>> {
         let resolved = Resolved::in_corpus(self.corpus, ix)?;
-        Some(CardJson::new(
-            &resolved,
-            self.corpus,
-            self.scores.get(&ix).copied(),
-        ))
+        Some(
+            CardJson::new(&resolved, self.corpus, self.scores.get(&ix).copied())
+                .with_marks(self.marks),
+        )
     }
 }
 

@@ -11,6 +11,7 @@ use jiff::tz::TimeZone;
 
 use super::output::{self, CardJson, Resolved, deliver};
 use super::search::Env;
+use super::state::Headless;
 use super::{check, exit, load_paths, report_diagnostics};
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::corpus::id::{IdArg, Resolve, parse_id_arg};
@@ -34,6 +35,7 @@ pub fn run_with(
     err: &mut dyn Write,
 ) -> u8 {
     let options: LoadOptions = args.load.into();
+    let mut state = Headless::open(&args.state, err);
     let file = Path::new(&args.card);
     let wanted = if file.is_file() {
         Wanted::File(file.to_path_buf())
@@ -119,6 +121,8 @@ pub fn run_with(
         }
     };
 
+    state.see_ids(corpus.ids().chain([resolved.card.id]), err);
+
     // Wrapping is for a screen: in a pipe or a file a URL cut in two no longer greps or
     // copies, so nothing is wrapped there and lines are as long as their text.
     let width = if env.is_terminal {
@@ -127,8 +131,11 @@ pub fn run_with(
         UNWRAPPED
     };
     let written = deliver(out, err, |out| match args.format {
-        ShowFormat::Json => output::write_json(out, &CardJson::new(&resolved, &corpus, None))
-            .and_then(|()| writeln!(out)),
+        ShowFormat::Json => output::write_json(
+            out,
+            &CardJson::new(&resolved, &corpus, None).with_marks(state.marks()),
+        )
+        .and_then(|()| writeln!(out)),
         ShowFormat::Text => out.write_all(render_text(&resolved, &corpus, now, width).as_bytes()),
         ShowFormat::Md => out.write_all(render_md(&resolved, &corpus, now).as_bytes()),
     });
@@ -151,7 +158,7 @@ enum Wanted {
 }
 
 /// `tidings: id 9c2f names 2 cards; give more digits:`, then each candidate's id and title.
-fn write_ambiguous(
+pub(crate) fn write_ambiguous(
     arg: &IdArg,
     ids: &[CardId],
     corpus: &Corpus,

@@ -1,5 +1,5 @@
 //! The command line, as clap definitions: the reader is the default; `check`, `search`, `show`,
-//! `completions` and `man` are subcommands. Completions and the man page are generated from
+//! `cache`, `completions` and `man` are subcommands. Completions and the man page are generated from
 //! these same definitions.
 
 use crate::corpus::id::IdArg;
@@ -43,6 +43,28 @@ pub struct ReaderArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where parsed cards are kept between runs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CacheArgs {
+    /// Keep the cache of parsed cards in this folder [default: $TIDINGS_CACHE_DIR, else
+    /// tidings in $XDG_CACHE_HOME or ~/.cache].
+    #[arg(long, value_name = "PATH")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the cache: parse every card.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    pub fn settings(&self) -> crate::library::cache::Settings {
+        crate::library::cache::Settings::new(self.no_cache, self.cache_dir.as_deref())
+    }
 }
 
 #[derive(Debug, Args, Clone, Copy)]
@@ -123,6 +145,29 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Show or clear the cache of parsed cards.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Where the caches are, and for each: its size, cards, folders and when it was written.
+    Info(CacheTarget),
+    /// Remove the caches (of PATHs, or all); the next run parses every card again.
+    Clear(CacheTarget),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheTarget {
+    /// The folders whose cache to show or remove; none means every cache.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The folder of caches [default: $TIDINGS_CACHE_DIR, else tidings in $XDG_CACHE_HOME or
+    /// ~/.cache].
+    #[arg(long, value_name = "PATH")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +182,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +224,9 @@ pub struct SearchArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +248,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

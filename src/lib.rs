@@ -55,6 +55,7 @@ pub mod config;
 pub mod corpus;
 pub mod effects;
 pub mod event;
+pub mod library;
 pub mod opener;
 pub mod runtime;
 pub mod search;

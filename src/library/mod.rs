@@ -1,0 +1,3 @@
+//! What persists between runs: the on-disk cache of parsed cards ([`cache`]).
+
+pub mod cache;

@@ -1,5 +1,6 @@
 //! The command line, as clap definitions: the reader is the default; `check`, `search`, `show`,
-//! `mark`, `state`, `completions` and `man` are subcommands. Completions and the man page are generated from
+//! `mark`, `state`, `cache`, `completions` and `man` are subcommands. Completions and the man
+//! page are generated from
 //! these same definitions.
 
 use crate::corpus::id::IdArg;
@@ -46,6 +47,9 @@ pub struct ReaderArgs {
 
     #[command(flatten)]
     pub state: StateArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 /// Where reading state (read and starred marks, first sightings, saved searches, query
@@ -60,6 +64,25 @@ pub struct StateArgs {
     /// Neither read nor write reading state: no marks, saved searches or history.
     #[arg(long, conflicts_with = "state_file")]
     pub no_state: bool,
+}
+
+/// Where parsed cards are kept between runs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CacheArgs {
+    /// Keep the cache of parsed cards in this folder [default: $TIDINGS_CACHE_DIR, else
+    /// tidings in $XDG_CACHE_HOME or ~/.cache].
+    #[arg(long, value_name = "PATH")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the cache: parse every card.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    pub fn settings(&self) -> crate::library::cache::Settings {
+        crate::library::cache::Settings::new(self.no_cache, self.cache_dir.as_deref())
+    }
 }
 
 #[derive(Debug, Args, Clone, Copy)]
@@ -150,6 +173,29 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Show or clear the cache of parsed cards.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Where the caches are, and for each: its size, cards, folders and when it was written.
+    Info(CacheTarget),
+    /// Remove the caches (of PATHs, or all); the next run parses every card again.
+    Clear(CacheTarget),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheTarget {
+    /// The folders whose cache to show or remove; none means every cache.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The folder of caches [default: $TIDINGS_CACHE_DIR, else tidings in $XDG_CACHE_HOME or
+    /// ~/.cache].
+    #[arg(long, value_name = "PATH")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +213,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub state: StateArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +248,9 @@ pub struct MarkArgs {
 
     #[command(flatten)]
     pub state: StateArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -276,6 +328,9 @@ pub struct SearchArgs {
 
     #[command(flatten)]
     pub state: StateArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args)]
@@ -300,6 +355,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub state: StateArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

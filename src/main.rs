@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             commands::generate::completions(shell, &mut out, &mut err)
         }
         Command::Man => commands::generate::man(&mut out, &mut err),
+        Command::Cache(command) => commands::cache::run(&command, &mut out, &mut err),
     };
     ExitCode::from(status)
 }

@@ -63,7 +63,7 @@ impl Unreadable {
 
 /// Runs `check`, writing the report to `out`; returns the exit status.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (loaded, walk) = match load_and_walk(&args.paths, &args.load.into(), err) {
+    let (loaded, walk) = match load_and_walk(&args.paths, &args.load.into(), &args.cache, err) {
         Ok(load) => load,
         Err(status) => return status,
     };

@@ -48,7 +48,7 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         None => None,
     };
-    let loaded = match load_paths(&args.paths, &args.load.into(), err) {
+    let loaded = match load_paths(&args.paths, &args.load.into(), &args.cache, err) {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };

@@ -1,5 +1,6 @@
 //! The non-interactive commands, each a function from parsed arguments to an exit status.
 
+pub mod cache;
 pub mod check;
 pub mod generate;
 pub mod mark;
@@ -10,11 +11,12 @@ pub mod state;
 
 use std::path::PathBuf;
 
-use crate::cli::LoadArgs;
+use crate::cli::{CacheArgs, LoadArgs};
 use std::io::Write;
 
 use crate::corpus::load::{self, FileEntry, LoadOptions, Loaded, PathError};
 use crate::corpus::{Diagnostic, demo};
+use crate::library::cache::Cache;
 
 /// Exit statuses shared by every command.
 pub mod exit {
@@ -45,9 +47,10 @@ pub fn files_for(
 pub(crate) fn load_paths(
     paths: &[PathBuf],
     options: &LoadOptions,
+    cache: &CacheArgs,
     err: &mut dyn Write,
 ) -> Result<Loaded, u8> {
-    let (mut loaded, walk_diagnostics) = load_and_walk(paths, options, err)?;
+    let (mut loaded, walk_diagnostics) = load_and_walk(paths, options, cache, err)?;
     loaded.diagnostics.splice(0..0, walk_diagnostics);
     Ok(loaded)
 }
@@ -55,16 +58,32 @@ pub(crate) fn load_paths(
 /// [`load_paths`] with the folder walk's problems (folders and entries that could not be read)
 /// kept apart from the files': `Loaded::skipped` counts only files that were found and not
 /// loaded, so it never exceeds `Loaded::files`.
+///
+/// Unchanged files come from the cache (see [`crate::library::cache`]), after every file's
+/// key was checked; the cache is written back before the answer when anything changed. A
+/// cache that cannot be read or written is said once on `err`, and the load goes on.
 pub(crate) fn load_and_walk(
     paths: &[PathBuf],
     options: &LoadOptions,
+    cache: &CacheArgs,
     err: &mut dyn Write,
 ) -> Result<(Loaded, Vec<Diagnostic>), u8> {
-    let (files, walk_diagnostics) = files_for(paths, options).map_err(|e| {
-        let _ = writeln!(err, "tidings: {}", crate::text::clean_line(&e.to_string()));
-        exit::USAGE
-    })?;
-    let mut loaded = load::load_all(&files, options);
+    let mut cache = Cache::open(&cache.settings(), paths);
+    let loaded = cache.load_all(paths, options);
+    let mut notices = cache.take_notices();
+    let (mut loaded, walk_diagnostics, update) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            let _ = writeln!(err, "tidings: {}", crate::text::clean_line(&e.to_string()));
+            return Err(exit::USAGE);
+        }
+    };
+    if let Err(notice) = update.write() {
+        notices.push(notice);
+    }
+    for notice in notices {
+        let _ = writeln!(err, "tidings: {}", crate::text::clean_line(&notice));
+    }
     loaded.skipped = load::count_skipped(&loaded.diagnostics);
     Ok((loaded, walk_diagnostics))
 }

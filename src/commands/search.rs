@@ -85,7 +85,7 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
         let _ = writeln!(err, "tidings: -0 (--print0) goes with -f paths or -f urls");
         return exit::USAGE;
     }
-    let mut loaded = match load_paths(&args.paths, &args.load.into(), err) {
+    let mut loaded = match load_paths(&args.paths, &args.load.into(), &args.cache, err) {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };

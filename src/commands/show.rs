@@ -58,7 +58,7 @@ pub fn run_with(
     let corpus = if matches!(wanted, Wanted::File(_)) && args.paths.is_empty() {
         Corpus::default()
     } else {
-        let loaded = match load_paths(&args.paths, &options, err) {
+        let loaded = match load_paths(&args.paths, &options, &args.cache, err) {
             Ok(loaded) => loaded,
             Err(status) => return status,
         };

@@ -23,6 +23,12 @@ use fields::{Fields, kind_name};
 /// Files larger than this are skipped unless the caller says otherwise.
 pub(crate) const DEFAULT_SIZE_CAP: u64 = 1 << 20;
 
+/// The version of what parsing makes of a file. The on-disk cache keeps parse results, and
+/// throws them all away when this differs from the one they were made by: bump it with any
+/// change to parsing that changes a card, an id or a diagnostic for the same bytes (a field
+/// read differently, a new field, a message reworded, a line counted otherwise).
+pub const PARSER_VERSION: u32 = 1;
+
 /// What parsing one file gave: the card, unless the file was skipped, and its diagnostics.
 #[derive(Debug, Default)]
 pub struct Parsed {

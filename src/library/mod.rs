@@ -1,4 +1,5 @@
-//! What persists between runs: the reading state (marks, saved searches, query history), kept in
-//! SQLite by [`state`].
+//! What persists between runs: the cache of parsed cards ([`cache`]) and the reading state
+//! (marks, saved searches, query history), kept in SQLite ([`state`]).
 
+pub mod cache;
 pub mod state;

@@ -1,0 +1,644 @@
+//! The cache file's bytes: a fixed preamble, a header with the file table, then chunks of
+//! parse results, each checked by a CRC-32 and decoded on its own (so on all cores).
+//!
+//! ```text
+//! 0   8  magic "TIDCACHE"
+//! 8   4  format version, little endian (FORMAT_VERSION)
+//! 12  4  parser version, little endian (corpus::parse::PARSER_VERSION)
+//! 16  8  header length
+//! 24  4  header CRC-32
+//! 28  .. header: when the keys were taken, the size cap, the canonical roots, one record per
+//!        file (root, path below it, key) and one per chunk (files, length, CRC-32)
+//! ..  .. the chunks, back to back: the parse results of the files in table order
+//! ```
+//!
+//! The stored types mirror [`Card`] and [`Diagnostic`] field by field rather than deriving on
+//! them, so the corpus types stay free to change and every value read back is checked on the
+//! way in (an index out of range, a timestamp out of range, an unknown severity make the cache
+//! corrupt, never a panic). Strings shared across cards (provider, category, type, topics) are
+//! stored once per chunk and interned again when read, as the parser interns them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bitcode::{Decode, Encode};
+
+use super::key::FileKey;
+use crate::corpus::intern::Interner;
+use crate::corpus::parse::{PARSER_VERSION, Parsed};
+use crate::corpus::{Card, CardId, Diagnostic, Image, Provider, Related, Secured, Severity};
+use crate::corpus::{Subject, Urls};
+
+pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
+
+/// Bump when the layout or any stored type below changes.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+pub(crate) const PREAMBLE_LEN: usize = 28;
+
+/// Why a cache file cannot be used. Each is said once, and the cache is rebuilt.
+#[derive(Debug, thiserror::Error)]
+pub enum Invalid {
+    #[error("not a tidings cache")]
+    NotACache,
+    #[error("made by another version of tidings")]
+    OtherVersion,
+    #[error("truncated")]
+    Truncated,
+    #[error("corrupt ({0})")]
+    Corrupt(&'static str),
+    #[error("made for other folders")]
+    OtherRoots,
+}
+
+/// One file as the cache knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRecord {
+    /// Index into [`Header::roots`].
+    pub root: u32,
+    /// The path below the root, as the walk found it; what a card's id may fall back on.
+    pub relative: PathBuf,
+    pub key: FileKey,
+}
+
+/// Where a chunk lies in the file, and which files it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChunkRef {
+    pub offset: usize,
+    pub len: usize,
+    pub crc: u32,
+    /// Its files are `files` records of the table, following the previous chunk's.
+    pub files: usize,
+}
+
+/// Everything before the chunks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Header {
+    /// When the keys were taken (nanoseconds since the epoch): the racy rule's reference.
+    pub taken_ns: i64,
+    /// The `--max-size` the files were read with: a file over either cap is read again.
+    pub size_cap: u64,
+    /// Canonical, sorted, without repeats: which corpus this cache is for.
+    pub roots: Vec<PathBuf>,
+    pub files: Vec<FileRecord>,
+    pub chunks: Vec<ChunkRef>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredHeader {
+    taken_ns: i64,
+    size_cap: u64,
+    /// Paths as their bytes (bitcode borrows only `str`; paths need not be Unicode).
+    roots: Vec<Vec<u8>>,
+    files: Vec<StoredFile>,
+    chunks: Vec<StoredChunkRef>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredFile {
+    root: u32,
+    relative: Vec<u8>,
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime_ns: i64,
+}
+
+#[derive(Encode, Decode)]
+struct StoredChunkRef {
+    files: u32,
+    len: u64,
+    crc: u32,
+}
+
+/// The preamble and header, encoded; `chunks` are their lengths and CRCs, in order.
+pub(crate) fn encode_header(header: &Header) -> Vec<u8> {
+    let stored = StoredHeader {
+        taken_ns: header.taken_ns,
+        size_cap: header.size_cap,
+        roots: header
+            .roots
+            .iter()
+            .map(|r| path_bytes(r).to_vec())
+            .collect(),
+        files: header
+            .files
+            .iter()
+            .map(|f| StoredFile {
+                root: f.root,
+                relative: path_bytes(&f.relative).to_vec(),
+                dev: f.key.dev,
+                ino: f.key.ino,
+                size: f.key.size,
+                mtime_ns: f.key.mtime_ns,
+            })
+            .collect(),
+        chunks: header
+            .chunks
+            .iter()
+            .map(|c| StoredChunkRef {
+                files: c.files as u32,
+                len: c.len as u64,
+                crc: c.crc,
+            })
+            .collect(),
+    };
+    let body = bitcode::encode(&stored);
+    let mut out = Vec::with_capacity(PREAMBLE_LEN + body.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&PARSER_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Reads and checks the preamble and header of a whole cache file: versions, CRCs, and that
+/// the chunks exactly fill the rest of the file and the file table.
+pub(crate) fn decode_header(bytes: &[u8]) -> Result<Header, Invalid> {
+    let field = |at: usize, len: usize| bytes.get(at..at + len).ok_or(Invalid::Truncated);
+    if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
+        return Err(if MAGIC.starts_with(bytes) {
+            Invalid::Truncated
+        } else {
+            Invalid::NotACache
+        });
+    }
+    let u32_at = |at| field(at, 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    if u32_at(8)? != FORMAT_VERSION || u32_at(12)? != PARSER_VERSION {
+        return Err(Invalid::OtherVersion);
+    }
+    let len = field(16, 8).map(|b| {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(b);
+        u64::from_le_bytes(le)
+    })?;
+    let crc = u32_at(24)?;
+    let len = usize::try_from(len).map_err(|_| Invalid::Truncated)?;
+    let end = PREAMBLE_LEN.checked_add(len).ok_or(Invalid::Truncated)?;
+    let body = bytes.get(PREAMBLE_LEN..end).ok_or(Invalid::Truncated)?;
+    if crc32fast::hash(body) != crc {
+        return Err(Invalid::Corrupt("header checksum"));
+    }
+    let stored: StoredHeader = bitcode::decode(body).map_err(|_| Invalid::Corrupt("header"))?;
+    let roots: Vec<PathBuf> = stored.roots.iter().map(|r| path_from_bytes(r)).collect();
+    let files = stored
+        .files
+        .iter()
+        .map(|f| {
+            if f.root as usize >= roots.len() {
+                return Err(Invalid::Corrupt("root index"));
+            }
+            Ok(FileRecord {
+                root: f.root,
+                relative: path_from_bytes(&f.relative),
+                key: FileKey {
+                    dev: f.dev,
+                    ino: f.ino,
+                    size: f.size,
+                    mtime_ns: f.mtime_ns,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut offset = end;
+    let mut covered = 0usize;
+    let mut chunks = Vec::with_capacity(stored.chunks.len());
+    for c in &stored.chunks {
+        let len = usize::try_from(c.len).map_err(|_| Invalid::Truncated)?;
+        chunks.push(ChunkRef {
+            offset,
+            len,
+            crc: c.crc,
+            files: c.files as usize,
+        });
+        offset = offset.checked_add(len).ok_or(Invalid::Truncated)?;
+        covered = covered.saturating_add(c.files as usize);
+    }
+    if offset > bytes.len() {
+        return Err(Invalid::Truncated);
+    }
+    if offset < bytes.len() || covered != files.len() {
+        return Err(Invalid::Corrupt("chunk table"));
+    }
+    Ok(Header {
+        taken_ns: stored.taken_ns,
+        size_cap: stored.size_cap,
+        roots,
+        files,
+        chunks,
+    })
+}
+
+#[cfg(unix)]
+pub(crate) fn path_bytes(path: &Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes()
+}
+
+#[cfg(not(unix))]
+pub(crate) fn path_bytes(path: &Path) -> &[u8] {
+    // Paths that are not Unicode are never found again: the file is parsed anew each time.
+    path.to_str().map_or(&[], str::as_bytes)
+}
+
+#[cfg(unix)]
+pub(crate) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+// --- chunks ---
+
+#[derive(Encode, Decode)]
+struct StoredChunk<'a> {
+    /// The chunk's shared strings; fields below that are `u32` index into it.
+    strings: Vec<&'a str>,
+    results: Vec<StoredResult<'a>>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredResult<'a> {
+    card: Option<StoredCard<'a>>,
+    diagnostics: Vec<StoredDiagnostic<'a>>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredDiagnostic<'a> {
+    line: u64,
+    column: u64,
+    /// 0 warning, 1 error.
+    severity: u8,
+    /// 0 file, 1 folder.
+    subject: u8,
+    message: &'a str,
+}
+
+#[derive(Encode, Decode)]
+struct StoredCard<'a> {
+    id: u64,
+    category: Option<u32>,
+    title: Option<&'a str>,
+    excerpt: Option<&'a str>,
+    time: Option<(i64, i32)>,
+    urls: StoredUrls<'a>,
+    kind: Option<u32>,
+    quality: Option<i64>,
+    heat: Option<i64>,
+    published: Option<bool>,
+    provider: Option<StoredProvider>,
+    topics: Vec<u32>,
+    images: Vec<StoredImage<'a>>,
+    related: Vec<StoredRelated<'a>>,
+    secured: Option<u64>,
+    body: Option<&'a str>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredUrls<'a> {
+    web: Option<&'a str>,
+    /// `originalUrl` is the very string of `webUrl`, sharing its allocation.
+    original_is_web: bool,
+    original: Option<&'a str>,
+    amp: Option<&'a str>,
+    cdn_amp: Option<&'a str>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredProvider {
+    name: Option<u32>,
+    domain: Option<u32>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredImage<'a> {
+    url: Option<&'a str>,
+    width: Option<u32>,
+    height: Option<u32>,
+    is_cached: Option<bool>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredRelated<'a> {
+    title: Option<&'a str>,
+    excerpt: Option<&'a str>,
+    time: Option<(i64, i32)>,
+    urls: StoredUrls<'a>,
+    kind: Option<u32>,
+    provider: Option<StoredProvider>,
+    quality: Option<i64>,
+    images: Vec<StoredImage<'a>>,
+}
+
+/// One file's parse result as a chunk holds it; the path is the caller's (a cache is found
+/// again under other spellings of the same folder).
+pub(crate) struct ResultRef<'a> {
+    pub card: Option<&'a Card>,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Gives each shared string of a chunk its index.
+#[derive(Default)]
+struct Strings<'a> {
+    list: Vec<&'a str>,
+    index: HashMap<&'a str, u32>,
+}
+
+impl<'a> Strings<'a> {
+    fn index(&mut self, s: &'a str) -> u32 {
+        let next = self.list.len() as u32;
+        *self.index.entry(s).or_insert_with(|| {
+            self.list.push(s);
+            next
+        })
+    }
+
+    fn opt(&mut self, s: &'a Option<Arc<str>>) -> Option<u32> {
+        s.as_deref().map(|s| self.index(s))
+    }
+
+    fn provider(&mut self, p: &'a Option<Provider>) -> Option<StoredProvider> {
+        p.as_ref().map(|p| StoredProvider {
+            name: self.opt(&p.name),
+            domain: self.opt(&p.domain),
+        })
+    }
+}
+
+fn store_time(t: &Option<jiff::Timestamp>) -> Option<(i64, i32)> {
+    t.map(|t| (t.as_second(), t.subsec_nanosecond()))
+}
+
+fn store_urls(u: &Urls) -> StoredUrls<'_> {
+    let original_is_web = match (&u.web_url, &u.original_url) {
+        (Some(web), Some(original)) => Arc::ptr_eq(web, original) || web == original,
+        _ => false,
+    };
+    StoredUrls {
+        web: u.web_url.as_deref(),
+        original_is_web,
+        original: if original_is_web {
+            None
+        } else {
+            u.original_url.as_deref()
+        },
+        amp: u.amp_web_url.as_deref(),
+        cdn_amp: u.cdn_amp_web_url.as_deref(),
+    }
+}
+
+fn store_images(images: &[Image]) -> Vec<StoredImage<'_>> {
+    images
+        .iter()
+        .map(|i| StoredImage {
+            url: i.url.as_deref(),
+            width: i.width,
+            height: i.height,
+            is_cached: i.is_cached,
+        })
+        .collect()
+}
+
+fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
+    StoredCard {
+        id: c.id.0,
+        category: strings.opt(&c.category),
+        title: c.title.as_deref(),
+        excerpt: c.excerpt.as_deref(),
+        time: store_time(&c.published_date_time),
+        urls: store_urls(&c.urls),
+        kind: strings.opt(&c.kind),
+        quality: c.quality,
+        heat: c.heat,
+        published: c.published,
+        provider: strings.provider(&c.provider),
+        topics: c.topics.iter().map(|t| strings.index(t)).collect(),
+        images: store_images(&c.images),
+        related: c
+            .related
+            .iter()
+            .map(|r| StoredRelated {
+                title: r.title.as_deref(),
+                excerpt: r.excerpt.as_deref(),
+                time: store_time(&r.published_date_time),
+                urls: store_urls(&r.urls),
+                kind: strings.opt(&r.kind),
+                provider: strings.provider(&r.provider),
+                quality: r.quality,
+                images: store_images(&r.images),
+            })
+            .collect(),
+        secured: c.secured.map(|s| s.length as u64),
+        body: c.body.as_deref(),
+    }
+}
+
+/// Encodes the parse results of consecutive files of the table.
+pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
+    let mut strings = Strings::default();
+    let results = results
+        .iter()
+        .map(|r| StoredResult {
+            card: r.card.map(|c| store_card(c, &mut strings)),
+            diagnostics: r
+                .diagnostics
+                .iter()
+                .map(|d| StoredDiagnostic {
+                    line: d.line as u64,
+                    column: d.column as u64,
+                    severity: match d.severity {
+                        Severity::Warning => 0,
+                        Severity::Error => 1,
+                    },
+                    subject: match d.subject {
+                        Subject::File => 0,
+                        Subject::Folder => 1,
+                    },
+                    message: &d.message,
+                })
+                .collect(),
+        })
+        .collect();
+    bitcode::encode(&StoredChunk {
+        strings: strings.list,
+        results,
+    })
+}
+
+/// Checks a chunk's CRC and decodes its parse results, with paths left empty for the caller
+/// to fill in ([`set_path`]).
+pub(crate) fn decode_chunk(
+    bytes: &[u8],
+    chunk: &ChunkRef,
+    interner: &Interner,
+) -> Result<Vec<Parsed>, Invalid> {
+    let end = chunk.offset.checked_add(chunk.len);
+    let data = end
+        .and_then(|end| bytes.get(chunk.offset..end))
+        .ok_or(Invalid::Truncated)?;
+    if crc32fast::hash(data) != chunk.crc {
+        return Err(Invalid::Corrupt("chunk checksum"));
+    }
+    let stored: StoredChunk = bitcode::decode(data).map_err(|_| Invalid::Corrupt("chunk"))?;
+    if stored.results.len() != chunk.files {
+        return Err(Invalid::Corrupt("chunk length"));
+    }
+    let shared: Vec<Arc<str>> = stored.strings.iter().map(|s| interner.intern(s)).collect();
+    let reader = Reader { shared: &shared };
+    stored
+        .results
+        .into_iter()
+        .map(|r| reader.result(r))
+        .collect()
+}
+
+/// Gives every card and diagnostic of one file its path.
+pub(crate) fn set_path(parsed: &mut Parsed, path: &Path) {
+    if let Some(card) = &mut parsed.card {
+        card.path = path.to_path_buf();
+    }
+    for d in &mut parsed.diagnostics {
+        d.path = path.to_path_buf();
+    }
+}
+
+struct Reader<'s> {
+    shared: &'s [Arc<str>],
+}
+
+impl Reader<'_> {
+    fn shared(&self, ix: Option<u32>) -> Result<Option<Arc<str>>, Invalid> {
+        ix.map(|ix| self.one(ix)).transpose()
+    }
+
+    fn one(&self, ix: u32) -> Result<Arc<str>, Invalid> {
+        self.shared
+            .get(ix as usize)
+            .cloned()
+            .ok_or(Invalid::Corrupt("string index"))
+    }
+
+    fn result(&self, r: StoredResult<'_>) -> Result<Parsed, Invalid> {
+        let diagnostics = r
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                Ok(Diagnostic {
+                    path: PathBuf::new(),
+                    line: usize::try_from(d.line).map_err(|_| Invalid::Corrupt("line"))?,
+                    column: usize::try_from(d.column).map_err(|_| Invalid::Corrupt("column"))?,
+                    severity: match d.severity {
+                        0 => Severity::Warning,
+                        1 => Severity::Error,
+                        _ => return Err(Invalid::Corrupt("severity")),
+                    },
+                    subject: match d.subject {
+                        0 => Subject::File,
+                        1 => Subject::Folder,
+                        _ => return Err(Invalid::Corrupt("subject")),
+                    },
+                    message: d.message.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let card = r.card.map(|c| self.card(c)).transpose()?;
+        Ok(Parsed { card, diagnostics })
+    }
+
+    fn provider(&self, p: Option<StoredProvider>) -> Result<Option<Provider>, Invalid> {
+        p.map(|p| {
+            Ok(Provider {
+                name: self.shared(p.name)?,
+                domain: self.shared(p.domain)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn card(&self, c: StoredCard<'_>) -> Result<Card, Invalid> {
+        Ok(Card {
+            id: CardId(c.id),
+            path: PathBuf::new(),
+            category: self.shared(c.category)?,
+            title: c.title.map(Box::from),
+            excerpt: c.excerpt.map(Box::from),
+            published_date_time: time(c.time)?,
+            urls: urls(c.urls),
+            kind: self.shared(c.kind)?,
+            quality: c.quality,
+            heat: c.heat,
+            published: c.published,
+            provider: self.provider(c.provider)?,
+            topics: c
+                .topics
+                .into_iter()
+                .map(|t| self.one(t))
+                .collect::<Result<_, _>>()?,
+            images: images(c.images),
+            related: c
+                .related
+                .into_iter()
+                .map(|r| {
+                    Ok(Related {
+                        title: r.title.map(Box::from),
+                        excerpt: r.excerpt.map(Box::from),
+                        published_date_time: time(r.time)?,
+                        urls: urls(r.urls),
+                        kind: self.shared(r.kind)?,
+                        provider: self.provider(r.provider)?,
+                        quality: r.quality,
+                        images: images(r.images),
+                    })
+                })
+                .collect::<Result<_, Invalid>>()?,
+            secured: c
+                .secured
+                .map(|length| {
+                    usize::try_from(length)
+                        .map(|length| Secured { length })
+                        .map_err(|_| Invalid::Corrupt("secured"))
+                })
+                .transpose()?,
+            body: c.body.map(Box::from),
+        })
+    }
+}
+
+fn time(t: Option<(i64, i32)>) -> Result<Option<jiff::Timestamp>, Invalid> {
+    t.map(|(s, ns)| jiff::Timestamp::new(s, ns).map_err(|_| Invalid::Corrupt("timestamp")))
+        .transpose()
+}
+
+fn urls(u: StoredUrls<'_>) -> Urls {
+    let web_url: Option<Arc<str>> = u.web.map(Arc::from);
+    let original_url = if u.original_is_web {
+        web_url.clone()
+    } else {
+        u.original.map(Arc::from)
+    };
+    Urls {
+        web_url,
+        original_url,
+        amp_web_url: u.amp.map(Arc::from),
+        cdn_amp_web_url: u.cdn_amp.map(Arc::from),
+    }
+}
+
+fn images(images: Vec<StoredImage<'_>>) -> Box<[Image]> {
+    images
+        .into_iter()
+        .map(|i| Image {
+            url: i.url.map(Box::from),
+            width: i.width,
+            height: i.height,
+            is_cached: i.is_cached,
+        })
+        .collect()
+}

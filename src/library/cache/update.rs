@@ -1,0 +1,157 @@
+//! The next cache file, made from the one read (its chunks whose files all still hold are
+//! copied as they are) and what was parsed this time (encoded batch by batch while loading, so
+//! the cards themselves can go on to the corpus).
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use super::file::{CacheFile, write_atomic};
+use super::folder::Folder;
+use super::format::{self, ChunkRef, FileRecord, Header, ResultRef};
+use crate::corpus::intern::Interner;
+use crate::corpus::parse::Parsed;
+
+/// Chunks of at least this many files are copied when all their files still hold; smaller
+/// ones, and what is left of chunks with files gone, are decoded and packed again.
+const KEEP_CHUNK: usize = 512;
+
+/// How many files a repacked chunk holds.
+const PACK_CHUNK: usize = 4096;
+
+/// What the cache should become, to be written when the caller likes (the reader writes it in
+/// the background once loading settles): see [`Update::write`].
+#[derive(Default)]
+pub struct Update {
+    /// Where to write; `None` when caching is off or the corpus needs none.
+    pub(crate) target: Option<(Folder, PathBuf)>,
+    pub(crate) roots: Vec<PathBuf>,
+    pub(crate) taken_ns: i64,
+    pub(crate) size_cap: u64,
+    pub(crate) old: Option<CacheFile>,
+    /// Per entry of `old`: still holds.
+    pub(crate) kept: Vec<bool>,
+    /// Results parsed this time, encoded.
+    pub(crate) fresh: Vec<(Vec<FileRecord>, Vec<u8>)>,
+    pub(crate) changed: bool,
+}
+
+/// What writing did, for `tidings cache info` and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub files: usize,
+}
+
+impl Update {
+    /// Whether there is anything to write: caching is on and something changed since the
+    /// cache was read.
+    pub fn is_needed(&self) -> bool {
+        self.target.is_some() && self.changed
+    }
+
+    /// Keeps the encoded results of files just parsed (`records`, with `results` in the
+    /// same order).
+    pub(crate) fn add_fresh(&mut self, records: Vec<FileRecord>, results: &[&Parsed]) {
+        if records.is_empty() {
+            return;
+        }
+        let refs: Vec<ResultRef<'_>> = results
+            .iter()
+            .map(|p| ResultRef {
+                card: p.card.as_ref(),
+                diagnostics: &p.diagnostics,
+            })
+            .collect();
+        self.fresh.push((records, format::encode_chunk(&refs)));
+    }
+
+    /// Writes the cache if [`Update::is_needed`], atomically, then removes caches of other
+    /// folders not opened for 30 days. The error is a sentence for a notice.
+    pub fn write(self) -> Result<Option<Written>, String> {
+        if !self.is_needed() {
+            return Ok(None);
+        }
+        let Some((folder, path)) = &self.target else {
+            return Ok(None);
+        };
+        let cannot = |e: std::io::Error| {
+            format!(
+                "cannot write the cache in {}: {e}; going on without it",
+                folder.path().display()
+            )
+        };
+        folder.create().map_err(cannot)?;
+        // Each chunk to write: its files, its bytes, their CRC.
+        let mut out: Vec<(Vec<FileRecord>, Cow<'_, [u8]>, u32)> = Vec::new();
+        if let Some(old) = &self.old {
+            let interner = Interner::default();
+            let mut pool: Vec<(FileRecord, Parsed)> = Vec::new();
+            let mut first = 0;
+            for chunk in &old.header.chunks {
+                let range = first..first + chunk.files;
+                first = range.end;
+                let kept = &self.kept[range.clone()];
+                let records = &old.header.files[range];
+                if chunk.files >= KEEP_CHUNK && kept.iter().all(|k| *k) {
+                    let bytes = &old.bytes[chunk.offset..chunk.offset + chunk.len];
+                    out.push((records.to_vec(), bytes.into(), chunk.crc));
+                } else if kept.iter().any(|k| *k) {
+                    // Decoded once already when it was read; a failure now only loses these.
+                    let Ok(results) = format::decode_chunk(&old.bytes, chunk, &interner) else {
+                        continue;
+                    };
+                    let survivors = records.iter().zip(kept).zip(results);
+                    pool.extend(
+                        survivors
+                            .filter(|((_, kept), _)| **kept)
+                            .map(|((record, _), parsed)| (record.clone(), parsed)),
+                    );
+                }
+            }
+            for packed in pool.chunks(PACK_CHUNK) {
+                let refs: Vec<ResultRef<'_>> = packed
+                    .iter()
+                    .map(|(_, p)| ResultRef {
+                        card: p.card.as_ref(),
+                        diagnostics: &p.diagnostics,
+                    })
+                    .collect();
+                let bytes = format::encode_chunk(&refs);
+                let crc = crc32fast::hash(&bytes);
+                let records = packed.iter().map(|(r, _)| r.clone()).collect();
+                out.push((records, bytes.into(), crc));
+            }
+        }
+        for (records, bytes) in &self.fresh {
+            let crc = crc32fast::hash(bytes);
+            out.push((records.clone(), bytes.as_slice().into(), crc));
+        }
+        let mut header = Header {
+            taken_ns: self.taken_ns,
+            size_cap: self.size_cap,
+            roots: self.roots.clone(),
+            ..Header::default()
+        };
+        for (records, bytes, crc) in &out {
+            header.chunks.push(ChunkRef {
+                offset: 0,
+                len: bytes.len(),
+                crc: *crc,
+                files: records.len(),
+            });
+            header.files.extend(records.iter().cloned());
+        }
+        let head = format::encode_header(&header);
+        let mut parts: Vec<&[u8]> = vec![&head];
+        parts.extend(out.iter().map(|(_, bytes, _)| bytes.as_ref()));
+        write_atomic(path, &parts).map_err(cannot)?;
+        folder.clean_up(path, SystemTime::now());
+        Ok(Some(Written {
+            path: path.clone(),
+            bytes: parts.iter().map(|p| p.len() as u64).sum(),
+            files: header.files.len(),
+        }))
+    }
+}

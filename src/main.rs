@@ -25,6 +25,12 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args, &mut out, &mut err),
         Command::Search(args) => commands::search::run(&args, &mut out, &mut err),
         Command::Show(args) => commands::show::run(&args, &mut out, &mut err),
+        Command::Config(command) => commands::config::run(
+            &command,
+            &tidings::config::file::Env::current(),
+            &mut out,
+            &mut err,
+        ),
         Command::Completions { shell } => {
             commands::generate::completions(shell, &mut out, &mut err)
         }

@@ -13,7 +13,7 @@ use crate::action::Action;
 use crate::app::{self, Msg, Notice, Options, State};
 use crate::cli::ReaderArgs;
 use crate::commands::{exit, files_for};
-use crate::config::{Theme, ThemeName};
+use crate::config::{OpenConfig, Theme};
 use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
@@ -28,6 +28,15 @@ const TICK: Duration = Duration::from_secs(30);
 /// Runs the reader; returns the exit status. Usage errors are reported before the terminal is
 /// touched.
 pub fn run(args: ReaderArgs) -> u8 {
+    // First, before the terminal is even looked at: its problems must stay on the screen, and
+    // a broken file says so whatever the output is.
+    let config = match crate::commands::config::for_reader(args.config.as_deref(), args.no_config) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::USAGE;
+        }
+    };
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
             "tidings: the reader needs a terminal; for pipes use `tidings search QUERY [PATH...]`"
@@ -46,12 +55,10 @@ pub fn run(args: ReaderArgs) -> u8 {
     let options = Options {
         query: args.query,
         select: args.select,
+        keymap: config.keymap,
         zone: jiff::tz::TimeZone::system(),
-        ..Options::default()
     };
-    let theme = Theme::named(ThemeName::default_for(
-        std::env::var_os("NO_COLOR").as_deref(),
-    ));
+    let theme = config.theme.theme(std::env::var_os("NO_COLOR").as_deref());
     tui::install_panic_hook();
     let mut guard = match Guard::new() {
         Ok(guard) => guard,
@@ -60,7 +67,14 @@ pub fn run(args: ReaderArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let result = event_loop(&mut guard, args.paths, args.load.into(), options, &theme);
+    let result = event_loop(
+        &mut guard,
+        args.paths,
+        args.load.into(),
+        options,
+        &theme,
+        config.open,
+    );
     drop(guard);
     match result {
         Ok(Ending::Quit) => exit::OK,
@@ -96,6 +110,7 @@ fn event_loop(
     load_options: LoadOptions,
     options: Options,
     theme: &Theme,
+    open: OpenConfig,
 ) -> std::io::Result<Ending> {
     let (tx, rx) = event::channel();
     event::spawn_input(tx.clone());
@@ -143,7 +158,7 @@ fn event_loop(
     let worker = FilterWorker::spawn(move |result| {
         let _ = worker_tx.send(Event::App(Msg::Filtered(result)));
     });
-    let effects_runner = Effects::new(tx.clone(), worker);
+    let effects_runner = Effects::new(tx.clone(), worker, open);
     for effect in effects {
         effects_runner.run(effect, &state, guard);
     }

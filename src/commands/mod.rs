@@ -1,6 +1,7 @@
 //! The non-interactive commands, each a function from parsed arguments to an exit status.
 
 pub mod check;
+pub mod config;
 pub mod generate;
 pub mod output;
 pub mod search;

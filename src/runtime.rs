@@ -25,6 +25,9 @@ use crate::ui;
 /// How often card ages are brought up to date.
 const TICK: Duration = Duration::from_secs(30);
 
+/// How long the first key of a sequence waits for the second, as Vim's `timeoutlen`.
+const SEQUENCE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Runs the reader; returns the exit status. Usage errors are reported before the terminal is
 /// touched.
 pub fn run(args: ReaderArgs) -> u8 {
@@ -164,6 +167,8 @@ fn event_loop(
     }
 
     let mut last_tick = Instant::now();
+    // When the key now pending was pressed.
+    let mut pending_since: Option<Instant> = None;
     loop {
         {
             let _lock = tui::lock();
@@ -171,11 +176,21 @@ fn event_loop(
                 .terminal
                 .draw(|frame| ui::draw(frame, &state, theme))?;
         }
-        let first = match rx.recv_timeout(TICK) {
+        let wait = match pending_since {
+            Some(since) => SEQUENCE_TIMEOUT.saturating_sub(since.elapsed()).min(TICK),
+            None => TICK,
+        };
+        let first = match rx.recv_timeout(wait) {
             Ok(event) => Some(event),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        if pending_since.is_some_and(|since| since.elapsed() >= SEQUENCE_TIMEOUT) {
+            pending_since = None;
+            for effect in app::update(&mut state, Msg::KeyTimeout) {
+                effects_runner.run(effect, &state, guard);
+            }
+        }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             app::update(&mut state, Msg::Tick(Timestamp::now()));
@@ -190,10 +205,15 @@ fn event_loop(
                     if let TermEvent::Resize(width, height) = term {
                         guard.resize(width, height)?;
                     }
-                    for msg in to_msgs(&state, term) {
+                    let is_key = matches!(term, TermEvent::Key(_));
+                    for msg in to_msgs(term) {
                         for effect in app::update(&mut state, msg) {
                             effects_runner.run(effect, &state, guard);
                         }
+                    }
+                    if is_key {
+                        // The wait starts again with each key that leaves one pending.
+                        pending_since = state.pending_key.map(|_| Instant::now());
                     }
                     if state.should_quit {
                         return Ok(Ending::Quit);
@@ -237,15 +257,10 @@ fn event_loop(
     Ok(Ending::Quit)
 }
 
-/// A terminal event as messages for `update`, through the live keymap.
-fn to_msgs(state: &State, event: TermEvent) -> Vec<Msg> {
+/// A terminal event as messages for `update` (which reads keys through the live keymap).
+fn to_msgs(event: TermEvent) -> Vec<Msg> {
     match event {
-        TermEvent::Key(key) => state
-            .keymap
-            .action_for(state.mode(), &key)
-            .map(Msg::User)
-            .into_iter()
-            .collect(),
+        TermEvent::Key(key) => vec![Msg::Key(key)],
         TermEvent::Mouse(mouse) => {
             let (column, row) = (mouse.column, mouse.row);
             let action = match mouse.kind {

@@ -321,3 +321,101 @@ fn the_reader_refuses_a_broken_file_and_says_how_to_start_anyway() {
     assert!(!err.contains("bad.toml"), "{err}");
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+#[test]
+fn key_bindings_merge_over_the_defaults() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use tidings::action::Action;
+    use tidings::config::Mode;
+    let config = parse(
+        "[keys.browse]\nx = \"quit\"\nq = \"none\"\n\"ctrl-x ctrl-e\" = \"start_query\"\n\
+         [keys.detail]\nesc = \"focus_prev\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    let keymap = &config.keymap;
+    let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    for mode in Mode::PANES {
+        assert_eq!(keymap.action_for(mode, &press('x')), Some(Action::Quit));
+        assert_eq!(keymap.action_for(mode, &press('q')), None);
+    }
+    // Untouched keys keep their defaults; overlays still close with q.
+    assert_eq!(
+        keymap.action_for(Mode::List, &press('j')),
+        Some(Action::MoveDown)
+    );
+    assert_eq!(
+        keymap.action_for(Mode::Overlay, &press('q')),
+        Some(Action::CloseOverlay)
+    );
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(
+        keymap.action_for(Mode::Detail, &esc),
+        Some(Action::FocusPrev)
+    );
+    assert_eq!(keymap.action_for(Mode::Related, &esc), Some(Action::Back));
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let held = keymap.resolve(Mode::List, None, &ctrl('x'));
+    assert!(held.pending.is_some());
+    assert_eq!(
+        keymap.resolve(Mode::List, held.pending, &ctrl('e')).actions,
+        [Action::StartQuery]
+    );
+}
+
+#[test]
+fn key_mistakes_are_named_where_they_are() {
+    one_error(
+        "[keys.list]\nx = \"quitt\"\n",
+        "2:5",
+        "no action is named \"quitt\"; did you mean \"quit\"?",
+    );
+    one_error(
+        "[keys.list]\n\"ctrl-foo\" = \"quit\"\n",
+        "2:1",
+        "\"ctrl-foo\" is not a key: unknown key name",
+    );
+    one_error(
+        "[keys.list]\n\"a b c\" = \"quit\"\n",
+        "2:1",
+        "a sequence is at most two keys",
+    );
+    one_error("[keys.list]\nx = 1\n", "2:5", "takes an action's name");
+    one_error(
+        "[keys.lists]\nx = \"quit\"\n",
+        "1:7",
+        "[keys] has no table \"lists\"; expected one of: browse, list, detail",
+    );
+    one_error(
+        "[keys.list]\nx = \"quit\"\n\n[keys.everywhere]\nx = \"top\"\n",
+        "5:1",
+        "\"x\" is bound twice in the list: to \"quit\" in [keys.list] and to \"top\" here",
+    );
+    // The same key, spelled two ways.
+    one_error(
+        "[keys.list]\nG = \"quit\"\n\"shift-g\" = \"top\"\n",
+        "3:1",
+        "is bound twice in the list",
+    );
+    one_error(
+        "[keys.browse]\nz = \"top\"\n\"z z\" = \"bottom\"\n",
+        "3:1",
+        "\"z\" is bound to an action and starts the sequence \"z z\"",
+    );
+    one_error(
+        "[keys.browse]\nq = \"none\"\n[keys.everywhere]\n\"ctrl-c\" = \"none\"\n",
+        "2:1",
+        "this leaves no way to quit from the list",
+    );
+}
+
+#[test]
+fn every_key_mistake_is_named_at_once() {
+    let errors = errors(
+        "[keys.list]\nx = \"nope\"\n\"hyper-x\" = \"quit\"\n[keys.oops]\n[theme]\nname = \"x\"\n",
+    );
+    let places: Vec<&str> = errors
+        .iter()
+        .map(|e| e.split(": ").next().unwrap_or(""))
+        .collect();
+    assert_eq!(places, ["2:5", "3:1", "4:7", "6:8"], "{errors:#?}");
+}

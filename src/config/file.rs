@@ -13,16 +13,15 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use super::Config;
 use super::error::{ConfigError, LoadError, Problems};
 use super::value::{self, entries};
-use super::{open, theme_table};
+use super::{Config, Keymap, keys_table, merge, open, theme_table};
 
 /// The file is a few kilobytes; anything much larger is not a configuration.
 const MAX_BYTES: u64 = 1 << 20;
 
 /// The sections a file may have.
-const SECTIONS: [&str; 2] = ["open", "theme"];
+const SECTIONS: [&str; 3] = ["keys", "open", "theme"];
 
 /// Who chose the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,10 +151,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Vec<ConfigError>> {
 
 fn read_document(document: &DeTable<'_>, problems: &mut Problems) -> Config {
     let mut config = Config::default();
+    let mut bindings = Vec::new();
     for (key, value) in entries(document) {
         let name = key.get_ref().as_ref();
         let what = format!("[{name}]");
         match name {
+            "keys" => {
+                if let Some(table) = value::table(value, &what, problems) {
+                    bindings = keys_table::read(table, problems);
+                }
+            }
             "open" => {
                 if let Some(table) = value::table(value, &what, problems) {
                     config.open = open::read(table, problems);
@@ -175,6 +180,7 @@ fn read_document(document: &DeTable<'_>, problems: &mut Problems) -> Config {
             ),
         }
     }
+    config.keymap = merge::keymap(&Keymap::default(), &bindings, problems);
     config
 }
 

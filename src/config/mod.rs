@@ -6,6 +6,8 @@ pub mod error;
 pub mod file;
 pub mod key;
 pub mod keymap;
+mod keys_table;
+mod merge;
 pub mod open;
 pub mod template;
 pub mod theme;
@@ -13,8 +15,8 @@ mod theme_table;
 mod value;
 
 pub use error::{ConfigError, LoadError};
-pub use key::{Key, KeyError};
-pub use keymap::{Binding, Keymap, Mode, Section};
+pub use key::{Key, KeyError, KeySeq};
+pub use keymap::{Binding, Keymap, Mode, Resolved, Scope, Section};
 pub use open::OpenConfig;
 pub use theme::{StyleOverride, Theme, ThemeConfig, ThemeName};
 

@@ -6,14 +6,19 @@ use std::fmt::Write;
 
 use ratatui::style::{Color, Modifier, Style};
 
+use strum::IntoEnumIterator;
+
 use super::Config;
+use super::keymap::Scope;
 use super::theme::STYLE_DOCS;
+use crate::action::Action;
 
 /// The default configuration file, every setting at its default.
 pub fn default_file() -> String {
     let config = Config::default();
     let mut out = String::new();
     out.push_str(HEADER);
+    keys_section(&mut out, &config);
     theme_section(&mut out, &config);
     open_section(&mut out);
     out
@@ -26,6 +31,61 @@ const HEADER: &str = "\
 # and `tidings --no-config` starts without it. Settings left out keep their defaults, so a file
 # need hold only what it changes.
 ";
+
+const KEYS_INTRO: &str = "
+[keys]
+# What keys do, a table per mode: [keys.list], [keys.detail] and [keys.related] while that pane
+# has the focus, [keys.browse] in all three panes, [keys.query] while typing a filter,
+# [keys.overlay] in help and problems, and [keys.everywhere] in every mode.
+#
+# Keys are written like \"j\", \"G\" (shift-g), \"?\", \"ctrl-d\", \"alt-b\", \"shift-tab\", \"enter\",
+# \"esc\", \"backspace\", \"space\", \"pgdn\", \"home\", \"f5\". Two keys with a space between them
+# (\"g g\") are a sequence: the first waits a second for the next, shown in the footer meanwhile.
+# In one mode a key cannot both act alone and start a sequence.
+#
+# A key this file binds replaces what it did in that mode; \"none\" unbinds it. Keys the file
+# does not name keep their defaults, below. In the query line, characters no key binds are typed.
+#
+# The actions:
+";
+
+fn keys_section(out: &mut String, config: &Config) {
+    out.push_str(KEYS_INTRO);
+    let names: Vec<(String, Action)> = Action::iter()
+        .filter_map(|a| Some((a.config_name()?, a)))
+        .collect();
+    let width = names.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    // Descriptions wrap under themselves, so the file reads at 100 columns.
+    let room = 100usize.saturating_sub(width + 6).max(20);
+    for (name, action) in &names {
+        for (i, line) in crate::text::wrap(&action.description(), room)
+            .iter()
+            .enumerate()
+        {
+            let name = if i == 0 { name.as_str() } else { "" };
+            let _ = writeln!(out, "#   {name:width$}  {line}");
+        }
+    }
+    for scope in Scope::ALL {
+        let _ = write!(out, "\n[keys.{}]\n", scope.name());
+        for binding in config.keymap.bindings() {
+            if !Scope::covering(&binding.modes).contains(&scope) {
+                continue;
+            }
+            let Some(name) = binding.action.config_name() else {
+                continue;
+            };
+            for keys in &binding.keys {
+                let _ = writeln!(out, "{} = {}", quoted(&keys.to_string()), quoted(&name));
+            }
+        }
+    }
+}
+
+/// `text` as a TOML string, escaped as TOML escapes it.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
 
 fn theme_section(out: &mut String, config: &Config) {
     let theme = config.theme.theme(None);

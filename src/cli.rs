@@ -1,6 +1,6 @@
 //! The command line, as clap definitions: the reader is the default; `check`, `search`, `show`,
-//! `mark`, `state`, `cache`, `completions` and `man` are subcommands. Completions and the man
-//! page are generated from
+//! `mark`, `state`, `cache`, `config`, `completions` and `man` are subcommands. Completions and
+//! the man page are generated from
 //! these same definitions.
 
 use crate::corpus::id::IdArg;
@@ -41,6 +41,15 @@ pub struct ReaderArgs {
     /// names one card.
     #[arg(long, value_name = "ID", value_parser = crate::corpus::id::parse_id_arg)]
     pub select: Option<IdArg>,
+
+    /// Read the configuration from this file instead of $TIDINGS_CONFIG or
+    /// $XDG_CONFIG_HOME/tidings/config.toml (`tidings config path` says which is used).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Start with the built-in defaults, reading no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 
     #[command(flatten)]
     pub load: LoadArgs,
@@ -166,6 +175,9 @@ pub enum Command {
     /// Export, import or locate the reading state.
     #[command(subcommand)]
     State(StateCommand),
+    /// The configuration file: print the defaults, check a file, or say where it is read from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -196,6 +208,26 @@ pub struct CacheTarget {
     /// ~/.cache].
     #[arg(long, value_name = "PATH")]
     pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the default configuration: every setting, key binding, action and style, with
+    /// what each does (`tidings config default > "$(tidings config path)"` starts a file).
+    Default,
+    /// Check a configuration file and print every problem: `path:line:column: error: message`.
+    ///
+    /// Exit status: 0 when the file is good (or absent from the usual place), 1 when it has
+    /// problems, 2 when it cannot be read.
+    Check {
+        /// The file to check; without it, the one the reader would read.
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
+    /// Print the path the reader reads its configuration from, whether or not the file exists.
+    ///
+    /// Exit status: 0, or 1 when there is nowhere to look ($HOME and $XDG_CONFIG_HOME unset).
+    Path,
 }
 
 #[derive(Debug, Args)]

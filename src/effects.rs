@@ -1,7 +1,9 @@
-//! The only place the reader touches the world: the browser, the clipboard, the filter worker,
-//! and suspending. Each [`Effect`] from `update` is carried out here; what comes of it returns
+//! The only place the reader touches the world: the browser, the clipboard (the terminal's, or
+//! a program the configuration names), the filter worker, and suspending. Each [`Effect`] from `update` is carried out here; what comes of it returns
 //! as a message.
 
+use std::io::{self, Write};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 
 use crate::app::{Effect, Msg, Notice, State};
+use crate::config::OpenConfig;
 use crate::event::Event;
 use crate::opener::{self, Opened};
 use crate::search::worker::{FilterRequest, FilterWorker};
@@ -23,6 +26,8 @@ const LAUNCH_GAP: Duration = Duration::from_secs(1);
 pub(crate) struct Effects {
     pub tx: Sender<Event>,
     pub worker: FilterWorker,
+    /// The configured ways to open and copy URLs.
+    open: OpenConfig,
     /// A browser is being launched: one at a time, so a held `o` cannot start hundreds.
     launching: Arc<AtomicBool>,
 }
@@ -35,10 +40,11 @@ pub(crate) fn osc52(text: &str) -> String {
 }
 
 impl Effects {
-    pub fn new(tx: Sender<Event>, worker: FilterWorker) -> Effects {
+    pub fn new(tx: Sender<Event>, worker: FilterWorker, open: OpenConfig) -> Effects {
         Effects {
             tx,
             worker,
+            open,
             launching: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -52,7 +58,10 @@ impl Effects {
                 }
                 let tx = self.tx.clone();
                 let launching = Arc::clone(&self.launching);
-                let candidates = opener::candidates(std::env::var("BROWSER").ok().as_deref(), None);
+                let candidates = opener::candidates(
+                    std::env::var("BROWSER").ok().as_deref(),
+                    self.open.command.as_ref(),
+                );
                 // Never on the UI thread: starting a program can take a while.
                 let spawned = thread::Builder::new().name("open".into()).spawn(move || {
                     let started = Instant::now();
@@ -78,11 +87,14 @@ impl Effects {
                     self.notice(format!("could not open: {e}"));
                 }
             }
-            Effect::Copy(url) => {
-                if let Err(e) = guard.write_raw(osc52(&url).as_bytes()) {
-                    self.notice(format!("could not copy: {e}"));
+            Effect::Copy(url) => match &self.open.copy {
+                Some(argv) => self.copy_with(argv.clone(), url),
+                None => {
+                    if let Err(e) = guard.write_raw(osc52(&url).as_bytes()) {
+                        self.notice(format!("could not copy: {e}"));
+                    }
                 }
-            }
+            },
             Effect::Filter { generation, query } => self.worker.submit(FilterRequest {
                 generation,
                 query,
@@ -102,12 +114,56 @@ impl Effects {
         }
     }
 
+    /// Hands `url` to the configured clipboard program on its own thread: a program that waits
+    /// (for a display, say) must not stop the reader.
+    fn copy_with(&self, argv: Vec<String>, url: String) {
+        let tx = self.tx.clone();
+        let spawned = thread::Builder::new().name("copy".into()).spawn(move || {
+            let shown = text::clean_line(&argv.join(" ")).into_owned();
+            let problem = match pipe_to(&argv, &url) {
+                Ok(status) if status.success() => return,
+                Ok(status) => format!("{shown} ended with {status}"),
+                Err(e) => format!("could not run {shown}: {e}"),
+            };
+            let _ = tx.send(Event::App(Msg::Notice(Notice {
+                text: format!("not copied: {problem}"),
+                is_error: true,
+            })));
+        });
+        if let Err(e) = spawned {
+            self.notice(format!("could not copy: {e}"));
+        }
+    }
+
     fn notice(&self, text: String) {
         let _ = self.tx.send(Event::App(Msg::Notice(Notice {
             text,
             is_error: true,
         })));
     }
+}
+
+/// Runs `argv` (a program and its arguments, no shell) with `input` on its standard input and
+/// its output discarded, and waits for it. Its own process group, so the terminal's signals
+/// are not its business.
+pub(crate) fn pipe_to(argv: &[String], input: &str) -> io::Result<ExitStatus> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(io::Error::other("no program named"));
+    };
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A program that exits without reading is its own affair: its status says how it went.
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait()
 }
 
 #[cfg(test)]
@@ -121,5 +177,27 @@ mod tests {
         let seq = osc52("\x07\x1b\\");
         assert_eq!(seq.matches('\x07').count(), 1);
         assert_eq!(seq.matches('\x1b').count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_program_gets_the_text_on_its_stdin_and_no_shell_reads_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let program = dir.path().join("fake-copy");
+        let record = dir.path().join("copied");
+        std::fs::write(
+            &program,
+            format!("#!/bin/sh\ncat > '{}'\n", record.display()),
+        )
+        .expect("script");
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let url = "https://example.org/$(touch pwned);`x`";
+        let argv = vec![program.display().to_string()];
+        let status = pipe_to(&argv, url).expect("runs");
+        assert!(status.success());
+        assert_eq!(std::fs::read_to_string(&record).expect("recorded"), url);
+        assert!(!dir.path().join("pwned").exists());
+        assert!(pipe_to(&["/no/such/program".to_string()], url).is_err());
     }
 }

@@ -27,6 +27,12 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&args, &mut out, &mut err),
         Command::Mark(args) => commands::mark::run(&args, &mut out, &mut err),
         Command::State(command) => commands::state::run(&command, &mut out, &mut err),
+        Command::Config(command) => commands::config::run(
+            &command,
+            &tidings::config::file::Env::current(),
+            &mut out,
+            &mut err,
+        ),
         Command::Completions { shell } => {
             commands::generate::completions(shell, &mut out, &mut err)
         }

@@ -13,7 +13,7 @@ use crate::action::Action;
 use crate::app::{self, Msg, Notice, Options, State};
 use crate::cli::ReaderArgs;
 use crate::commands::{exit, files_for};
-use crate::config::{Theme, ThemeName};
+use crate::config::{OpenConfig, Theme};
 use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
@@ -25,9 +25,21 @@ use crate::ui;
 /// How often card ages are brought up to date.
 const TICK: Duration = Duration::from_secs(30);
 
+/// How long the first key of a sequence waits for the second, as Vim's `timeoutlen`.
+const SEQUENCE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Runs the reader; returns the exit status. Usage errors are reported before the terminal is
 /// touched.
 pub fn run(args: ReaderArgs) -> u8 {
+    // First, before the terminal is even looked at: its problems must stay on the screen, and
+    // a broken file says so whatever the output is.
+    let config = match crate::commands::config::for_reader(args.config.as_deref(), args.no_config) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::USAGE;
+        }
+    };
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
             "tidings: the reader needs a terminal; for pipes use `tidings search QUERY [PATH...]`"
@@ -46,12 +58,10 @@ pub fn run(args: ReaderArgs) -> u8 {
     let options = Options {
         query: args.query,
         select: args.select,
+        keymap: config.keymap,
         zone: jiff::tz::TimeZone::system(),
-        ..Options::default()
     };
-    let theme = Theme::named(ThemeName::default_for(
-        std::env::var_os("NO_COLOR").as_deref(),
-    ));
+    let theme = config.theme.theme(std::env::var_os("NO_COLOR").as_deref());
     tui::install_panic_hook();
     let mut guard = match Guard::new() {
         Ok(guard) => guard,
@@ -60,7 +70,14 @@ pub fn run(args: ReaderArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let result = event_loop(&mut guard, args.paths, args.load.into(), options, &theme);
+    let result = event_loop(
+        &mut guard,
+        args.paths,
+        args.load.into(),
+        options,
+        &theme,
+        config.open,
+    );
     drop(guard);
     match result {
         Ok(Ending::Quit) => exit::OK,
@@ -96,6 +113,7 @@ fn event_loop(
     load_options: LoadOptions,
     options: Options,
     theme: &Theme,
+    open: OpenConfig,
 ) -> std::io::Result<Ending> {
     let (tx, rx) = event::channel();
     event::spawn_input(tx.clone());
@@ -143,12 +161,14 @@ fn event_loop(
     let worker = FilterWorker::spawn(move |result| {
         let _ = worker_tx.send(Event::App(Msg::Filtered(result)));
     });
-    let effects_runner = Effects::new(tx.clone(), worker);
+    let effects_runner = Effects::new(tx.clone(), worker, open);
     for effect in effects {
         effects_runner.run(effect, &state, guard);
     }
 
     let mut last_tick = Instant::now();
+    // When the key now pending was pressed.
+    let mut pending_since: Option<Instant> = None;
     loop {
         {
             let _lock = tui::lock();
@@ -156,11 +176,21 @@ fn event_loop(
                 .terminal
                 .draw(|frame| ui::draw(frame, &state, theme))?;
         }
-        let first = match rx.recv_timeout(TICK) {
+        let wait = match pending_since {
+            Some(since) => SEQUENCE_TIMEOUT.saturating_sub(since.elapsed()).min(TICK),
+            None => TICK,
+        };
+        let first = match rx.recv_timeout(wait) {
             Ok(event) => Some(event),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        if pending_since.is_some_and(|since| since.elapsed() >= SEQUENCE_TIMEOUT) {
+            pending_since = None;
+            for effect in app::update(&mut state, Msg::KeyTimeout) {
+                effects_runner.run(effect, &state, guard);
+            }
+        }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             app::update(&mut state, Msg::Tick(Timestamp::now()));
@@ -175,10 +205,15 @@ fn event_loop(
                     if let TermEvent::Resize(width, height) = term {
                         guard.resize(width, height)?;
                     }
-                    for msg in to_msgs(&state, term) {
+                    let is_key = matches!(term, TermEvent::Key(_));
+                    for msg in to_msgs(term) {
                         for effect in app::update(&mut state, msg) {
                             effects_runner.run(effect, &state, guard);
                         }
+                    }
+                    if is_key {
+                        // The wait starts again with each key that leaves one pending.
+                        pending_since = state.pending_key.map(|_| Instant::now());
                     }
                     if state.should_quit {
                         return Ok(Ending::Quit);
@@ -222,15 +257,10 @@ fn event_loop(
     Ok(Ending::Quit)
 }
 
-/// A terminal event as messages for `update`, through the live keymap.
-fn to_msgs(state: &State, event: TermEvent) -> Vec<Msg> {
+/// A terminal event as messages for `update` (which reads keys through the live keymap).
+fn to_msgs(event: TermEvent) -> Vec<Msg> {
     match event {
-        TermEvent::Key(key) => state
-            .keymap
-            .action_for(state.mode(), &key)
-            .map(Msg::User)
-            .into_iter()
-            .collect(),
+        TermEvent::Key(key) => vec![Msg::Key(key)],
         TermEvent::Mouse(mouse) => {
             let (column, row) = (mouse.column, mouse.row);
             let action = match mouse.kind {

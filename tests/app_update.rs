@@ -466,7 +466,7 @@ fn overlays_take_the_keys_until_closed() {
     user(&mut state, Action::MoveDown);
     assert_eq!(state.list.row, 0);
     user(&mut state, Action::CloseOverlay);
-    assert_eq!(state.mode(), tidings::config::Mode::Browse);
+    assert_eq!(state.mode(), tidings::config::Mode::List);
     user(&mut state, Action::ToggleDiagnostics);
     assert_eq!(
         state.overlay.map(|o| o.kind),

@@ -90,9 +90,13 @@ impl Tmux {
             std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        // After tidings exits, the shell says how, and stays so the screen can be read.
+        // After tidings exits, the shell says how, and stays so the screen can be read. The
+        // configuration folder is the test's own, so a file of the person running the tests
+        // changes nothing.
         let command = format!(
-            "unset BROWSER; PATH='{}':\"$PATH\" {env} '{}' {}; echo \"EXITED:$?\"; sleep 600",
+            "unset BROWSER TIDINGS_CONFIG; XDG_CONFIG_HOME='{}' PATH='{}':\"$PATH\" {env} '{}' {}; \
+             echo \"EXITED:$?\"; sleep 600",
+            tmux.dir.path().display(),
             bin.display(),
             self::bin(),
             quoted.join(" ")
@@ -288,8 +292,9 @@ fn hostile_cards_draw_as_plain_text_and_bad_urls_are_refused() {
     sleep(Duration::from_millis(500));
     assert_eq!(t.opened(), "", "no URL was handed to xdg-open");
 
-    // The safe card opens exactly its URL.
-    t.keys(&["Escape", "Tab", "/"]);
+    // The safe card opens exactly its URL. Esc goes back from the related pane to the list,
+    // where Esc clears the filter.
+    t.keys(&["Escape", "Escape", "/"]);
     t.typed("safe");
     t.keys(&["Enter", "o"]);
     let started = Instant::now();
@@ -630,4 +635,46 @@ fn holding_o_launches_one_browser_not_hundreds() {
     assert_eq!(opened.lines().count(), 1, "{opened:?}");
     t.keys(&["q"]);
     assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+/// A key bound in the configuration file works in a real terminal and help shows it: `x` quits
+/// where `q` no longer does.
+#[test]
+fn a_key_rebound_in_the_config_file_quits_and_help_shows_it() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys.browse]\nx = \"quit\"\nq = \"none\"\n").expect("config");
+    let demo = fixtures("assets/demo");
+    let t = Tmux::start(
+        120,
+        40,
+        &[
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            demo.to_str().expect("utf-8 path"),
+        ],
+    );
+    t.wait_text("Alpine glacier");
+    t.wait_text("x quit");
+
+    t.keys(&["?"]);
+    let help = t.wait_text("Quit tidings.");
+    assert!(
+        help.lines()
+            .any(|l| l.contains("┃ x ") && l.contains("Quit tidings.")),
+        "help lists x:\n{help}"
+    );
+    t.keys(&["Escape"]);
+    t.wait_for("help to close", |s| !s.contains("Quit tidings."));
+
+    // q is unbound now: the reader stays.
+    t.keys(&["q"]);
+    sleep(Duration::from_millis(300));
+    assert!(!t.screen().contains("EXITED:"), "{}", t.screen());
+    t.keys(&["x"]);
+    let end = t.wait_text("EXITED:");
+    assert!(end.contains("EXITED:0"), "{end}");
 }

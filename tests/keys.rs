@@ -11,7 +11,7 @@ use ratatui::backend::TestBackend;
 
 use tidings::action::Action;
 use tidings::app::{self, Msg, Options, State};
-use tidings::config::{Binding, Key, Keymap, Mode, Theme};
+use tidings::config::{Binding, Key, KeySeq, Keymap, Mode, Theme};
 use tidings::view;
 
 const START: &str = "<!-- keys:start -->";
@@ -25,34 +25,51 @@ fn help_lines(keymap: &Keymap) -> Vec<String> {
         .collect()
 }
 
-/// Help's entries as (keys, description): an entry is indented, its keys end at the first run
-/// of two spaces.
+/// Help's entries as (keys, description): an entry is indented, its keys (separated by `, `)
+/// end at the first run of two spaces.
 fn help_entries(keymap: &Keymap) -> Vec<(Vec<String>, String)> {
     help_lines(keymap)
         .iter()
         .filter_map(|line| {
             let line = line.strip_prefix(' ')?;
             let (keys, description) = line.split_once("  ")?;
-            let keys = keys.split(' ').map(str::to_string).collect();
+            let keys = keys.split(", ").map(str::to_string).collect();
             Some((keys, description.trim_start().to_string()))
         })
         .collect()
 }
 
-/// Every key worth trying: those the keymap binds, and every printable ASCII character with and
-/// without Ctrl.
-fn candidate_keys(keymap: &Keymap) -> Vec<Key> {
-    let mut keys: Vec<Key> = keymap
+/// Every key (or sequence) worth trying: those the keymap binds, and every printable ASCII
+/// character with and without Ctrl.
+fn candidate_keys(keymap: &Keymap) -> Vec<KeySeq> {
+    let mut keys: Vec<KeySeq> = keymap
         .bindings()
         .iter()
         .flat_map(|b| b.keys.iter().copied())
         .collect();
     for c in ' '..='~' {
         for m in [KeyModifiers::NONE, KeyModifiers::CONTROL] {
-            keys.push(Key::new(KeyCode::Char(c), m));
+            keys.push(KeySeq::one(Key::new(KeyCode::Char(c), m)));
         }
     }
     keys
+}
+
+/// What typing `keys` does in `mode` with nothing pending: the action the last key completes.
+fn action_of(keymap: &Keymap, mode: Mode, keys: KeySeq) -> Option<Action> {
+    let press = |key: Key| KeyEvent::new(key.code(), key.modifiers());
+    let first = keymap.resolve(mode, None, &press(keys.first()));
+    match keys.second() {
+        None => first.actions.first().copied(),
+        Some(second) => {
+            let pending = first.pending?;
+            keymap
+                .resolve(mode, Some(pending), &press(second))
+                .actions
+                .first()
+                .copied()
+        }
+    }
 }
 
 #[test]
@@ -61,8 +78,7 @@ fn every_key_that_acts_is_in_help_with_what_it_does() {
     let entries = help_entries(&keymap);
     for mode in Mode::ALL {
         for key in candidate_keys(&keymap) {
-            let event = KeyEvent::new(key.code(), key.modifiers());
-            let Some(action) = keymap.action_for(mode, &event) else {
+            let Some(action) = action_of(&keymap, mode, key) else {
                 continue;
             };
             if matches!(action, Action::QueryInsert(_)) {
@@ -109,7 +125,7 @@ fn backspace_on_an_empty_query_closes_it_and_help_says_so() {
     let action = state.keymap.action_for(state.mode(), &backspace);
     assert_eq!(action, Some(Action::QueryBackspace));
     app::update(&mut state, Msg::User(Action::QueryBackspace));
-    assert_eq!(state.mode(), Mode::Browse, "the empty line closed");
+    assert_eq!(state.mode(), Mode::List, "the empty line closed");
 
     let lines = help_lines(&state.keymap);
     let section = lines
@@ -149,7 +165,7 @@ fn rebound() -> Keymap {
         .cloned()
         .collect();
     bindings.push(Binding::new(
-        &[Mode::Browse],
+        &Mode::PANES,
         ["x".parse().expect("a key")],
         Action::Quit,
     ));
@@ -159,7 +175,7 @@ fn rebound() -> Keymap {
         Action::CloseOverlay,
     ));
     let hints = vec![
-        (Mode::Browse, Action::Quit),
+        (Mode::List, Action::Quit),
         (Mode::Overlay, Action::CloseOverlay),
     ];
     Keymap::new(bindings, hints)
@@ -179,10 +195,7 @@ fn the_footer_and_titles_name_the_live_keys() {
         options,
     );
     let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
-    assert_eq!(
-        state.keymap.action_for(Mode::Browse, &x),
-        Some(Action::Quit)
-    );
+    assert_eq!(state.keymap.action_for(Mode::List, &x), Some(Action::Quit));
     let picture = screen(&state);
     let footer = picture.lines().last().expect("a footer row");
     assert_eq!(footer.trim(), "x quit");
@@ -280,4 +293,52 @@ proptest! {
         let read: Key = written.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;
         prop_assert_eq!(read, key, "{}", written);
     }
+}
+
+/// `g` waits for its second key with the footer saying so; `g g` goes to the top; a timeout
+/// lets go of a held key without doing anything.
+#[test]
+fn a_sequence_is_held_in_the_footer_until_its_second_key() {
+    let now = "2026-11-23T12:00:00Z".parse().expect("time");
+    let (mut state, _) = State::new(100, 30, now, Options::default());
+    let cards: Vec<tidings::corpus::Card> = (0..5u64)
+        .map(|i| tidings::corpus::Card {
+            id: tidings::corpus::CardId(i + 1),
+            title: Some(format!("Card {i}").into()),
+            ..Default::default()
+        })
+        .collect();
+    app::update(
+        &mut state,
+        Msg::Loaded {
+            cards,
+            diagnostics: Vec::new(),
+            progress: Default::default(),
+        },
+    );
+    app::update(&mut state, Msg::LoadDone);
+    let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    app::update(&mut state, key('G'));
+    assert_eq!(state.list.row, 4);
+
+    app::update(&mut state, key('g'));
+    assert_eq!(
+        state.pending_key.map(|k| k.to_string()).as_deref(),
+        Some("g")
+    );
+    assert_eq!(state.list.row, 4, "nothing happens yet");
+    let picture = screen(&state);
+    let footer = picture.lines().last().expect("a footer");
+    assert_eq!(footer.trim(), "g …  g g top");
+    app::update(&mut state, key('g'));
+    assert_eq!(state.pending_key, None);
+    assert_eq!(state.list.row, 0);
+
+    app::update(&mut state, key('j'));
+    app::update(&mut state, key('g'));
+    app::update(&mut state, Msg::KeyTimeout);
+    assert_eq!(state.pending_key, None);
+    assert_eq!(state.list.row, 1, "the timeout did nothing but let go");
+    let picture = screen(&state);
+    assert!(picture.lines().last().expect("a footer").contains("q quit"));
 }

@@ -134,12 +134,8 @@ proptest! {
         apply(&mut state, Msg::LoadDone);
         for input in inputs {
             let msg = match input {
-                Input::Key(code, modifiers) => {
-                    match state.keymap.action_for(state.mode(), &KeyEvent::new(code, modifiers)) {
-                        Some(Action::Suspend) | None => continue,
-                        Some(action) => Msg::User(action),
-                    }
-                }
+                // Through the keymap as the reader reads keys, so held sequences are drawn too.
+                Input::Key(code, modifiers) => Msg::Key(KeyEvent::new(code, modifiers)),
                 Input::Click(column, row) => Msg::User(Action::Click { column, row }),
                 Input::Wheel(column, row, down) => Msg::User(Action::Scroll { column, row, down }),
                 Input::Resize(width, height) => Msg::Resize { width, height },

@@ -7,6 +7,7 @@
 //! ([`overlay`]). Cards are held by id; positions ([`CardIx`]) are only ever used within the
 //! snapshot they came from.
 
+mod keys;
 pub mod layout;
 pub mod list;
 pub mod overlay;
@@ -17,7 +18,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::action::Action;
-use crate::config::{Keymap, Mode};
+use crate::config::{Key, Keymap, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
@@ -77,6 +78,10 @@ pub enum Effect {
 #[derive(Debug)]
 pub enum Msg {
     User(Action),
+    /// A key pressed, read through the keymap (which may hold it as the start of a sequence).
+    Key(crossterm::event::KeyEvent),
+    /// The key held as the start of a sequence waited too long for its second.
+    KeyTimeout,
     /// A batch of new cards (and problems) from the first load.
     Loaded {
         cards: Vec<Card>,
@@ -153,6 +158,8 @@ pub struct State {
     pub now: Timestamp,
     pub zone: TimeZone,
     pub keymap: Keymap,
+    /// The first key of a sequence, waiting for the second (the footer shows it).
+    pub pending_key: Option<Key>,
 
     pub focus: Pane,
     pub list: ListState,
@@ -182,6 +189,7 @@ impl State {
             now,
             zone: options.zone,
             keymap: options.keymap,
+            pending_key: None,
             focus: Pane::List,
             list: ListState::default(),
             query: QueryLine::default(),
@@ -219,7 +227,11 @@ impl State {
         } else if self.query.editing {
             Mode::Query
         } else {
-            Mode::Browse
+            match self.focus {
+                Pane::List => Mode::List,
+                Pane::Detail => Mode::Detail,
+                Pane::Related => Mode::Related,
+            }
         }
     }
 
@@ -343,7 +355,7 @@ impl State {
                 }
                 Vec::new()
             }
-            Mode::Query | Mode::Browse => {
+            Mode::Query | Mode::List | Mode::Detail | Mode::Related => {
                 if let Some(effects) = self.query_action(&action) {
                     return effects;
                 }
@@ -521,6 +533,8 @@ impl State {
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::User(action) => state.user(action),
+        Msg::Key(event) => state.key(&event),
+        Msg::KeyTimeout => state.key_timeout(),
         Msg::Loaded {
             cards,
             diagnostics,

@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod check;
+pub mod config;
 pub mod generate;
 pub mod mark;
 pub mod output;

@@ -170,6 +170,89 @@ impl fmt::Display for Key {
     }
 }
 
+/// What a binding is bound to: one key, or a sequence of two typed one after the other
+/// (`g g`), written with a space between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeySeq {
+    first: Key,
+    second: Option<Key>,
+}
+
+impl KeySeq {
+    pub fn one(key: Key) -> KeySeq {
+        KeySeq {
+            first: key,
+            second: None,
+        }
+    }
+
+    pub fn two(first: Key, second: Key) -> KeySeq {
+        KeySeq {
+            first,
+            second: Some(second),
+        }
+    }
+
+    pub fn first(&self) -> Key {
+        self.first
+    }
+
+    /// The second key of a sequence; `None` for one key.
+    pub fn second(&self) -> Option<Key> {
+        self.second
+    }
+
+    /// Whether this is the single key `key`.
+    pub fn is(&self, key: Key) -> bool {
+        self.first == key && self.second.is_none()
+    }
+
+    /// Whether one of the two is a single key the other starts with: a key cannot both act and
+    /// wait for a second one.
+    pub(crate) fn clashes_with(&self, other: &KeySeq) -> bool {
+        self.first == other.first && self.second.is_some() != other.second.is_some()
+    }
+}
+
+impl From<Key> for KeySeq {
+    fn from(key: Key) -> KeySeq {
+        KeySeq::one(key)
+    }
+}
+
+impl From<KeyCombination> for KeySeq {
+    fn from(combination: KeyCombination) -> KeySeq {
+        KeySeq::one(Key::from(combination))
+    }
+}
+
+impl FromStr for KeySeq {
+    type Err = KeyError;
+
+    fn from_str(text: &str) -> Result<KeySeq, KeyError> {
+        let mut keys = text.split_whitespace();
+        let first: Key = keys.next().unwrap_or_default().parse()?;
+        let second = keys.next().map(str::parse::<Key>).transpose()?;
+        if keys.next().is_some() {
+            return Err(KeyError {
+                text: text.to_string(),
+                reason: "a sequence is at most two keys",
+            });
+        }
+        Ok(KeySeq { first, second })
+    }
+}
+
+impl fmt::Display for KeySeq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first)?;
+        if let Some(second) = self.second {
+            write!(f, " {second}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +343,22 @@ mod tests {
             parse("enter")
         );
         assert_ne!(typed(KeyCode::Char('g'), KeyModifiers::NONE), parse("G"));
+    }
+
+    #[test]
+    fn sequences_are_two_keys_with_a_space() {
+        let seq: KeySeq = "g g".parse().expect("a sequence");
+        assert_eq!(seq, KeySeq::two(parse("g"), parse("g")));
+        assert_eq!(seq.to_string(), "g g");
+        let seq: KeySeq = " ctrl-x   ctrl-e ".parse().expect("a sequence");
+        assert_eq!(seq.to_string(), "ctrl-x ctrl-e");
+        assert_eq!("G".parse::<KeySeq>(), Ok(KeySeq::one(parse("G"))));
+        assert!("g g g".parse::<KeySeq>().is_err());
+        assert!("".parse::<KeySeq>().is_err());
+        assert!("g nokey".parse::<KeySeq>().is_err());
+        let g = KeySeq::one(parse("g"));
+        assert!(g.clashes_with(&"g x".parse().expect("a sequence")));
+        assert!(!g.clashes_with(&"h x".parse().expect("a sequence")));
+        assert!(!g.clashes_with(&g));
     }
 }

@@ -1,11 +1,29 @@
 //! What a person may change about the reader, as data: the keymap (keys -> actions, with the
-//! labels help shows written from the keys) and the theme (named styles). Built-in defaults
-//! for now; a configuration file can later merge over them.
+//! labels help shows written from the keys), the theme (named styles), how URLs are opened and
+//! copied, and the configuration file that sets them over the built-in defaults.
 
+pub mod error;
+pub mod file;
 pub mod key;
 pub mod keymap;
+mod keys_table;
+mod merge;
+pub mod open;
+pub mod template;
 pub mod theme;
+mod theme_table;
+mod value;
 
-pub use key::{Key, KeyError};
-pub use keymap::{Binding, Keymap, Mode, Section};
-pub use theme::{Theme, ThemeName};
+pub use error::{ConfigError, LoadError};
+pub use key::{Key, KeyError, KeySeq};
+pub use keymap::{Binding, Keymap, Mode, Resolved, Scope, Section};
+pub use open::OpenConfig;
+pub use theme::{StyleOverride, Theme, ThemeConfig, ThemeName};
+
+/// Everything a configuration file sets; `Config::default()` is the reader without one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub keymap: Keymap,
+    pub theme: ThemeConfig,
+    pub open: OpenConfig,
+}

@@ -11,8 +11,9 @@ use std::str::FromStr;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The built-in themes, by the names a configuration uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ThemeName {
+    #[default]
     Dark,
     Light,
     Monochrome,
@@ -30,7 +31,7 @@ impl ThemeName {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ThemeName::Dark => "dark",
             ThemeName::Light => "light",
@@ -196,6 +197,31 @@ impl Theme {
         }
     }
 
+    /// The style of a field by its name, for a configuration's overrides.
+    fn style_mut(&mut self, name: &str) -> Option<&mut Style> {
+        Some(match name {
+            "text" => &mut self.text,
+            "strong" => &mut self.strong,
+            "dim" => &mut self.dim,
+            "row" => &mut self.row,
+            "selected" => &mut self.selected,
+            "selected_unfocused" => &mut self.selected_unfocused,
+            "matched" => &mut self.matched,
+            "warning" => &mut self.warning,
+            "error" => &mut self.error,
+            "border" => &mut self.border,
+            "border_focused" => &mut self.border_focused,
+            "title" => &mut self.title,
+            "link" => &mut self.link,
+            "link_mark" => &mut self.link_mark,
+            "heading" => &mut self.heading,
+            "status" => &mut self.status,
+            "progress" => &mut self.progress,
+            "cursor" => &mut self.cursor,
+            _ => return None,
+        })
+    }
+
     /// Every style with its field's name, for checks over the whole theme.
     pub fn styles(&self) -> [(&'static str, Style); 18] {
         [
@@ -218,6 +244,109 @@ impl Theme {
             ("progress", self.progress),
             ("cursor", self.cursor),
         ]
+    }
+}
+
+/// What each style is for, in the order of [`Theme::styles`]: the default configuration file
+/// writes these beside the style names.
+pub const STYLE_DOCS: [(&str, &str); 18] = [
+    ("text", "Ordinary text."),
+    ("strong", "Titles, counts, the keys in help and the footer."),
+    (
+        "dim",
+        "Metadata: providers, ages, labels, the footer's words.",
+    ),
+    ("row", "A row of the list or the related pane."),
+    ("selected", "The selected row of the focused pane."),
+    (
+        "selected_unfocused",
+        "The selected row of a pane without the focus.",
+    ),
+    ("matched", "Characters of a title the filter matched."),
+    ("warning", "Warnings: a card loaded without a field."),
+    ("error", "Errors: a file skipped, a link refused."),
+    ("border", "A pane's frame."),
+    ("border_focused", "The frame of the pane with the focus."),
+    ("title", "The title of the pane with the focus."),
+    ("link", "A URL, and a related entry inside the corpus."),
+    ("link_mark", "The mark beside the URL `o` opens."),
+    ("heading", "Section headers of the detail pane and help."),
+    ("status", "The status row under the panes."),
+    ("progress", "The filled part of the loading bar."),
+    ("cursor", "The cursor of the query line."),
+];
+
+/// A change to one named style: each part given replaces the theme's, the rest stay.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StyleOverride {
+    pub fg: Option<Color>,
+    pub bg: Option<Color>,
+    pub bold: Option<bool>,
+    pub dim: Option<bool>,
+    pub italic: Option<bool>,
+    pub underline: Option<bool>,
+    pub reversed: Option<bool>,
+}
+
+impl StyleOverride {
+    /// `style` with this override's parts; without colour (`NO_COLOR`), the colours are left
+    /// out and only the modifiers apply.
+    fn apply(&self, style: Style, color: bool) -> Style {
+        let mut style = style;
+        if color {
+            if let Some(fg) = self.fg {
+                style = style.fg(fg);
+            }
+            if let Some(bg) = self.bg {
+                style = style.bg(bg);
+            }
+        }
+        for (on, modifier) in [
+            (self.bold, Modifier::BOLD),
+            (self.dim, Modifier::DIM),
+            (self.italic, Modifier::ITALIC),
+            (self.underline, Modifier::UNDERLINED),
+            (self.reversed, Modifier::REVERSED),
+        ] {
+            style = match on {
+                Some(true) => style.add_modifier(modifier),
+                Some(false) => style.remove_modifier(modifier),
+                None => style,
+            };
+        }
+        style
+    }
+}
+
+/// The theme a configuration asks for: a built-in one by name, and overrides of its styles.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThemeConfig {
+    pub name: ThemeName,
+    /// Style name (one of [`STYLE_DOCS`]) and its override, in the file's order.
+    pub styles: Vec<(String, StyleOverride)>,
+}
+
+impl ThemeConfig {
+    /// Whether `name` is a style an override can name.
+    pub(crate) fn is_style(name: &str) -> bool {
+        STYLE_DOCS.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The theme to draw with. `NO_COLOR` (set and not empty) wins over the configuration: the
+    /// monochrome theme, with the overrides' modifiers but none of their colours.
+    pub fn theme(&self, no_color: Option<&OsStr>) -> Theme {
+        let name = match ThemeName::default_for(no_color) {
+            ThemeName::Monochrome => ThemeName::Monochrome,
+            _ => self.name,
+        };
+        let mut theme = Theme::named(name);
+        let color = theme.color;
+        for (style, over) in &self.styles {
+            if let Some(target) = theme.style_mut(style) {
+                *target = over.apply(*target, color);
+            }
+        }
+        theme
     }
 }
 
@@ -373,5 +502,67 @@ mod tests {
         }
         assert_eq!("Light".parse::<ThemeName>(), Ok(ThemeName::Light));
         assert!("solarized".parse::<ThemeName>().is_err());
+    }
+
+    #[test]
+    fn style_docs_name_every_style_in_order() {
+        let theme = Theme::default();
+        let names: Vec<&str> = theme.styles().iter().map(|(n, _)| *n).collect();
+        let documented: Vec<&str> = STYLE_DOCS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, documented);
+        let mut theme = theme;
+        for name in names {
+            assert!(theme.style_mut(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn overrides_change_only_what_they_name() {
+        let config = ThemeConfig {
+            name: ThemeName::Light,
+            styles: vec![(
+                "selected".into(),
+                StyleOverride {
+                    fg: Some(Color::Indexed(208)),
+                    bg: Some(Color::Rgb(0x12, 0x34, 0x56)),
+                    reversed: Some(false),
+                    italic: Some(true),
+                    ..StyleOverride::default()
+                },
+            )],
+        };
+        let theme = config.theme(None);
+        let light = Theme::named(ThemeName::Light);
+        assert_eq!(theme.name, ThemeName::Light);
+        assert_eq!(
+            theme.selected,
+            Style::new()
+                .fg(Color::Indexed(208))
+                .bg(Color::Rgb(0x12, 0x34, 0x56))
+                .add_modifier(Modifier::ITALIC)
+                .remove_modifier(Modifier::REVERSED)
+        );
+        assert_eq!(theme.text, light.text);
+        assert_eq!(theme.error, light.error);
+    }
+
+    #[test]
+    fn no_color_wins_over_the_configuration() {
+        let config = ThemeConfig {
+            name: ThemeName::Dark,
+            styles: vec![(
+                "error".into(),
+                StyleOverride {
+                    fg: Some(Color::Red),
+                    underline: Some(true),
+                    ..StyleOverride::default()
+                },
+            )],
+        };
+        let theme = config.theme(Some(OsStr::new("1")));
+        assert_eq!(theme.name, ThemeName::Monochrome);
+        assert_eq!(theme.error.fg, None);
+        assert!(theme.error.add_modifier.contains(Modifier::UNDERLINED));
+        assert_eq!(config.theme(Some(OsStr::new(""))).name, ThemeName::Dark);
     }
 }

@@ -11,7 +11,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, fit_spans, spaces};
 use crate::app::State;
-use crate::config::{Keymap, Mode};
+use crate::config::{Key, Keymap, Mode};
 use crate::text;
 use crate::view::thousands;
 
@@ -162,11 +162,42 @@ pub(crate) fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &
 
 pub(crate) fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let width = usize::from(area.width);
-    let line = match state.mode() {
-        Mode::Query => query_line(state, width, theme),
-        mode => Line::from(hint_spans(&state.keymap, mode, width, theme)),
+    let line = match (state.pending_key, state.mode()) {
+        (Some(key), mode) => Line::from(pending_spans(&state.keymap, mode, key, width, theme)),
+        (None, Mode::Query) => query_line(state, width, theme),
+        (None, mode) => Line::from(hint_spans(&state.keymap, mode, width, theme)),
     };
     Paragraph::new(line).render(area, frame.buffer_mut());
+}
+
+/// The first key of a sequence, waiting, and the keys that would complete it with the name of
+/// what each does: `g …  g top`.
+fn pending_spans(
+    keymap: &Keymap,
+    mode: Mode,
+    first: Key,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let shown = text::clean_line(&first.to_string()).into_owned();
+    let mut used = 1 + text::width(&shown) + 4;
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(shown, theme.strong),
+        Span::styled(" …  ", theme.dim),
+    ];
+    for (second, action) in keymap.continuations(mode, first) {
+        let keys = text::clean_line(&format!("{first} {second}")).into_owned();
+        let name = action.config_name().unwrap_or_default();
+        let w = text::width(&keys) + 1 + text::width(&name) + 2;
+        if used + w > width + 2 {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(keys, theme.strong));
+        spans.push(Span::styled(format!(" {name}  "), theme.dim));
+    }
+    spans
 }
 
 /// `key word` pairs from the keymap, as many whole ones as fit.

@@ -23,8 +23,11 @@
 //!   vocabulary of things a user can ask for.
 //! - [`runtime`], [`event`], [`effects`], [`tui`]: the event loop, its one channel, the only
 //!   place that touches the world, and terminal setup and teardown.
-//! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`) on the same
-//!   corpus, search and view code.
+//! - [`library`]: what persists between runs: the reading state (read and starred marks,
+//!   first sightings, sessions, saved searches, query history) in SQLite, read as immutable
+//!   snapshots and written one transaction per action, off the UI thread.
+//! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`, `mark`,
+//!   `state`) on the same corpus, search, view and state code.
 //!
 //! Imports go one way: `corpus` <- `search` <- `app` <- `ui` <- `runtime`, with `view` and
 //! `text` beside them for anyone to use.

@@ -453,3 +453,20 @@ fn another_programs_database_is_left_alone() {
     drop(store);
     assert_eq!(bytes(&path), before);
 }
+
+#[test]
+fn a_second_store_on_the_same_file_sees_the_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mine = StateStore::open(&db(&dir));
+    let mut theirs = StateStore::open(&db(&dir));
+    mine.load().unwrap();
+    theirs.load().unwrap();
+    assert!(!mine.changed());
+    marked(
+        &mut theirs,
+        change(FlagKind::Starred, true, ids(5..6), t(1)),
+    );
+    assert!(mine.changed(), "a commit by another connection shows");
+    assert!(mine.load().unwrap().is_starred(CardId(5)));
+    assert!(!mine.changed());
+}

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 
-use super::db::stored;
+use super::db::{micros, stored, timestamp};
 use crate::corpus::CardId;
 
 /// The two marks a user sets on a card.
@@ -54,13 +54,6 @@ impl CardState {
         match kind {
             FlagKind::Read => self.read,
             FlagKind::Starred => self.starred,
-        }
-    }
-
-    fn flag_mut(&mut self, kind: FlagKind) -> &mut Flag {
-        match kind {
-            FlagKind::Read => &mut self.read,
-            FlagKind::Starred => &mut self.starred,
         }
     }
 }
@@ -105,6 +98,94 @@ impl Hasher for IdHasher {
 
 pub(crate) type IdMap<V> = HashMap<CardId, V, BuildHasherDefault<IdHasher>>;
 
+/// A stored time in microseconds, or none.
+const NONE: i64 = i64::MIN;
+const READ: u8 = 1;
+const STARRED: u8 = 2;
+
+/// One card's state as a snapshot holds it: times as the file keeps them (microseconds), so
+/// loading 100k cards converts nothing, and 32 bytes a card, so copying a snapshot for a
+/// change is quick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    read_at: i64,
+    starred_at: i64,
+    first_seen: i64,
+    flags: u8,
+}
+
+impl Default for Entry {
+    fn default() -> Self {
+        Entry {
+            read_at: NONE,
+            starred_at: NONE,
+            first_seen: NONE,
+            flags: 0,
+        }
+    }
+}
+
+impl Entry {
+    /// A card as stored: each flag, its time and the first sighting in microseconds.
+    pub(crate) fn stored(
+        read: bool,
+        read_at: Option<i64>,
+        starred: bool,
+        starred_at: Option<i64>,
+        first_seen: Option<i64>,
+    ) -> Entry {
+        Entry {
+            read_at: read_at.unwrap_or(NONE),
+            starred_at: starred_at.unwrap_or(NONE),
+            first_seen: first_seen.unwrap_or(NONE),
+            flags: if read { READ } else { 0 } | if starred { STARRED } else { 0 },
+        }
+    }
+
+    fn state(&self) -> CardState {
+        CardState {
+            read: self.flag(FlagKind::Read),
+            starred: self.flag(FlagKind::Starred),
+            first_seen: time(self.first_seen),
+        }
+    }
+
+    fn bit_and_time(&mut self, kind: FlagKind) -> (u8, &mut i64) {
+        match kind {
+            FlagKind::Read => (READ, &mut self.read_at),
+            FlagKind::Starred => (STARRED, &mut self.starred_at),
+        }
+    }
+
+    fn flag(&self, kind: FlagKind) -> Flag {
+        let (bit, at) = match kind {
+            FlagKind::Read => (READ, self.read_at),
+            FlagKind::Starred => (STARRED, self.starred_at),
+        };
+        Flag {
+            on: self.flags & bit != 0,
+            at: time(at),
+        }
+    }
+
+    /// Sets `kind` to `flag`; returns what it was.
+    fn set(&mut self, kind: FlagKind, flag: Flag) -> Flag {
+        let old = self.flag(kind);
+        let (bit, at) = self.bit_and_time(kind);
+        *at = flag.at.map_or(NONE, micros);
+        if flag.on {
+            self.flags |= bit;
+        } else {
+            self.flags &= !bit;
+        }
+        old
+    }
+}
+
+fn time(us: i64) -> Option<Timestamp> {
+    if us == NONE { None } else { timestamp(us) }
+}
+
 /// Every version handed out so far: two different snapshots never share one, even across a
 /// reload from disk.
 static VERSIONS: AtomicU64 = AtomicU64::new(1);
@@ -119,8 +200,10 @@ fn next_version() -> u64 {
 #[derive(Debug)]
 pub struct Marks {
     version: u64,
-    cards: IdMap<CardState>,
+    cards: IdMap<Entry>,
     since: Option<Timestamp>,
+    /// `since` in microseconds, [`NONE`] when there is none.
+    since_us: i64,
 }
 
 impl Clone for Marks {
@@ -130,6 +213,7 @@ impl Clone for Marks {
             version: next_version(),
             cards: self.cards.clone(),
             since: self.since,
+            since_us: self.since_us,
         }
     }
 }
@@ -141,11 +225,12 @@ impl Default for Marks {
 }
 
 impl Marks {
-    pub(crate) fn new(cards: IdMap<CardState>, since: Option<Timestamp>) -> Marks {
+    pub(crate) fn new(cards: IdMap<Entry>, since: Option<Timestamp>) -> Marks {
         Marks {
             version: next_version(),
             cards,
             since,
+            since_us: since.map_or(NONE, micros),
         }
     }
 
@@ -161,22 +246,22 @@ impl Marks {
     }
 
     pub fn get(&self, id: CardId) -> CardState {
-        self.cards.get(&id).copied().unwrap_or_default()
+        self.cards.get(&id).map(Entry::state).unwrap_or_default()
     }
 
     pub fn is_read(&self, id: CardId) -> bool {
-        self.cards.get(&id).is_some_and(|s| s.read.on)
+        self.cards.get(&id).is_some_and(|e| e.flags & READ != 0)
     }
 
     pub fn is_starred(&self, id: CardId) -> bool {
-        self.cards.get(&id).is_some_and(|s| s.starred.on)
+        self.cards.get(&id).is_some_and(|e| e.flags & STARRED != 0)
     }
 
     /// New: first seen after the previous session started, or not recorded yet (it is being
     /// seen now). Before any session every card is new.
     pub fn is_new(&self, id: CardId) -> bool {
-        match (self.cards.get(&id).and_then(|s| s.first_seen), self.since) {
-            (Some(seen), Some(since)) => seen > since,
+        match self.cards.get(&id).map(|e| e.first_seen) {
+            Some(seen) if seen != NONE && self.since_us != NONE => seen > self.since_us,
             _ => true,
         }
     }
@@ -191,8 +276,8 @@ impl Marks {
     }
 
     /// Every card's state, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (CardId, &CardState)> {
-        self.cards.iter().map(|(id, s)| (*id, s))
+    pub fn iter(&self) -> impl Iterator<Item = (CardId, CardState)> + '_ {
+        self.cards.iter().map(|(id, e)| (*id, e.state()))
     }
 
     /// Makes `change` here and returns what it replaced.
@@ -206,8 +291,10 @@ impl Marks {
             .ids
             .iter()
             .map(|id| {
-                let flag = self.cards.entry(*id).or_default().flag_mut(change.kind);
-                (*id, std::mem::replace(flag, set))
+                (
+                    *id,
+                    self.cards.entry(*id).or_default().set(change.kind, set),
+                )
             })
             .collect();
         Restore {
@@ -220,18 +307,18 @@ impl Marks {
     pub fn restore(&mut self, restore: &Restore) {
         self.version = next_version();
         for (id, flag) in &restore.values {
-            *self.cards.entry(*id).or_default().flag_mut(restore.kind) = *flag;
+            self.cards.entry(*id).or_default().set(restore.kind, *flag);
         }
     }
 
     /// Records `at` as the first sighting of the cards of `ids` not seen before; returns those.
     pub fn see(&mut self, ids: impl IntoIterator<Item = CardId>, at: Timestamp) -> Vec<CardId> {
-        let at = stored(at);
+        let at = micros(stored(at));
         let mut fresh = Vec::new();
         for id in ids {
-            let state = self.cards.entry(id).or_default();
-            if state.first_seen.is_none() {
-                state.first_seen = Some(at);
+            let entry = self.cards.entry(id).or_default();
+            if entry.first_seen == NONE {
+                entry.first_seen = at;
                 fresh.push(id);
             }
         }
@@ -294,13 +381,8 @@ mod tests {
     fn new_means_seen_after_the_previous_session() {
         let mut cards = IdMap::default();
         for (id, seen) in [(1, 5), (2, 15)] {
-            cards.insert(
-                CardId(id),
-                CardState {
-                    first_seen: Some(t(seen)),
-                    ..CardState::default()
-                },
-            );
+            let seen = Some(micros(t(seen)));
+            cards.insert(CardId(id), Entry::stored(false, None, false, None, seen));
         }
         let mut marks = Marks::new(cards.clone(), Some(t(10)));
         assert!(!marks.is_new(CardId(1)));

@@ -11,7 +11,10 @@ use super::format::{self, Header, Invalid};
 /// decoded.
 pub struct CacheFile {
     pub header: Header,
-    pub bytes: Vec<u8>,
+    /// The whole file, mapped: its pages come straight from the page cache, where reading it
+    /// would first have the kernel zero as many fresh pages and then copy into them (a large
+    /// part of a warm start).
+    pub bytes: memmap2::Mmap,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,8 +33,12 @@ pub enum ReadError {
 
 /// The cache at `path`, `None` if there is none yet.
 pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let io = |error| ReadError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
         // No cache yet, or no folder for one: writing it will say if it cannot be made.
         Err(e)
             if matches!(
@@ -41,19 +48,24 @@ pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
         {
             return Ok(None);
         }
-        Err(error) => {
-            return Err(ReadError::Io {
-                path: path.to_path_buf(),
-                error,
-            });
-        }
+        Err(error) => return Err(io(error)),
     };
-    if bytes.is_empty() {
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(io::Error::other("not a file")));
+    }
+    if meta.len() == 0 {
         return Err(ReadError::Invalid {
             path: path.to_path_buf(),
             why: Invalid::Truncated,
         });
     }
+    // SAFETY: the map is only ever read. Tidings never writes a cache file in place: a new
+    // one is renamed over it, and this mapping keeps the old one. Every byte read from it is
+    // checked like any untrusted input. What a mapping cannot guard against is another
+    // program truncating this very file, in the user's private cache folder, while it is
+    // read; reading the file whole instead would cost a fresh zeroed page per 4 KiB of it.
+    let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
     let header = format::decode_header(&bytes).map_err(|why| ReadError::Invalid {
         path: path.to_path_buf(),
         why,

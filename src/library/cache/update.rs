@@ -12,12 +12,15 @@ use super::format::{self, ChunkRef, FileRecord, Header, ResultRef};
 use crate::corpus::intern::Interner;
 use crate::corpus::parse::Parsed;
 
+/// How many files a chunk holds at most. Small enough that decoding one needs only buffers
+/// the allocator keeps and hands out again (decoding 2048 at once took fresh, zeroed pages
+/// from the system for every chunk, most of a warm start); large enough that the header's
+/// record per chunk costs nothing.
+const CHUNK_FILES: usize = 256;
+
 /// Chunks of at least this many files are copied when all their files still hold; smaller
 /// ones, and what is left of chunks with files gone, are decoded and packed again.
-const KEEP_CHUNK: usize = 512;
-
-/// How many files a repacked chunk holds.
-const PACK_CHUNK: usize = 4096;
+const KEEP_CHUNK: usize = CHUNK_FILES / 2;
 
 /// What the cache should become, to be written when the caller likes (the reader writes it in
 /// the background once loading settles): see [`Update::write`].
@@ -54,17 +57,17 @@ impl Update {
     /// Keeps the encoded results of files just parsed (`records`, with `results` in the
     /// same order).
     pub(crate) fn add_fresh(&mut self, records: Vec<FileRecord>, results: &[&Parsed]) {
-        if records.is_empty() {
-            return;
+        for (records, results) in records.chunks(CHUNK_FILES).zip(results.chunks(CHUNK_FILES)) {
+            let refs: Vec<ResultRef<'_>> = results
+                .iter()
+                .map(|p| ResultRef {
+                    card: p.card.as_ref(),
+                    diagnostics: &p.diagnostics,
+                })
+                .collect();
+            self.fresh
+                .push((records.to_vec(), format::encode_chunk(&refs)));
         }
-        let refs: Vec<ResultRef<'_>> = results
-            .iter()
-            .map(|p| ResultRef {
-                card: p.card.as_ref(),
-                diagnostics: &p.diagnostics,
-            })
-            .collect();
-        self.fresh.push((records, format::encode_chunk(&refs)));
     }
 
     /// Writes the cache if [`Update::is_needed`], atomically, then removes caches of other
@@ -110,7 +113,7 @@ impl Update {
                     );
                 }
             }
-            for packed in pool.chunks(PACK_CHUNK) {
+            for packed in pool.chunks(CHUNK_FILES) {
                 let refs: Vec<ResultRef<'_>> = packed
                     .iter()
                     .map(|(_, p)| ResultRef {

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use super::{Pane, State, layout};
-use crate::corpus::{CardId, CardIx};
+use crate::config::ListOptions;
+use crate::corpus::{CardId, CardIx, Corpus};
 use crate::search::sort::{SortKey, sort_view};
 
 #[derive(Debug, Default)]
@@ -22,9 +23,31 @@ pub struct ListState {
     pub row: usize,
     /// First row drawn.
     pub offset: usize,
+    /// The configured start and look: the reverse order, the columns, the date style.
+    pub options: ListOptions,
     /// Every card in one sort at one version of the corpus, so that clearing a filter on 100k
     /// cards is a copy, not a sort.
     unfiltered: Option<(SortKey, u64, Arc<[CardIx]>)>,
+}
+
+impl ListState {
+    /// An empty list that starts in the configured order.
+    pub(crate) fn new(options: ListOptions) -> ListState {
+        ListState {
+            sort: options.sort,
+            options,
+            ..ListState::default()
+        }
+    }
+
+    /// Puts `view` in `sort` order, the other way round when the configuration says so; the
+    /// best match stays first whatever it says.
+    fn order(&self, view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
+        sort_view(view, corpus, sort);
+        if self.options.reverse && sort != SortKey::Relevance {
+            view.reverse();
+        }
+    }
 }
 
 impl State {
@@ -51,7 +74,7 @@ impl State {
                     .map(|h| h.ix)
                     .filter(|ix| self.corpus.cards().is_live(*ix))
                     .collect();
-                sort_view(&mut view, &self.corpus, sort);
+                self.list.order(&mut view, &self.corpus, sort);
                 view
             }
             None => self.whole_corpus_sorted(sort).to_vec(),
@@ -72,7 +95,7 @@ impl State {
             Some((s, v, view)) if *s == sort && *v == version => Arc::clone(view),
             _ => {
                 let mut view: Vec<CardIx> = self.corpus.cards().iter().map(|(ix, _)| ix).collect();
-                sort_view(&mut view, &self.corpus, sort);
+                self.list.order(&mut view, &self.corpus, sort);
                 let view: Arc<[CardIx]> = view.into();
                 self.list.unfiltered = Some((sort, version, Arc::clone(&view)));
                 view

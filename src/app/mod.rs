@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::action::Action;
-use crate::config::{Key, Keymap, Mode};
+use crate::config::{Key, Keymap, ListOptions, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardId, CardIx, Corpus, Delta, Diagnostic};
@@ -132,6 +132,8 @@ pub struct Options {
     pub select: Option<IdArg>,
     /// What the keys do; help and the footer are written from it.
     pub keymap: Keymap,
+    /// How the list starts and looks.
+    pub list: ListOptions,
     /// The zone times are shown in (the system's, in the reader; fixed in tests).
     pub zone: TimeZone,
 }
@@ -142,6 +144,7 @@ impl Default for Options {
             query: None,
             select: None,
             keymap: Keymap::default(),
+            list: ListOptions::default(),
             zone: TimeZone::UTC,
         }
     }
@@ -190,7 +193,7 @@ impl State {
             keymap: options.keymap,
             pending_key: None,
             focus: Pane::List,
-            list: ListState::default(),
+            list: ListState::new(options.list),
             query: QueryLine::default(),
             filter: Filter::default(),
             detail: DetailState::default(),

@@ -15,13 +15,13 @@ use toml::de::DeTable;
 
 use super::error::{ConfigError, LoadError, Problems};
 use super::value::{self, entries};
-use super::{Config, Keymap, keys_table, merge, open, theme_table};
+use super::{Config, Keymap, keys_table, list, merge, open, theme_table};
 
 /// The file is a few kilobytes; anything much larger is not a configuration.
 const MAX_BYTES: u64 = 1 << 20;
 
 /// The sections a file may have.
-const SECTIONS: [&str; 3] = ["keys", "open", "theme"];
+const SECTIONS: [&str; 4] = ["keys", "list", "open", "theme"];
 
 /// Who chose the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +159,11 @@ fn read_document(document: &DeTable<'_>, problems: &mut Problems) -> Config {
             "keys" => {
                 if let Some(table) = value::table(value, &what, problems) {
                     bindings = keys_table::read(table, problems);
+                }
+            }
+            "list" => {
+                if let Some(table) = value::table(value, &what, problems) {
+                    config.list = list::read(table, problems);
                 }
             }
             "open" => {

@@ -535,3 +535,17 @@ fn list_options_reach_the_list() {
         "{rows:#?}"
     );
 }
+
+/// The README's example configuration is a good file.
+#[test]
+fn the_readme_example_is_a_good_file() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md reads");
+    let section = readme
+        .find("### The configuration file")
+        .expect("a section on the file");
+    let start = readme[section..].find("```toml\n").expect("an example") + section + 8;
+    let end = readme[start..].find("```").expect("its end") + start;
+    let config = parse(&readme[start..end]).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_ne!(config, Config::default());
+}

@@ -495,7 +495,11 @@ impl State {
 /// Applies one message to the state; returns what the runtime must do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::User(action) => state.user(action),
+        Msg::User(action) => {
+            // The mouse (or a test) acts directly: a half-typed sequence is forgotten.
+            state.pending_key = None;
+            state.user(action)
+        }
         Msg::Key(event) => state.key(&event),
         Msg::KeyTimeout => state.key_timeout(),
         Msg::Loaded {

@@ -149,7 +149,7 @@ pub(crate) fn read(table: &DeTable<'_>, problems: &mut Problems) -> ListOptions 
     options
 }
 
-fn read_columns(value: &value::Value<'_>, problems: &mut Problems) -> Option<Vec<Column>> {
+fn read_columns(value: &value::TomlValue<'_>, problems: &mut Problems) -> Option<Vec<Column>> {
     let items = value::strings(value, "[list] columns", problems)?;
     let expected = names(&Column::ALL, Column::name);
     let mut columns = Vec::new();

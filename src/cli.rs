@@ -213,7 +213,7 @@ pub struct CacheTarget {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the default configuration: every setting, key binding, action and style, with
-    /// what each does (`tidings config default > "$(tidings config path)"` starts a file).
+    /// what each does; saved where `tidings config path` says, it starts a file.
     Default,
     /// Check a configuration file and print every problem: `path:line:column: error: message`.
     ///

@@ -59,6 +59,7 @@ pub fn run(args: ReaderArgs) -> u8 {
         query: args.query,
         select: args.select,
         keymap: config.keymap,
+        list: config.list,
         zone: jiff::tz::TimeZone::system(),
     };
     let theme = config.theme.theme(std::env::var_os("NO_COLOR").as_deref());

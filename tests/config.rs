@@ -419,3 +419,133 @@ fn every_key_mistake_is_named_at_once() {
         .collect();
     assert_eq!(places, ["2:5", "3:1", "4:7", "6:8"], "{errors:#?}");
 }
+
+#[test]
+fn list_options_read_and_their_mistakes_are_named() {
+    use tidings::config::{Column, DateStyle};
+    use tidings::search::sort::SortKey;
+    let config = parse(
+        "[list]\nsort = \"quality\"\nreverse = true\ncolumns = [\"heat\", \"date\"]\ndates = \"both\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(config.list.sort, SortKey::Quality);
+    assert!(config.list.reverse);
+    assert_eq!(config.list.columns, [Column::Heat, Column::Date]);
+    assert_eq!(config.list.dates, DateStyle::Both);
+    // No columns at all is a choice too.
+    assert_eq!(
+        parse("[list]\ncolumns = []\n").map(|c| c.list.columns).ok(),
+        Some(Vec::new())
+    );
+
+    one_error(
+        "[list]\nsort = \"newest\"\n",
+        "2:8",
+        "no sort is named \"newest\"",
+    );
+    one_error("[list]\nreverse = \"yes\"\n", "2:11", "true or false");
+    one_error(
+        "[list]\ncolumns = [\"date\", \"age\"]\n",
+        "2:20",
+        "no column is named \"age\"; expected some of: provider, date, quality, heat",
+    );
+    one_error(
+        "[list]\ncolumns = [\"date\", \"date\"]\n",
+        "2:20",
+        "names \"date\" twice",
+    );
+    one_error(
+        "[list]\ndates = \"iso\"\n",
+        "2:9",
+        "no date style is named \"iso\"",
+    );
+    one_error("[list]\norder = 1\n", "2:1", "[list] has no key \"order\"");
+}
+
+/// The list starts in the configured order, the other way round when asked, and shows the
+/// configured columns in their order, with dates written as configured.
+#[test]
+fn list_options_reach_the_list() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tidings::app::{self, Msg, Options, State};
+
+    let config = parse(
+        "[list]\nsort = \"date\"\nreverse = true\ncolumns = [\"quality\", \"date\"]\ndates = \"absolute\"\n",
+    )
+    .expect("parses");
+    let now = "2026-11-23T12:00:00Z".parse().expect("time");
+    let options = Options {
+        list: config.list,
+        ..Options::default()
+    };
+    let (mut state, _) = State::new(100, 12, now, options);
+    let cards = [
+        ("Newest", "2026-11-20T10:00:00Z", 5),
+        ("Oldest", "2024-01-02T10:00:00Z", 7),
+        ("Middle", "2025-06-01T10:00:00Z", 9),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (title, date, quality))| tidings::corpus::Card {
+        id: tidings::corpus::CardId(i as u64 + 1),
+        title: Some(title.into()),
+        published_date_time: Some(date.parse().expect("date")),
+        quality: Some(quality),
+        provider: None,
+        ..Default::default()
+    })
+    .collect();
+    app::update(
+        &mut state,
+        Msg::Loaded {
+            cards,
+            diagnostics: Vec::new(),
+            progress: Default::default(),
+        },
+    );
+    app::update(&mut state, Msg::LoadDone);
+
+    let mut terminal = Terminal::new(TestBackend::new(100, 12)).expect("backend");
+    terminal
+        .draw(|frame| tidings::ui::draw(frame, &state, &tidings::config::Theme::default()))
+        .expect("draws");
+    let buffer = terminal.backend().buffer();
+    let rows: Vec<String> = (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer.cell((x, y)).map_or(" ", |c| c.symbol()))
+                .collect()
+        })
+        .collect();
+    let titles: Vec<&str> = ["Oldest", "Middle", "Newest"]
+        .into_iter()
+        .filter(|t| rows.iter().any(|r| r.contains(t)))
+        .collect();
+    assert_eq!(titles.len(), 3, "{rows:#?}");
+    let row_of = |t: &str| rows.iter().position(|r| r.contains(t)).expect("a row");
+    assert!(row_of("Oldest") < row_of("Middle") && row_of("Middle") < row_of("Newest"));
+    let oldest = &rows[row_of("Oldest")];
+    assert!(
+        oldest.contains("q7 2024-01-02"),
+        "quality, then the day: {oldest}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("sort: date, reversed")),
+        "{rows:#?}"
+    );
+}
+
+/// The README's example configuration is a good file.
+#[test]
+fn the_readme_example_is_a_good_file() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md reads");
+    let section = readme
+        .find("### The configuration file")
+        .expect("a section on the file");
+    let start = readme[section..].find("```toml\n").expect("an example") + section + 8;
+    let end = readme[start..].find("```").expect("its end") + start;
+    let config = parse(&readme[start..end]).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_ne!(config, Config::default());
+}

@@ -341,4 +341,9 @@ fn a_sequence_is_held_in_the_footer_until_its_second_key() {
     assert_eq!(state.list.row, 1, "the timeout did nothing but let go");
     let picture = screen(&state);
     assert!(picture.lines().last().expect("a footer").contains("q quit"));
+
+    // A click in between forgets the held key.
+    app::update(&mut state, key('g'));
+    app::update(&mut state, Msg::User(Action::Click { column: 1, row: 1 }));
+    assert_eq!(state.pending_key, None);
 }

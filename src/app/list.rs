@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use super::{Pane, State, layout};
+use crate::config::ListOptions;
 use crate::corpus::id::IdArg;
-use crate::corpus::{CardId, CardIx};
+use crate::corpus::{CardId, CardIx, Corpus};
 use crate::search::sort::{SortKey, sort_view};
 
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct ListState {
     /// The user has chosen the selection (moved, clicked, jumped): it stays on its card from
     /// then on. Until then it follows the top of the list as cards stream in.
     pub pinned: bool,
+    /// The configured start and look: the reverse order, the columns, the date style.
+    pub options: ListOptions,
     /// Every card in one sort at one version of the corpus, so that clearing a filter on 100k
     /// cards is a copy, not a sort.
     unfiltered: Option<(SortKey, u64, Arc<[CardIx]>)>,
@@ -45,6 +48,31 @@ impl Default for ListState {
             offset: 0,
             pinned: false,
             unfiltered: None,
+            options: ListOptions::default(),
+        }
+    }
+}
+
+impl ListState {
+    /// An empty list that starts in the configured order.
+    pub(crate) fn new(options: ListOptions) -> ListState {
+        ListState {
+            // Relevance orders matches; with nothing filtered it means newest first.
+            sort: match options.sort {
+                SortKey::Relevance => SortKey::Date,
+                sort => sort,
+            },
+            options,
+            ..ListState::default()
+        }
+    }
+
+    /// Puts `view` in `sort` order, the other way round when the configuration says so; the
+    /// best match stays first whatever it says.
+    fn order(&self, view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
+        sort_view(view, corpus, sort);
+        if self.options.reverse && sort != SortKey::Relevance {
+            view.reverse();
         }
     }
 }
@@ -85,7 +113,7 @@ impl State {
                     .map(|h| h.ix)
                     .filter(|ix| self.corpus.cards().is_live(*ix))
                     .collect();
-                sort_view(&mut view, &self.corpus, sort);
+                self.list.order(&mut view, &self.corpus, sort);
                 view
             }
             None => self.whole_corpus_sorted(sort).to_vec(),
@@ -110,7 +138,7 @@ impl State {
             Some((s, v, view)) if *s == sort && *v == version => Arc::clone(view),
             _ => {
                 let mut view: Vec<CardIx> = self.corpus.cards().iter().map(|(ix, _)| ix).collect();
-                sort_view(&mut view, &self.corpus, sort);
+                self.list.order(&mut view, &self.corpus, sort);
                 let view: Arc<[CardIx]> = view.into();
                 self.list.unfiltered = Some((sort, version, Arc::clone(&view)));
                 view

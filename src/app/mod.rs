@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::action::Action;
-use crate::config::{Key, Keymap, Mode};
+use crate::config::{Key, Keymap, ListOptions, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
@@ -132,6 +132,8 @@ pub struct Options {
     pub select: Option<IdArg>,
     /// What the keys do; help and the footer are written from it.
     pub keymap: Keymap,
+    /// How the list starts and looks.
+    pub list: ListOptions,
     /// The zone times are shown in (the system's, in the reader; fixed in tests).
     pub zone: TimeZone,
 }
@@ -142,6 +144,7 @@ impl Default for Options {
             query: None,
             select: None,
             keymap: Keymap::default(),
+            list: ListOptions::default(),
             zone: TimeZone::UTC,
         }
     }
@@ -191,7 +194,7 @@ impl State {
             keymap: options.keymap,
             pending_key: None,
             focus: Pane::List,
-            list: ListState::default(),
+            list: ListState::new(options.list),
             query: QueryLine::default(),
             filter: Filter::default(),
             detail: DetailState::default(),
@@ -532,7 +535,11 @@ impl State {
 /// Applies one message to the state; returns what the runtime must do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::User(action) => state.user(action),
+        Msg::User(action) => {
+            // The mouse (or a test) acts directly: a half-typed sequence is forgotten.
+            state.pending_key = None;
+            state.user(action)
+        }
         Msg::Key(event) => state.key(&event),
         Msg::KeyTimeout => state.key_timeout(),
         Msg::Loaded {

@@ -15,13 +15,13 @@ use toml::de::DeTable;
 
 use super::error::{ConfigError, LoadError, Problems};
 use super::value::{self, entries};
-use super::{Config, Keymap, keys_table, merge, open, theme_table};
+use super::{Config, Keymap, keys_table, list, merge, open, theme_table};
 
 /// The file is a few kilobytes; anything much larger is not a configuration.
 const MAX_BYTES: u64 = 1 << 20;
 
 /// The sections a file may have.
-const SECTIONS: [&str; 3] = ["keys", "open", "theme"];
+const SECTIONS: [&str; 4] = ["keys", "list", "open", "theme"];
 
 /// Who chose the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,26 +90,47 @@ pub fn load(location: Option<&Location>) -> Result<Config, LoadError> {
     let Some(location) = location else {
         return Ok(Config::default());
     };
-    match read_text(&location.path) {
-        Ok(text) => parse(&text, &location.path).map_err(|errors| LoadError::Invalid {
-            path: location.path.clone(),
-            errors,
-        }),
+    let bytes = match read_bytes(&location.path) {
+        Ok(bytes) => bytes,
         Err(e)
             if e.kind() == std::io::ErrorKind::NotFound && location.origin == Origin::Standard =>
         {
-            Ok(Config::default())
+            return Ok(Config::default());
         }
-        Err(e) => Err(LoadError::Unreadable {
-            path: location.path.clone(),
-            reason: e.to_string(),
-        }),
+        Err(e) => {
+            return Err(LoadError::Unreadable {
+                path: location.path.clone(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let invalid = |errors| LoadError::Invalid {
+        path: location.path.clone(),
+        errors,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => parse(&text, &location.path).map_err(invalid),
+        Err(e) => {
+            // Where the text stops being UTF-8, counted in the part that is.
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&bytes[..at]);
+            let mut problems = Problems::default();
+            problems.add(
+                valid.len()..valid.len(),
+                format!(
+                    "not UTF-8 text (byte 0x{:02X}); a configuration file is UTF-8",
+                    bytes[at]
+                ),
+            );
+            Err(invalid(problems.into_errors(&location.path, &valid)))
+        }
     }
 }
 
-/// The file's text. Only a regular file is opened, so a FIFO at the path cannot block the
+/// The file's bytes. Only a regular file is opened, so a FIFO at the path cannot block the
 /// reader before it starts.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(std::io::Error::other("not a regular file"));
@@ -120,15 +141,9 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
             meta.len()
         )));
     }
-    let mut text = String::new();
-    File::open(path)?
-        .take(MAX_BYTES)
-        .read_to_string(&mut text)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => std::io::Error::other("not UTF-8 text"),
-            _ => e,
-        })?;
-    Ok(text)
+    let mut bytes = Vec::new();
+    File::open(path)?.take(MAX_BYTES).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A configuration file's text over the defaults, or every problem in it. `path` names the
@@ -159,6 +174,11 @@ fn read_document(document: &DeTable<'_>, problems: &mut Problems) -> Config {
             "keys" => {
                 if let Some(table) = value::table(value, &what, problems) {
                     bindings = keys_table::read(table, problems);
+                }
+            }
+            "list" => {
+                if let Some(table) = value::table(value, &what, problems) {
+                    config.list = list::read(table, problems);
                 }
             }
             "open" => {
@@ -252,5 +272,24 @@ mod tests {
             })),
             Err(LoadError::Unreadable { .. })
         ));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_a_problem_with_a_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("latin1.toml");
+        std::fs::write(&path, b"[theme]\nname = \"caf\xe9\"\n").expect("write");
+        let location = Location {
+            path: path.clone(),
+            origin: Origin::Flag,
+        };
+        match load(Some(&location)) {
+            Err(LoadError::Invalid { errors, .. }) => {
+                assert_eq!(errors.len(), 1);
+                assert_eq!((errors[0].line, errors[0].column), (2, 12));
+                assert!(errors[0].message.contains("0xE9"), "{}", errors[0].message);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

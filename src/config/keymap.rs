@@ -8,7 +8,8 @@
 //! and starts a sequence in one mode, so a pending key never stands for an action of its own,
 //! except in the query line, where an unbound character types itself.
 //!
-//! The defaults are built here; [`super::merge`] lays a configuration file's bindings over them.
+//! The defaults are built here; the configuration file's bindings are laid over them in
+//! `config::merge`.
 
 use std::borrow::Cow;
 

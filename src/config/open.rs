@@ -64,7 +64,7 @@ pub(crate) fn read(table: &DeTable<'_>, problems: &mut Problems) -> OpenConfig {
 }
 
 /// A program and its arguments: a non-empty array of strings whose first is not empty.
-fn argv(value: &value::Value<'_>, what: &str, problems: &mut Problems) -> Option<Vec<String>> {
+fn argv(value: &value::TomlValue<'_>, what: &str, problems: &mut Problems) -> Option<Vec<String>> {
     let items = value::strings(value, what, problems)?;
     match items.first() {
         None => {

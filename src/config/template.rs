@@ -10,6 +10,7 @@ use strum::IntoEnumIterator;
 
 use super::Config;
 use super::keymap::Scope;
+use super::list::{Column, DateStyle, SORTS};
 use super::theme::STYLE_DOCS;
 use crate::action::Action;
 
@@ -19,6 +20,7 @@ pub fn default_file() -> String {
     let mut out = String::new();
     out.push_str(HEADER);
     keys_section(&mut out, &config);
+    list_section(&mut out, &config);
     theme_section(&mut out, &config);
     open_section(&mut out);
     out
@@ -85,6 +87,44 @@ fn keys_section(out: &mut String, config: &Config) {
 /// `text` as a TOML string, escaped as TOML escapes it.
 fn quoted(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
+}
+
+fn list_section(out: &mut String, config: &Config) {
+    let list = &config.list;
+    let sorts: Vec<&str> = SORTS.iter().map(|s| s.label()).collect();
+    let all: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+    let columns: Vec<String> = list.columns.iter().map(|c| quoted(c.name())).collect();
+    let dates: Vec<&str> = DateStyle::ALL.iter().map(|d| d.name()).collect();
+    let _ = write!(
+        out,
+        "
+[list]
+# The order the list starts in, one of:
+#   {}.
+# Relevance is the best match first while filtering, and the newest first otherwise; `s`
+# cycles on from here.
+sort = {}
+# Every order the other way round: oldest first, lowest first, Z to A (the best match stays
+# first).
+reverse = {}
+# The short columns beside the titles, in the order they show; some or all of:
+#   {}.
+# Narrow panes drop the provider first, then heat and quality, and the date last.
+columns = [{}]
+# How the date column writes a card's time: {} (how long ago: 3h, 2d, 5mo),
+# {} (the day: 2024-03-08), or {}.
+dates = {}
+",
+        sorts.join(", "),
+        quoted(list.sort.label()),
+        list.reverse,
+        all.join(", "),
+        columns.join(", "),
+        dates[0],
+        dates[1],
+        dates[2],
+        quoted(list.dates.name()),
+    );
 }
 
 fn theme_section(out: &mut String, config: &Config) {

@@ -8,7 +8,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::error::Problems;
 use super::theme::{STYLE_DOCS, StyleOverride, ThemeConfig, ThemeName};
-use super::value::{self, Value, entries};
+use super::value::{self, TomlValue, entries};
 
 const KEYS: [&str; 2] = ["name", "styles"];
 const STYLE_KEYS: [&str; 7] = ["fg", "bg", "bold", "dim", "italic", "underline", "reversed"];
@@ -79,7 +79,7 @@ fn read_override(table: &DeTable<'_>, place: &str, problems: &mut Problems) -> S
 }
 
 /// A colour: a name or `#rrggbb` as a string, or an index as an integer (or a string of one).
-fn color(value: &Value<'_>, what: &str, problems: &mut Problems) -> Option<Color> {
+fn color(value: &TomlValue<'_>, what: &str, problems: &mut Problems) -> Option<Color> {
     match value.get_ref() {
         DeValue::Integer(_) => {
             value::integer::<u8>(value, what, COLOR, problems).map(Color::Indexed)

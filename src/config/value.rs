@@ -9,11 +9,13 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::error::Problems;
 
-pub(crate) type Key<'i> = Spanned<DeString<'i>>;
-pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
+/// A key as the file wrote it, with its place.
+pub(crate) type TomlKey<'i> = Spanned<DeString<'i>>;
+/// A value as the file wrote it, with its place.
+pub(crate) type TomlValue<'i> = Spanned<DeValue<'i>>;
 
 /// A table's entries in the order the file writes them.
-pub(crate) fn entries<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a Key<'i>, &'a Value<'i>)> {
+pub(crate) fn entries<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a TomlKey<'i>, &'a TomlValue<'i>)> {
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
     entries
@@ -33,7 +35,12 @@ pub(crate) fn kind(value: &DeValue<'_>) -> &'static str {
 }
 
 /// Records that `value` is not what `what` takes.
-pub(crate) fn wrong_type(problems: &mut Problems, value: &Value<'_>, what: &str, expected: &str) {
+pub(crate) fn wrong_type(
+    problems: &mut Problems,
+    value: &TomlValue<'_>,
+    what: &str,
+    expected: &str,
+) {
     problems.add(
         value.span(),
         format!("{what} takes {expected}, not {}", kind(value.get_ref())),
@@ -41,7 +48,7 @@ pub(crate) fn wrong_type(problems: &mut Problems, value: &Value<'_>, what: &str,
 }
 
 /// Records a key that `place` does not have, listing those it does.
-pub(crate) fn unknown_key(problems: &mut Problems, key: &Key<'_>, place: &str, known: &[&str]) {
+pub(crate) fn unknown_key(problems: &mut Problems, key: &TomlKey<'_>, place: &str, known: &[&str]) {
     problems.add(
         key.span(),
         format!(
@@ -53,7 +60,7 @@ pub(crate) fn unknown_key(problems: &mut Problems, key: &Key<'_>, place: &str, k
 }
 
 pub(crate) fn table<'a, 'i>(
-    value: &'a Value<'i>,
+    value: &'a TomlValue<'i>,
     what: &str,
     problems: &mut Problems,
 ) -> Option<&'a DeTable<'i>> {
@@ -67,7 +74,7 @@ pub(crate) fn table<'a, 'i>(
 }
 
 pub(crate) fn string<'a>(
-    value: &'a Value<'_>,
+    value: &'a TomlValue<'_>,
     what: &str,
     expected: &str,
     problems: &mut Problems,
@@ -81,7 +88,7 @@ pub(crate) fn string<'a>(
     }
 }
 
-pub(crate) fn boolean(value: &Value<'_>, what: &str, problems: &mut Problems) -> Option<bool> {
+pub(crate) fn boolean(value: &TomlValue<'_>, what: &str, problems: &mut Problems) -> Option<bool> {
     match value.get_ref() {
         DeValue::Boolean(b) => Some(*b),
         _ => {
@@ -93,7 +100,7 @@ pub(crate) fn boolean(value: &Value<'_>, what: &str, problems: &mut Problems) ->
 
 /// An integer that fits `T`, or a problem naming the range.
 pub(crate) fn integer<T: TryFrom<i64>>(
-    value: &Value<'_>,
+    value: &TomlValue<'_>,
     what: &str,
     expected: &str,
     problems: &mut Problems,
@@ -113,7 +120,7 @@ pub(crate) fn integer<T: TryFrom<i64>>(
 
 /// An array of strings, each with its span.
 pub(crate) fn strings<'a>(
-    value: &'a Value<'_>,
+    value: &'a TomlValue<'_>,
     what: &str,
     problems: &mut Problems,
 ) -> Option<Vec<(&'a str, Range<usize>)>> {

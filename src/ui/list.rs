@@ -10,6 +10,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, spaces};
 use crate::app::{Pane, State};
+use crate::config::{Column, DateStyle, ListOptions};
 use crate::corpus::Card;
 use crate::text;
 use crate::view::thousands;
@@ -20,55 +21,94 @@ const GUTTER: usize = 2;
 const PROVIDER_W: usize = 14;
 /// `11mo` is the widest age.
 const AGE_W: usize = 4;
+/// `2024-03-08`.
+const DAY_W: usize = 10;
 /// `q100`, `h100`.
 const SCORE_W: usize = 4;
 /// The title keeps at least this many columns before another column is shown.
 const TITLE_MIN: usize = 16;
+/// The order columns are given room in as a pane widens, the most useful first; so the
+/// provider goes first as the pane narrows, then heat and quality.
+const USEFULNESS: [Column; 4] = [
+    Column::Date,
+    Column::Quality,
+    Column::Heat,
+    Column::Provider,
+];
 
-/// Which short columns fit beside the title in `width` columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// Which of the configured short columns fit beside the title, in their configured order.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Columns {
-    pub provider: bool,
-    pub age: bool,
-    pub quality: bool,
-    pub heat: bool,
+    pub shown: Vec<Column>,
+    pub dates: DateStyle,
 }
 
 impl Columns {
-    /// Adds columns by usefulness (age, quality, heat, provider) while the title keeps
-    /// [`TITLE_MIN`] columns; so provider goes first as the pane narrows, then heat and quality.
-    pub(crate) fn for_width(width: usize) -> Columns {
-        let mut cols = Columns::default();
+    /// Adds the configured columns by usefulness while the title keeps [`TITLE_MIN`]
+    /// columns, stopping at the first that does not fit.
+    pub(crate) fn for_width(width: usize, options: &ListOptions) -> Columns {
         let mut title = width.saturating_sub(GUTTER);
-        let mut take = |w: usize| {
-            // The column and the space before it.
-            let ok = title > TITLE_MIN + w;
-            if ok {
-                title -= w + 1;
+        let mut fitting = Vec::new();
+        for column in USEFULNESS {
+            if !options.columns.contains(&column) {
+                continue;
             }
-            ok
-        };
-        cols.age = take(AGE_W);
-        cols.quality = cols.age && take(SCORE_W);
-        cols.heat = cols.quality && take(SCORE_W);
-        cols.provider = cols.heat && take(PROVIDER_W);
-        cols
+            // The column and the space before it.
+            let w = column_width(column, options.dates);
+            if title <= TITLE_MIN + w {
+                break;
+            }
+            title -= w + 1;
+            fitting.push(column);
+        }
+        Columns {
+            shown: options
+                .columns
+                .iter()
+                .copied()
+                .filter(|c| fitting.contains(c))
+                .collect(),
+            dates: options.dates,
+        }
     }
 
     fn width(&self) -> usize {
-        let mut w = 0;
-        for (on, cw) in [
-            (self.provider, PROVIDER_W),
-            (self.age, AGE_W),
-            (self.quality, SCORE_W),
-            (self.heat, SCORE_W),
-        ] {
-            if on {
-                w += cw + 1;
-            }
-        }
-        w
+        self.shown
+            .iter()
+            .map(|c| column_width(*c, self.dates) + 1)
+            .sum()
     }
+}
+
+fn column_width(column: Column, dates: DateStyle) -> usize {
+    match column {
+        Column::Provider => PROVIDER_W,
+        Column::Quality | Column::Heat => SCORE_W,
+        Column::Date => match dates {
+            DateStyle::Relative => AGE_W,
+            DateStyle::Absolute => DAY_W,
+            DateStyle::Both => DAY_W + 1 + AGE_W,
+        },
+    }
+}
+
+/// A card's time as the date column writes it, right-aligned in its width.
+fn date_cell(state: &State, card: &Card, dates: DateStyle) -> String {
+    let age = age_of(state.now, card.published_date_time);
+    let day = card.published_date_time.map_or_else(
+        || "?".to_string(),
+        |t| {
+            t.to_zoned(state.zone.clone())
+                .strftime("%Y-%m-%d")
+                .to_string()
+        },
+    );
+    let text = match dates {
+        DateStyle::Relative => age,
+        DateStyle::Absolute => day,
+        DateStyle::Both => format!("{day:>DAY_W$} {age:>AGE_W$}"),
+    };
+    right(&text, column_width(Column::Date, dates))
 }
 
 /// The block title: the count, or matches out of the total while a filter is on.
@@ -109,7 +149,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.dim,
         )]
     } else {
-        let columns = Columns::for_width(width);
+        let columns = Columns::for_width(width, &state.list.options);
         let highlight = !state.filter.active.is_empty();
         state
             .list
@@ -132,7 +172,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     row == state.list.row,
                     focused,
                     width,
-                    columns,
+                    &columns,
                     theme,
                 ))
             })
@@ -167,7 +207,7 @@ fn row_line(
     selected: bool,
     focused: bool,
     width: usize,
-    columns: Columns,
+    columns: &Columns,
     theme: &Theme,
 ) -> Line<'static> {
     let title_w = width.saturating_sub(GUTTER + columns.width());
@@ -176,29 +216,29 @@ fn row_line(
     spans.extend(title_spans(card.display_title(), positions, title_w, theme));
 
     let dim = theme.dim;
-    if columns.provider {
-        let provider = card.provider_name().unwrap_or("—");
-        let provider = text::pad_to(&text::clean_line(provider), PROVIDER_W);
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(provider, dim));
-    }
-    if columns.age {
-        let age = age_of(state.now, card.published_date_time);
-        spans.push(Span::styled(format!(" {age:>AGE_W$}"), dim));
-    }
-    if columns.quality {
-        let q = card
-            .quality
-            .map_or_else(|| "q?".to_string(), |q| format!("q{q}"));
-        spans.push(Span::styled(format!(" {}", right(&q, SCORE_W)), dim));
-    }
-    if columns.heat {
-        let h = match card.heat {
-            Some(h) if h >= 0 => format!("h{h}"),
-            Some(_) => "h–".to_string(),
-            None => "h?".to_string(),
+    for column in &columns.shown {
+        let cell = match column {
+            Column::Provider => {
+                let provider = card.provider_name().unwrap_or("—");
+                text::pad_to(&text::clean_line(provider), PROVIDER_W)
+            }
+            Column::Date => date_cell(state, card, columns.dates),
+            Column::Quality => {
+                let q = card
+                    .quality
+                    .map_or_else(|| "q?".to_string(), |q| format!("q{q}"));
+                right(&q, SCORE_W)
+            }
+            Column::Heat => {
+                let h = match card.heat {
+                    Some(h) if h >= 0 => format!("h{h}"),
+                    Some(_) => "h–".to_string(),
+                    None => "h?".to_string(),
+                };
+                right(&h, SCORE_W)
+            }
         };
-        spans.push(Span::styled(format!(" {}", right(&h, SCORE_W)), dim));
+        spans.push(Span::styled(format!(" {cell}"), dim));
     }
     Line::from(spans).style(match (selected, focused) {
         (false, _) => theme.row,
@@ -344,13 +384,28 @@ mod tests {
 
     #[test]
     fn columns_drop_provider_first_then_scores() {
-        let wide = Columns::for_width(64);
-        assert!(wide.provider && wide.age && wide.quality && wide.heat);
-        let mid = Columns::for_width(38);
-        assert!(!mid.provider && mid.age && mid.quality && mid.heat);
-        let small = Columns::for_width(28);
-        assert!(!small.heat && small.age && small.quality);
-        assert_eq!(Columns::for_width(10), Columns::default());
+        use Column::*;
+        let options = ListOptions::default();
+        let shown = |width| Columns::for_width(width, &options).shown;
+        assert_eq!(shown(64), [Provider, Date, Quality, Heat]);
+        assert_eq!(shown(38), [Date, Quality, Heat]);
+        assert_eq!(shown(28), [Date, Quality]);
+        assert_eq!(shown(10), []);
+    }
+
+    #[test]
+    fn columns_show_in_the_configured_order_and_only_those() {
+        use Column::*;
+        let options = ListOptions {
+            columns: vec![Heat, Provider, Date],
+            dates: DateStyle::Both,
+            ..ListOptions::default()
+        };
+        let columns = Columns::for_width(80, &options);
+        assert_eq!(columns.shown, [Heat, Provider, Date]);
+        // The date first, then heat: the provider does not fit beside a wide date.
+        assert_eq!(Columns::for_width(46, &options).shown, [Heat, Date]);
+        assert_eq!(columns.width(), (4 + 1) + (14 + 1) + (15 + 1));
     }
 
     #[test]

@@ -105,9 +105,15 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
             keep: 3,
         });
     }
+    let sort = state.effective_sort();
+    let reversed = state.list.options.reverse && sort != crate::search::sort::SortKey::Relevance;
     out.push(Segment {
         spans: vec![Span::styled(
-            format!("sort: {}", state.effective_sort().label()),
+            format!(
+                "sort: {}{}",
+                sort.label(),
+                if reversed { ", reversed" } else { "" }
+            ),
             theme.dim,
         )],
         keep: 1,

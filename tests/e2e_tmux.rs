@@ -409,7 +409,7 @@ fn query_and_select_options_open_the_reader_there() {
 
     let t = Tmux::start(120, 40, &["--query", "glacier"]);
     let screen = t.wait_for("the filter", |s| {
-        s.contains("/glacier") && s.contains(" / 36 ")
+        s.contains("/glacier") && s.contains(" / 36 ") && s.contains("Alpine glacier")
     });
     assert!(screen.contains("Alpine glacier"), "{screen}");
     assert!(!screen.contains("lunar south pole"), "{screen}");

@@ -189,7 +189,8 @@ fn empty_message(state: &State) -> String {
         } else {
             "no cards".to_string()
         }
-    } else if state.filter.in_flight && state.filter.hits.is_none() {
+    } else if state.filter.in_flight {
+        // An empty answer for an older version is not "no matches": a newer one is coming.
         "filtering…".to_string()
     } else if state.query.error.is_some() {
         // The text on the query line is not what the list shows; do not name it.

@@ -116,6 +116,7 @@ pub(crate) fn execute(conn: &mut Connection, op: &Op) -> Result<Outcome, Failed>
         }
         Op::SaveSearch { name, query, at } => {
             searches::check_name(name).map_err(Failed::Invalid)?;
+            searches::check_query(query).map_err(Failed::Invalid)?;
             searches::save(&tx, name, query, *at)?;
             Outcome::Done
         }

@@ -153,6 +153,10 @@ fn saved_searches_and_history() {
         Err(WriteError::Invalid(_))
     ));
     assert!(matches!(
+        store.write(&save("long", &"x".repeat(1001), t(4))),
+        Err(WriteError::Invalid(_))
+    ));
+    assert!(matches!(
         store.write(&Op::RenameSearch {
             from: "bbc".into(),
             to: "ai".into(),

@@ -58,7 +58,7 @@ pub use history::{HistoryEntry, MAX_HISTORY};
 pub use location::Location;
 pub use marks::{CardState, Change, Flag, FlagKind, Marks, Restore};
 pub use ops::{Op, Outcome, WriteError};
-pub use searches::{ExpandError, MAX_NAME_CHARS, SavedSearch, check_name, expand};
+pub use searches::{ExpandError, MAX_NAME_CHARS, SavedSearch, check_name, check_query, expand};
 pub use store::StateStore;
 pub use transfer::{Imported, Record};
 pub use writer::{Done, Ticket, Writer};

@@ -31,6 +31,17 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `query` can be saved: no longer than the query line holds.
+pub fn check_query(query: &str) -> Result<(), String> {
+    use crate::search::query::MAX_QUERY_CHARS;
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(format!(
+            "a saved query is at most {MAX_QUERY_CHARS} characters"
+        ));
+    }
+    Ok(())
+}
+
 fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
 }

@@ -88,8 +88,9 @@ impl StateStore {
     /// earlier of the two. Importing the same file twice changes nothing the second time.
     pub fn import(&mut self, records: &[Record]) -> Result<Imported, WriteError> {
         for record in records {
-            if let Record::Search { name, .. } = record {
+            if let Record::Search { name, query, .. } = record {
                 searches::check_name(name)
+                    .and_then(|()| searches::check_query(query))
                     .map_err(|why| WriteError::Invalid(format!("saved search {name:?}: {why}")))?;
             }
         }

@@ -19,8 +19,12 @@
 //! - [`ui`]: drawing, as plain functions of the state. It imports `app` and `view`; nothing
 //!   imports it but the runtime.
 //! - [`text`]: the one gate untrusted text passes before it reaches a terminal.
-//! - [`config`] and [`action`]: keys and theme as data (the keymap, the named styles), and the
-//!   vocabulary of things a user can ask for.
+//! - [`config`] and [`action`]: keys and theme as data (the keymap, the named styles), the
+//!   config file that changes them, and the vocabulary of things a user can ask for.
+//! - [`library`]: what persists between runs: the cache of parsed cards and the reading state
+//!   (marks, saved searches, history) in SQLite.
+//! - [`opener`]: how a URL reaches a browser (`$BROWSER`, the platform opener, terminal
+//!   browsers in the foreground), never through a shell.
 //! - [`runtime`], [`event`], [`effects`], [`tui`]: the event loop, its one channel, the only
 //!   place that touches the world, and terminal setup and teardown.
 //! - [`library`]: what persists between runs: the reading state (read and starred marks,

@@ -5,33 +5,15 @@
 //! `cargo bench --bench search` (fzf from your package manager; without it, only tidings runs).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 
 const RUNS: usize = 5;
 const QUERIES: [&str; 3] = ["lupus", "climate", "'quantum"];
 
-/// The median wall time of `RUNS` runs of a command, its stdin from `input` if given; `None`
-/// if it cannot be started.
 fn time(program: &str, args: &[&str], input: Option<&Path>) -> Option<Duration> {
-    let mut times = Vec::new();
-    for _ in 0..RUNS {
-        let mut command = Command::new(program);
-        command
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(input) = input {
-            command.stdin(std::fs::File::open(input).ok()?);
-        }
-        let started = Instant::now();
-        command.status().ok()?;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    times.get(RUNS / 2).copied()
+    common::median_run(RUNS, program, args, input)
 }
 
 fn main() {

@@ -1,7 +1,9 @@
 //! Shared by the benchmarks: a generated corpus of realistic text on disk, made once and kept
 //! under `target/`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[path = "../../examples/gen_corpus.rs"]
 #[allow(dead_code)]
@@ -47,4 +49,33 @@ pub fn files(n: u64) -> Vec<tidings::corpus::load::FileEntry> {
         Ok((files, _)) => files,
         Err(e) => panic!("{e}"),
     }
+}
+
+/// The median wall time of `runs` runs of `program args`, its stdin from `input` if given, its
+/// output discarded: the reference timings (fzf, cat) and the binary's own. `None` if it cannot
+/// be started or a signal kills it (a non-zero exit, such as fzf's for no match, still counts).
+#[allow(dead_code)] // Only the benchmarks that time programs use it.
+pub fn median_run(
+    runs: usize,
+    program: &str,
+    args: &[&str],
+    input: Option<&Path>,
+) -> Option<Duration> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(input) = input {
+            command.stdin(std::fs::File::open(input).ok()?);
+        }
+        let started = Instant::now();
+        let status = command.status().ok()?;
+        times.push(started.elapsed());
+        status.code()?;
+    }
+    times.sort();
+    times.get(runs / 2).copied()
 }

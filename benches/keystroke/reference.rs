@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Runs per reference figure; the median is reported.
 const RUNS: usize = 3;
@@ -98,26 +97,8 @@ pub fn read(dir: &Path) -> Result<Corpus, String> {
     })
 }
 
-/// The median wall time of `program args` with stdin from `input`; `None` if it cannot run.
 fn median_run(program: &str, args: &[&str], input: Option<&Path>) -> Option<Duration> {
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let mut command = Command::new(program);
-        command
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(input) = input {
-            command.stdin(std::fs::File::open(input).ok()?);
-        }
-        let started = Instant::now();
-        let status = command.status().ok()?;
-        times.push(started.elapsed());
-        // Killed by a signal: no figure. (fzf exits 1 when nothing matched: still a figure.)
-        status.code()?;
-    }
-    times.sort();
-    times.get(RUNS / 2).copied()
+    crate::common::median_run(RUNS, program, args, input)
 }
 
 /// `fzf --filter Q < titles`, or `None` without fzf.

@@ -166,34 +166,15 @@ mod tests {
 
     #[test]
     fn short_strings_highlight_what_the_crate_does() {
-        // Every choice of up to 5 chars over 4 and pattern of up to 3 over 3: the crate's
-        // two matrices agree on these, so its positions are the scored path's, ties and all.
-        let alpha = ['a', 'A', ' ', 'b'];
-        let palpha = ['a', 'b', 'A'];
-        let word = |mut code: usize, len: usize, of: &[char]| -> String {
-            (0..len)
-                .map(|_| {
-                    let ch = of[code % of.len()];
-                    code /= of.len();
-                    ch
-                })
-                .collect()
-        };
-        for len in 0..=5u32 {
-            for code in 0..alpha.len().pow(len) {
-                let choice = word(code, len as usize, &alpha);
-                for plen in 1..=3u32 {
-                    for pcode in 0..palpha.len().pow(plen) {
-                        let pattern = word(pcode, plen as usize, &palpha);
-                        assert_eq!(
-                            ours(&choice, &pattern),
-                            the_crates(&choice, &pattern),
-                            "{choice:?} {pattern:?}"
-                        );
-                    }
-                }
-            }
-        }
+        // The crate's two matrices agree on strings this short, so its positions are the
+        // scored path's, ties and all.
+        super::super::tests::every_short_pair(5, 3, |choice, pattern| {
+            assert_eq!(
+                ours(choice, pattern),
+                the_crates(choice, pattern),
+                "{choice:?} {pattern:?}"
+            );
+        });
     }
 
     proptest! {

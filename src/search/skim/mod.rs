@@ -562,10 +562,14 @@ pub(super) mod tests {
         }
     }
 
-    #[test]
-    fn skim_port_equals_the_crate_on_every_short_string() {
-        // Every choice of up to 6 chars over 4 and pattern of up to 4 over 3: mixed case,
-        // repeats and word starts in all arrangements.
+    /// Calls `check` on every choice of up to `choices` chars over `a A ' ' b` and every
+    /// pattern of 1 to `patterns` chars over `a b A`: mixed case, repeats and word starts in all
+    /// arrangements.
+    pub(in crate::search::skim) fn every_short_pair(
+        choices: u32,
+        patterns: u32,
+        mut check: impl FnMut(&str, &str),
+    ) {
         let alpha = ['a', 'A', ' ', 'b'];
         let palpha = ['a', 'b', 'A'];
         let word = |mut code: usize, len: usize, of: &[char]| -> String {
@@ -577,21 +581,27 @@ pub(super) mod tests {
                 })
                 .collect()
         };
-        for len in 0..=6u32 {
+        for len in 0..=choices {
             for code in 0..alpha.len().pow(len) {
                 let choice = word(code, len as usize, &alpha);
-                for plen in 1..=4u32 {
+                for plen in 1..=patterns {
                     for pcode in 0..palpha.len().pow(plen) {
-                        let pattern = word(pcode, plen as usize, &palpha);
-                        assert_eq!(
-                            ours(&choice, &pattern),
-                            skim_fresh(&choice, &pattern),
-                            "{choice:?} {pattern:?}"
-                        );
+                        check(&choice, &word(pcode, plen as usize, &palpha));
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn skim_port_equals_the_crate_on_every_short_string() {
+        every_short_pair(6, 4, |choice, pattern| {
+            assert_eq!(
+                ours(choice, pattern),
+                skim_fresh(choice, pattern),
+                "{choice:?} {pattern:?}"
+            );
+        });
     }
 
     #[test]

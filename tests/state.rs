@@ -474,3 +474,33 @@ fn a_second_store_on_the_same_file_sees_the_changes() {
     assert!(mine.load().unwrap().is_starred(CardId(5)));
     assert!(!mine.changed());
 }
+
+#[test]
+fn many_programs_opening_a_new_file_at_once_all_get_a_writable_store() {
+    // Eight programs started together on a state file nobody has created yet: each one's first
+    // open switches the file to WAL and migrates it, and SQLite answers some of them "busy"
+    // without waiting. None of them may end up read-only for it.
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db(&dir);
+        let start = Arc::new(std::sync::Barrier::new(8));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let path = path.clone();
+                let start = Arc::clone(&start);
+                std::thread::spawn(move || {
+                    start.wait();
+                    let mut store = StateStore::open(&path);
+                    let problem = store.problem().cloned();
+                    let wrote = store.write(&Op::StartSession { at: t(1) }).is_ok();
+                    (problem, wrote)
+                })
+            })
+            .collect();
+        for handle in handles {
+            let (problem, wrote) = handle.join().unwrap();
+            assert_eq!(problem, None, "round {round}");
+            assert!(wrote, "round {round}");
+        }
+    }
+}

@@ -99,7 +99,27 @@ pub(crate) struct Opened {
 /// Opens the state file at `path`, creating it (and its folder) when it does not exist, and
 /// brings its schema up to date; anything in the way becomes the [`Problem`] of a read-only
 /// store. A file that is damaged, foreign or of a newer schema is only ever read.
+///
+/// SQLite answers "busy" at once, without calling the busy handler, where waiting could
+/// deadlock: switching a new file to WAL, recovering another connection's WAL, upgrading a read
+/// to a write. Several programs started together on one file meet exactly those, so the whole
+/// open is tried again until [`BUSY_TIMEOUT`] has passed.
 pub(crate) fn open(path: &Path) -> Opened {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let opened = open_once(path);
+        if opened.problem != Some(Problem::Locked) || std::time::Instant::now() >= deadline {
+            return opened;
+        }
+        drop(opened);
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// One attempt of [`open`].
+fn open_once(path: &Path) -> Opened {
     let refuse = |problem| Opened {
         conn: None,
         problem: Some(problem),

@@ -66,9 +66,15 @@ pub(crate) fn inspect(conn: &Connection) -> rusqlite::Result<Shape> {
 
 /// [`inspect`] for a build that knows versions up to `known`.
 fn inspect_knowing(conn: &Connection, known: i64) -> rusqlite::Result<Shape> {
-    let id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    // One statement, so all three come from one snapshot: read apart, a migration committed
+    // by another program in between would show an id of 0 beside its version (a "foreign" file).
+    let (id, version, tables): (i64, i64, i64) = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id()), \
+                (SELECT user_version FROM pragma_user_version()), \
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     Ok(shape_of(id, version, tables, known))
 }
 

@@ -1,0 +1,146 @@
+//! The query language typed into the filter line, `--query` and `tidings search`, as a value:
+//! one parser ([`parse`]) for all of them, so a query means the same everywhere.
+//!
+//! A query is groups of terms, all of which must hold; a group is one term or several joined by
+//! `|`, any of which may hold. What each kind of term matches is said on [`TermKind`]; how the
+//! cards are found and ranked is [`super::engine`]'s business.
+
+mod dates;
+mod parse;
+
+pub use parse::{MAX_QUERY_CHARS, MAX_TERM_CHARS, QueryError, parse};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+/// What relative dates count back from, and the zone plain dates are read in: the reader's own,
+/// so `date:2024-03-01` is the day the reader shows as 1 March.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    pub now: Timestamp,
+    pub zone: TimeZone,
+}
+
+/// A parsed query; the empty query matches every card.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Query {
+    /// All must hold.
+    pub groups: Vec<Group>,
+}
+
+impl Query {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Every term, in the order typed.
+    pub fn terms(&self) -> impl Iterator<Item = &Term> {
+        self.groups.iter().flat_map(|g| g.alternatives.iter())
+    }
+}
+
+/// Terms joined by `|`: any one of them may hold. Never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Group {
+    pub alternatives: Vec<Term>,
+}
+
+/// One term as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    /// `!term`: the card matches when the term does not.
+    pub negated: bool,
+    pub kind: TermKind,
+    /// Where the term starts in the query, in characters, counting from 1.
+    pub column: usize,
+}
+
+/// Which fields a word term looks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// Every indexed field: title, topics, provider (name and domain), category, excerpt, body.
+    Any,
+    /// `title:`
+    Title,
+    /// `topic:`: any one of the topics.
+    Topic,
+    /// `provider:`: the provider's name or its domain.
+    Provider,
+    /// `domain:`: the provider's domain.
+    Domain,
+    /// `category:`
+    Category,
+    /// `excerpt:`
+    Excerpt,
+}
+
+/// What a term looks for. Texts are as typed unless said otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TermKind {
+    /// A plain term (`vacc`) or a phrase (`"a phrase"`): the words, folded (see
+    /// [`super::words`]), in this order and next to each other in one field. A plain term is
+    /// one word unless it holds a word boundary (`covid-19`, `東京`), then it is a phrase too.
+    /// `last_is_prefix`: the last word matches any word starting with it (plain terms); the
+    /// words of a quoted phrase are whole words.
+    Words {
+        scope: Scope,
+        words: Vec<String>,
+        last_is_prefix: bool,
+    },
+    /// `'text`: the text anywhere inside a field's text (case and accents folded), not only at
+    /// a word start.
+    Exact { scope: Scope, text: String },
+    /// `^text`: a field's text starts with it.
+    Start { scope: Scope, text: String },
+    /// `text$`: a field's text ends with it.
+    End { scope: Scope, text: String },
+    /// `^text$`: a field's text is exactly it.
+    Whole { scope: Scope, text: String },
+    /// `~text`: the letters in this order, scattered through the title, as fzf matches.
+    Scattered { text: String },
+    /// `since:`, `until:`, `date:`: published at or after `from` and before `until` (either
+    /// may be open). A card without a publication time never matches.
+    Date {
+        from: Option<Timestamp>,
+        until: Option<Timestamp>,
+    },
+    /// `quality:>50`, `heat:>=80`, `heat:unknown`.
+    Number { measure: Measure, test: NumberTest },
+}
+
+/// The card's numbers a term can test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    Quality,
+    Heat,
+}
+
+/// A test on a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NumberTest {
+    /// The card has no value.
+    Unknown,
+    /// The card's value compares so with the number.
+    Compare(Comparison, i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Comparison {
+    Less,
+    AtMost,
+    Equal,
+    AtLeast,
+    Greater,
+}
+
+impl Comparison {
+    pub fn holds(self, value: i64, than: i64) -> bool {
+        match self {
+            Comparison::Less => value < than,
+            Comparison::AtMost => value <= than,
+            Comparison::Equal => value == than,
+            Comparison::AtLeast => value >= than,
+            Comparison::Greater => value > than,
+        }
+    }
+}

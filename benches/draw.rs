@@ -13,7 +13,7 @@ use tidings::app::{self, Msg, Options, State};
 use tidings::config::Theme;
 use tidings::corpus::load::{self, LoadOptions};
 use tidings::search::worker::FilterResult;
-use tidings::search::{query, rank};
+use tidings::search::syntax::{Clock, parse};
 
 mod common;
 
@@ -59,17 +59,21 @@ fn bench_draw(c: &mut Criterion) {
             }
         }
     }
-    let q = match query::parse("learn") {
+    let clock = Clock {
+        now: state.now,
+        zone: state.zone.clone(),
+    };
+    let q = match parse("learn", &clock) {
         Ok(q) => q,
         Err(e) => panic!("{e}"),
     };
-    let hits = rank::rank(state.corpus.cards(), &q, None);
+    let found = tidings::search::worker::search_once(&q, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
     let epoch = state.corpus.epoch();
     app::update(
         &mut state,
         Msg::Filtered(FilterResult {
             generation,
-            hits: Arc::new(hits),
+            found,
             epoch,
         }),
     );

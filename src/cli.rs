@@ -355,6 +355,11 @@ pub struct SearchArgs {
     #[arg(long, short = 'v')]
     pub verbose: bool,
 
+    /// Print, under each card, how each term matched it: in which field, and as a word, a
+    /// prefix, with typos or as scattered letters (approximate matches are marked `≈`).
+    #[arg(long, conflicts_with_all = ["format", "print0"])]
+    pub explain: bool,
+
     #[command(flatten)]
     pub load: LoadArgs,
 

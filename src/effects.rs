@@ -101,6 +101,9 @@ impl Effects {
                 cards: state.corpus.cards().clone(),
                 epoch: state.corpus.epoch(),
             }),
+            Effect::Index => self
+                .worker
+                .catch_up(state.corpus.cards().clone(), state.corpus.epoch()),
             Effect::Suspend => {
                 // The signal thread stops the process with the terminal given back, as it does
                 // for a SIGTSTP sent from outside, and asks for a repaint when it continues.

@@ -17,7 +17,7 @@ use crate::config::{OpenConfig, Theme};
 use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
-use crate::search::worker::FilterWorker;
+use crate::search::worker::{FilterWorker, Report};
 use crate::text;
 use crate::tui::{self, Guard};
 use crate::ui;
@@ -159,8 +159,12 @@ fn event_loop(
         })?;
 
     let worker_tx = tx.clone();
-    let worker = FilterWorker::spawn(move |result| {
-        let _ = worker_tx.send(Event::App(Msg::Filtered(result)));
+    let worker = FilterWorker::spawn(move |report| {
+        let msg = match report {
+            Report::Filtered(result) => Msg::Filtered(result),
+            Report::Indexed(indexed) => Msg::Indexed(indexed),
+        };
+        let _ = worker_tx.send(Event::App(msg));
     });
     let effects_runner = Effects::new(tx.clone(), worker, open);
     for effect in effects {

@@ -12,7 +12,6 @@ use tidings::corpus::parse::parse_card;
 use tidings::corpus::{Card, CardId};
 use tidings::search::sort::SortKey;
 use tidings::search::worker::FilterResult;
-use tidings::search::{query, rank};
 
 fn now() -> jiff::Timestamp {
     "2026-11-23T12:00:00Z".parse().expect("time")
@@ -93,14 +92,14 @@ fn filter(state: &mut State, text: &str) {
     answer(state, generation, &query);
 }
 
-fn answer(state: &mut State, generation: u64, query: &query::Query) {
-    let hits = rank::rank(state.corpus.cards(), query, None);
+fn answer(state: &mut State, generation: u64, query: &tidings::search::syntax::Query) {
+    let found = tidings::search::worker::search_once(query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
     let epoch = state.corpus.epoch();
     app::update(
         state,
         Msg::Filtered(FilterResult {
             generation,
-            hits: Arc::new(hits),
+            found,
             epoch,
         }),
     );

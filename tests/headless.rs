@@ -13,7 +13,8 @@ use serde_json::Value;
 use tidings::action::Action;
 use tidings::app::{Effect, Msg, Options, State, update};
 use tidings::corpus::load::{self, LoadOptions};
-use tidings::search::{query, rank, worker::FilterResult};
+use tidings::search::syntax::{Clock, parse};
+use tidings::search::worker::FilterResult;
 
 fn fixtures(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1017,14 +1018,18 @@ fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
         }
     }
     let (generation, query) = last.expect("the query asked for a filter");
-    assert_eq!(Ok(&query), query::parse(query_text).as_ref());
-    let hits = rank::rank(state.corpus.cards(), &query, None);
+    let clock = Clock {
+        now: state.now,
+        zone: state.zone.clone(),
+    };
+    assert_eq!(Ok(&query), parse(query_text, &clock).as_ref());
+    let found = tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
     let epoch = state.corpus.epoch();
     update(
         &mut state,
         Msg::Filtered(FilterResult {
             generation,
-            hits: Arc::new(hits),
+            found,
             epoch,
         }),
     );

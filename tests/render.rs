@@ -51,13 +51,13 @@ fn fixture_files(sub: &str) -> Vec<FileEntry> {
 fn run(state: &mut State, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Filter { generation, query } = effect {
-            let hits = search::rank::rank(state.corpus.cards(), &query, None);
+            let found = tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
             let epoch = state.corpus.epoch();
             let more = update(
                 state,
                 Msg::Filtered(FilterResult {
                     generation,
-                    hits: Arc::new(hits),
+                    found,
                     epoch,
                 }),
             );
@@ -240,7 +240,7 @@ fn filtered_with_highlights() {
     for (w, h) in SIZES {
         let mut state = demo_state(w, h);
         type_query(&mut state, "heat");
-        assert!(state.filter.hits.as_ref().is_some_and(|h| !h.is_empty()));
+        assert!(state.filter.found.as_ref().is_some_and(|f| !f.hits.is_empty()));
         let buffer = draw(&state);
         check_cells(&buffer, false);
         let text = format!(

@@ -12,7 +12,6 @@ use tidings::action::Action;
 use tidings::app::{self, Effect, Msg, Options, State};
 use tidings::corpus::Card;
 use tidings::corpus::load::{self, LoadOptions, Progress};
-use tidings::search::rank;
 use tidings::search::worker::FilterResult;
 
 /// Demo, hostile and bad-but-loadable cards, loaded once for all cases.
@@ -83,13 +82,13 @@ fn apply(state: &mut State, msg: Msg) {
     for effect in app::update(state, msg) {
         if let Effect::Filter { generation, query } = effect {
             // Answer as the worker would, at once.
-            let hits = rank::rank(state.corpus.cards(), &query, None);
+            let found = tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
             let epoch = state.corpus.epoch();
             apply(
                 state,
                 Msg::Filtered(FilterResult {
                     generation,
-                    hits: Arc::new(hits),
+                    found,
                     epoch,
                 }),
             );

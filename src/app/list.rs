@@ -91,7 +91,7 @@ impl State {
     /// The sort in force: the user's filtered order (relevance unless chosen) while a filter
     /// is on, their order for the whole corpus otherwise.
     pub fn effective_sort(&self) -> SortKey {
-        if self.filter.hits.is_some() {
+        if self.filter.found.is_some() {
             self.list.filtered_sort.unwrap_or(SortKey::Relevance)
         } else {
             self.list.sort
@@ -106,9 +106,10 @@ impl State {
     /// selection on its card, or on the row it had when the card is no longer listed.
     pub(super) fn rebuild_view(&mut self) {
         let sort = self.effective_sort();
-        self.list.view = match &self.filter.hits {
-            Some(hits) => {
-                let mut view: Vec<CardIx> = hits
+        self.list.view = match &self.filter.found {
+            Some(found) => {
+                let mut view: Vec<CardIx> = found
+                    .hits
                     .iter()
                     .map(|h| h.ix)
                     .filter(|ix| self.corpus.cards().is_live(*ix))

@@ -22,9 +22,9 @@ use crate::config::{Key, Keymap, ListOptions, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
-use crate::search::query::Query;
+use crate::search::syntax::Query;
 use crate::search::sort::SortKey;
-use crate::search::worker::FilterResult;
+use crate::search::worker::{FilterResult, Indexed};
 
 pub use layout::Areas;
 pub use list::ListState;
@@ -68,8 +68,10 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard through the terminal (OSC 52).
     Copy(String),
-    /// Rank the current snapshot against a query in the background.
+    /// Find a query's matches in the current snapshot, in the background.
     Filter { generation: u64, query: Query },
+    /// Index the current snapshot's new cards (and forget its removed ones) in the background.
+    Index,
     /// Give the terminal back to the shell until `fg`.
     Suspend,
 }
@@ -96,6 +98,8 @@ pub enum Msg {
         diagnostics: Vec<Diagnostic>,
     },
     Filtered(FilterResult),
+    /// How far the word index has caught up with the cards.
+    Indexed(Indexed),
     /// Text pasted into the terminal (bracketed paste), whole.
     Paste(String),
     Resize {
@@ -278,9 +282,9 @@ impl State {
         let applied = self.corpus.apply(delta);
         self.diagnostics.extend(diagnostics);
         self.diagnostics.extend(applied.diagnostics.iter().cloned());
-        let mut effects = Vec::new();
+        // The index follows every delta; a filter in force is asked again once it has.
+        let mut effects = vec![Effect::Index];
         if self.filter.is_on() {
-            // New or changed cards may match too; the worker ranks only what it has not seen.
             effects.push(self.filter.request());
         }
         self.rebuild_view();
@@ -450,7 +454,7 @@ impl State {
             SortKey::Title => SortKey::Provider,
             SortKey::Provider => SortKey::Relevance,
         };
-        if self.filter.hits.is_some() {
+        if self.filter.found.is_some() {
             self.list.filtered_sort = Some(next).filter(|s| *s != SortKey::Relevance);
         } else {
             self.list.sort = Some(next)
@@ -553,6 +557,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Changed { delta, diagnostics } => state.changed(delta, diagnostics),
         Msg::Filtered(result) => state.filtered(result),
+        Msg::Indexed(indexed) => state.indexed(indexed),
         Msg::Paste(text) => state.paste(&text),
         Msg::Resize { width, height } => {
             state.resize(width, height);

@@ -44,6 +44,11 @@ impl State {
             zone: self.zone.clone(),
             // In the related pane `o` opens the selected entry instead, so the mark would mislead.
             mark_opens: self.focus != Pane::Related,
+            lit: self.selected_ix().and_then(|ix| {
+                let found = self.filter.found.as_ref()?;
+                (!self.filter.active.is_empty() && !found.hits.is_empty())
+                    .then(|| (self.filter.active.clone(), self.filter.tier(ix)))
+            }),
         }
     }
 

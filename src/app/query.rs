@@ -1,13 +1,15 @@
 //! The query line and the filter it drives: editing the text, parsing it, asking the worker
 //! for a ranking, and taking the answer that belongs to the latest question.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Effect, State};
 use crate::action::Action;
-use crate::search::query::{self, MAX_QUERY_CHARS, Query, QueryError};
-use crate::search::rank::Hit;
-use crate::search::worker::FilterResult;
+use crate::corpus::CardIx;
+use crate::search::engine::{Found, Tier};
+use crate::search::syntax::{self, Clock, MAX_QUERY_CHARS, Query, QueryError};
+use crate::search::worker::{FilterResult, Indexed};
 
 /// The query line being edited.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -95,7 +97,13 @@ pub struct Filter {
     pub active: Query,
     /// Ranked matches of `active`, positions in the snapshot of the corpus's current epoch;
     /// `None` when it is empty (every card shows).
-    pub hits: Option<Arc<Vec<Hit>>>,
+    pub found: Option<Arc<Found>>,
+    /// Why the last answer could not be had (the word index failed), shown in the status.
+    pub error: Option<String>,
+    /// How far the word index has caught up, when it has not yet.
+    pub indexing: Option<Indexed>,
+    /// The approximate hits of `found`, and how each matched: rows are marked and lit so.
+    pub approximate: HashMap<CardIx, Tier>,
     /// Numbers the questions; an answer to any but the latest is dropped.
     pub generation: u64,
     /// A question is out and its answer not yet in.
@@ -107,7 +115,7 @@ pub struct Filter {
 impl Filter {
     /// A filter is on or coming: the list shows ranked matches rather than every card.
     pub(crate) fn is_on(&self) -> bool {
-        self.hits.is_some() || self.in_flight
+        self.found.is_some() || self.in_flight
     }
 
     /// Asks the worker to rank the current snapshot against the active query.
@@ -120,9 +128,16 @@ impl Filter {
         }
     }
 
+    /// How the listed card at `ix` matched.
+    pub fn tier(&self, ix: CardIx) -> Tier {
+        self.approximate.get(&ix).copied().unwrap_or(Tier::Words)
+    }
+
     fn clear(&mut self) {
         self.active = Query::default();
-        self.hits = None;
+        self.found = None;
+        self.approximate.clear();
+        self.error = None;
         self.in_flight = false;
         // A late answer to the old query must not come back.
         self.generation += 1;
@@ -152,7 +167,7 @@ impl State {
             }
             Action::QueryClear => {
                 self.query.editing = false;
-                if !self.query.text.is_empty() || self.filter.hits.is_some() {
+                if !self.query.text.is_empty() || self.filter.found.is_some() {
                     self.clear_query();
                     self.rebuild_view();
                 }
@@ -200,7 +215,11 @@ impl State {
 
     /// The query text changed: parse it and ask for results, or say why it does not parse.
     pub(super) fn query_changed(&mut self) -> Vec<Effect> {
-        let parsed = match query::parse(&self.query.text) {
+        let clock = Clock {
+            now: self.now,
+            zone: self.zone.clone(),
+        };
+        let parsed = match syntax::parse(&self.query.text, &clock) {
             Ok(parsed) => parsed,
             Err(err) => {
                 self.query.error = Some(err);
@@ -208,7 +227,7 @@ impl State {
             }
         };
         self.query.error = None;
-        if parsed == self.filter.active && (self.filter.hits.is_some() || parsed.is_empty()) {
+        if parsed == self.filter.active && (self.filter.found.is_some() || parsed.is_empty()) {
             return Vec::new();
         }
         self.filter.active = parsed;
@@ -234,18 +253,49 @@ impl State {
             return vec![self.filter.request()];
         }
         self.filter.in_flight = false;
+        let found = match result.found {
+            Ok(found) => {
+                self.filter.error = None;
+                found
+            }
+            Err(e) => {
+                self.filter.error = Some(e.to_string());
+                Arc::new(Found::default())
+            }
+        };
         if std::mem::take(&mut self.filter.select_best) {
             self.list.row = 0;
             self.list.offset = 0;
-            self.list.selected = result
+            self.list.selected = found
                 .hits
                 .iter()
                 .find_map(|h| self.corpus.get(h.ix))
                 .map(|c| c.id);
         }
-        self.filter.hits = Some(result.hits);
+        self.filter.approximate = found.hits[found.words..]
+            .iter()
+            .map(|h| (h.ix, h.tier))
+            .collect();
+        self.filter.found = Some(found);
         self.rebuild_view();
         self.select_pending();
+        Vec::new()
+    }
+}
+
+impl State {
+    /// The word index caught up further: a filter in force is asked again, to cover the cards
+    /// indexed since.
+    pub(super) fn indexed(&mut self, indexed: Indexed) -> Vec<Effect> {
+        if indexed.epoch != self.corpus.epoch() {
+            return Vec::new();
+        }
+        let before = self.filter.indexing;
+        self.filter.indexing = (!indexed.done).then_some(indexed);
+        let progressed = before.is_some_and(|b| b.slots < indexed.slots);
+        if progressed && self.filter.found.is_some() && !self.filter.in_flight {
+            return vec![self.filter.request()];
+        }
         Vec::new()
     }
 }

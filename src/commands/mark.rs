@@ -7,7 +7,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::output::deliver;
-use super::search::write_query_error;
+use super::search::{find, parse_query};
 use super::show::write_ambiguous;
 use super::state::Headless;
 use super::{exit, load_paths};
@@ -15,7 +15,6 @@ use crate::cli::{MarkArgs, MarkHow};
 use crate::corpus::id::Resolve;
 use crate::corpus::{CardId, Corpus};
 use crate::library::state::{Change, FlagKind, Op, Outcome, WriteError};
-use crate::search::{query, rank};
 use crate::text;
 
 /// Runs `mark`; returns the exit status.
@@ -30,22 +29,10 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     // The query is checked before the cards are loaded: a typo should not cost a load.
     let parsed = match &args.query {
-        Some(typed) => {
-            let expanded = match state.expand(typed) {
-                Ok(q) => q,
-                Err(e) => {
-                    let _ = write_query_error(typed, e.position, &e.message, err);
-                    return exit::USAGE;
-                }
-            };
-            match query::parse(&expanded) {
-                Ok(q) => Some(q),
-                Err(e) => {
-                    let _ = write_query_error(&expanded, e.position, &e.message, err);
-                    return exit::USAGE;
-                }
-            }
-        }
+        Some(typed) => match parse_query(typed, &state, err) {
+            Ok(q) => Some(q),
+            Err(status) => return status,
+        },
         None => None,
     };
     let loaded = match load_paths(&args.paths, &args.load.into(), &args.cache, err) {
@@ -56,8 +43,12 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     state.see(corpus, err);
 
     let ids = match &parsed {
-        Some(q) => rank::rank(corpus.cards(), q, None)
-            .iter()
+        Some(q) => match find(q, corpus, err) {
+            Ok(found) => found,
+            Err(status) => return status,
+        }
+        .hits
+        .iter()
             .filter_map(|hit| corpus.get(hit.ix).map(|c| c.id))
             .collect(),
         None => match resolve_all(args, corpus, err) {

@@ -16,7 +16,10 @@ use crate::cli::{SearchArgs, SearchFormat, SortArg};
 use crate::corpus::{Card, CardId, CardIx, Corpus};
 use crate::library::state::Marks;
 use crate::search::sort::{SortKey, sort_view};
-use crate::search::{query, rank};
+use crate::search::engine::{Found, Tier};
+use crate::search::highlight::explain;
+use crate::search::syntax::{self, Clock, Query};
+use crate::search::worker::search_once;
 use crate::text;
 
 /// Width of a table written to a pipe (`--format table` when stdout is not a terminal).
@@ -62,19 +65,9 @@ pub fn run(args: &SearchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 /// [`run`] for a given output environment.
 pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut state = Headless::open(&args.state, err);
-    let expanded = match state.expand(&args.query) {
+    let parsed = match parse_query(&args.query, &state, err) {
         Ok(q) => q,
-        Err(e) => {
-            let _ = write_query_error(&args.query, e.position, &e.message, err);
-            return exit::USAGE;
-        }
-    };
-    let parsed = match query::parse(&expanded) {
-        Ok(q) => q,
-        Err(e) => {
-            let _ = write_query_error(&expanded, e.position, &e.message, err);
-            return exit::USAGE;
-        }
+        Err(status) => return status,
     };
     let format = args.format.unwrap_or(if env.is_terminal {
         SearchFormat::Table
@@ -95,7 +88,11 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
     let corpus = std::mem::take(&mut loaded.corpus);
     state.see(&corpus, err);
 
-    let hits = rank::rank(corpus.cards(), &parsed, None);
+    let found = match find(&parsed, &corpus, err) {
+        Ok(found) => found,
+        Err(status) => return status,
+    };
+    let hits = &found.hits;
     let scores: HashMap<CardIx, i64> = hits.iter().map(|h| (h.ix, h.score)).collect();
     let mut view: Vec<CardIx> = hits.iter().map(|h| h.ix).collect();
     sort_view(&mut view, &corpus, sort_key(args.sort));
@@ -106,6 +103,20 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
         view.truncate(limit);
     }
 
+    if args.explain {
+        let tiers: HashMap<CardIx, Tier> = hits.iter().map(|h| (h.ix, h.tier)).collect();
+        let written = deliver(out, err, |out| {
+            write_explained(&parsed, &corpus, &view, &tiers, out)
+        });
+        if let Err(status) = written {
+            return status;
+        }
+        return if view.is_empty() {
+            exit::FOUND_PROBLEMS
+        } else {
+            exit::OK
+        };
+    }
     let results = Results {
         corpus: &corpus,
         view: &view,
@@ -162,6 +173,75 @@ pub(crate) fn sort_key(sort: SortArg) -> SortKey {
 }
 
 /// `tidings: query error at column N: message`, then the query and a caret under column N.
+/// The query as typed, saved searches expanded, parsed with the clock and zone of this
+/// machine; a problem is written to `err` and becomes the usage status.
+pub(crate) fn parse_query(typed: &str, state: &Headless, err: &mut dyn Write) -> Result<Query, u8> {
+    let expanded = match state.expand(typed) {
+        Ok(q) => q,
+        Err(e) => {
+            let _ = write_query_error(typed, e.position, &e.message, err);
+            return Err(exit::USAGE);
+        }
+    };
+    let clock = Clock {
+        now: jiff::Timestamp::now(),
+        zone: jiff::tz::TimeZone::system(),
+    };
+    syntax::parse(&expanded, &clock).map_err(|e| {
+        let _ = write_query_error(&expanded, e.column.saturating_sub(1), &e.message, err);
+        exit::USAGE
+    })
+}
+
+/// The matches of `query` in `corpus`, as the reader finds them; a failure of the word index is
+/// written to `err` and becomes the usage status.
+pub(crate) fn find(query: &Query, corpus: &Corpus, err: &mut dyn Write) -> Result<Found, u8> {
+    search_once(query, corpus.cards(), corpus.epoch()).map_err(|e| {
+        let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
+        exit::USAGE
+    })
+}
+
+/// `--explain`: each card, then how each term matched it.
+fn write_explained(
+    query: &Query,
+    corpus: &Corpus,
+    view: &[CardIx],
+    tiers: &HashMap<CardIx, Tier>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for &ix in view {
+        let Some(card) = corpus.get(ix) else { continue };
+        let tier = tiers.get(&ix).copied().unwrap_or(Tier::Words);
+        let mark = if tier.is_approximate() { "≈ " } else { "" };
+        writeln!(
+            out,
+            "{}  {mark}{}",
+            card.id,
+            text::clean_line(card.display_title())
+        )?;
+        for explained in explain(query, card, tier) {
+            let place = explained.place.map_or("", |p| p.name());
+            let word = explained
+                .word
+                .map(|w| format!(" \"{}\"", text::clean_line(&w)))
+                .unwrap_or_default();
+            let at = if place.is_empty() {
+                explained.how.to_string()
+            } else {
+                format!("{place} · {}", explained.how)
+            };
+            writeln!(
+                out,
+                "    {:<20} {at}{word}",
+                text::clean_line(&explained.term)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a query error with a caret under the character at `position` (counted from 0).
 pub(crate) fn write_query_error(
     query: &str,
     position: usize,

@@ -387,6 +387,7 @@ pub(crate) fn render_text(
         zone: TimeZone::system(),
         // There is no `o` outside the reader.
         mark_opens: false,
+        lit: None,
     };
     let mut t = Text {
         width,

@@ -1,19 +1,19 @@
-//! Filtering the corpus: the query language, fuzzy ranking, the sort orders, and a background
-//! worker that always answers the latest query. Pure functions over [`crate::corpus::CardStore`]; no
-//! terminal, and no threads but the worker's.
-//!
-//! `rank` holds the ranking policy; it scores fuzzy terms with `skim` (a port of the
-//! fuzzy-matcher crate's scorer, which also says where a term matched), finds the other
-//! terms with `needle`, and tests excerpt matches for compactness with `align`.
+//! Filtering the corpus: the query language (`syntax`), the word index (`index`, over the
+//! words of module `words`), the matching and ranking behind both the reader and `tidings
+//! search` (`engine`, with `typos` for the approximate tier and `skim`, a port of
+//! fuzzy-matcher's scorer, for letters scattered through a title), what to light in a matched
+//! text (`highlight`), the sort orders, and a background worker that keeps the index and
+//! always answers the latest query.
 
-mod align;
+pub mod engine;
+pub mod highlight;
+pub mod index;
 mod needle;
-pub mod query;
-pub mod rank;
 mod skim;
-pub mod words;
 pub mod sort;
+pub mod syntax;
+pub mod typos;
+pub mod words;
 pub mod worker;
 
-pub use query::parse;
-pub use rank::rank;
+pub use syntax::parse;

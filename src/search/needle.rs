@@ -1,10 +1,21 @@
-//! Substring search for the non-fuzzy terms (`'exact`, `^prefix`, `suffix$`, `^whole$`, and
-//! every negated term): where a term's text occurs in a field, under smart case, and the
-//! byte scan the fuzzy scorer shares to find a pattern's first char.
+//! Substring search for the terms that look for text as typed (`'exact`, `^prefix`,
+//! `suffix$`, `^whole$`): where a term's text occurs in a field, under smart case (an uppercase
+//! letter in the term makes it case-sensitive), and the byte scan the scattered-letter scorer
+//! shares to find a pattern's first char.
 
-use super::query::{Kind, Term, fold};
+/// Where in a field a text must stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    Anywhere,
+    /// At the start of the field's text, trimmed.
+    Start,
+    /// At its end, trimmed.
+    End,
+    /// The whole field's text, trimmed.
+    Whole,
+}
 
-/// A non-fuzzy term's text, prepared for smart-case comparison.
+/// A term's text, prepared for smart-case comparison.
 pub(crate) enum Needle {
     /// The text has an uppercase letter: compare exactly.
     Sensitive(String),
@@ -16,28 +27,27 @@ pub(crate) enum Needle {
 }
 
 impl Needle {
-    pub(crate) fn new(term: &Term) -> Needle {
-        if term.case_sensitive() {
-            Needle::Sensitive(term.text.clone())
-        } else if term.text.is_ascii() {
-            Needle::Ascii(term.text.to_ascii_lowercase().into_bytes())
+    pub(crate) fn new(text: &str) -> Needle {
+        if text.chars().any(char::is_uppercase) {
+            Needle::Sensitive(text.to_string())
+        } else if text.is_ascii() {
+            Needle::Ascii(text.to_ascii_lowercase().into_bytes())
         } else {
-            Needle::Folded(term.text.chars().map(fold).collect())
+            Needle::Folded(text.chars().map(fold).collect())
         }
     }
 
-    /// Byte range of `text` matched under `kind` (exact, prefix, suffix or whole; fuzzy is
-    /// taken as exact); prefix, suffix and whole compare with `text` trimmed.
-    pub(crate) fn locate(&self, kind: Kind, text: &str) -> Option<(usize, usize)> {
-        if kind == Kind::Fuzzy || kind == Kind::Exact {
+    /// Byte range of `text` where the needle stands as `anchor` asks.
+    pub(crate) fn locate(&self, anchor: Anchor, text: &str) -> Option<(usize, usize)> {
+        if anchor == Anchor::Anywhere {
             return self.find(text);
         }
         let trimmed = text.trim();
         let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
         let len = self.match_len_at_start(trimmed);
-        let range = match kind {
-            Kind::Prefix => len.map(|n| (0, n)),
-            Kind::Whole => len.filter(|&n| n == trimmed.len()).map(|n| (0, n)),
+        let range = match anchor {
+            Anchor::Start => len.map(|n| (0, n)),
+            Anchor::Whole => len.filter(|&n| n == trimmed.len()).map(|n| (0, n)),
             _ => self
                 .match_len_at_end(trimmed)
                 .map(|n| (trimmed.len() - n, trimmed.len())),
@@ -142,6 +152,19 @@ pub(crate) fn for_each_byte(hay: &[u8], b: u8, caseless: bool, mut f: impl FnMut
         if c | fold == b && f(base + k) {
             return;
         }
+    }
+}
+
+/// The case folding of these terms: one char to one char, and never a non-ASCII char to an
+/// ASCII one, so an ASCII needle can be searched byte by byte.
+pub(crate) fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if !l.is_ascii() => l,
+        _ => c,
     }
 }
 

@@ -107,52 +107,6 @@ pub fn chars_covering(word: &str, folded_len: usize) -> usize {
     count
 }
 
-/// The edit distance (insertions, deletions, substitutions and swaps of two neighbours) between
-/// `a` and `b` if it is at most `limit`; `None` when it is more. Costs `O(len * limit)`.
-pub fn within_typos(a: &[char], b: &[char], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    let width = b.len() + 1;
-    let mut rows = vec![vec![usize::MAX / 2; width]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        let (this, prev, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[this].fill(usize::MAX / 2);
-        rows[this][0] = i;
-        let from = i.saturating_sub(limit).max(1);
-        let to = (i + limit).min(b.len());
-        let mut best = rows[this][0];
-        for j in from..=to {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j - 1] + cost)
-                .min(rows[prev][j] + 1)
-                .min(rows[this][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[before][j - 2] + 1);
-            }
-            rows[this][j] = d;
-            best = best.min(d);
-        }
-        if best > limit {
-            return None;
-        }
-    }
-    let d = rows[a.len() % 3][b.len()];
-    (d <= limit).then_some(d)
-}
-
-/// Typos a word of `len` chars may carry and still be found: one from 5 letters, two from 9.
-pub fn typos_allowed(len: usize) -> usize {
-    match len {
-        0..=4 => 0,
-        5..=8 => 1,
-        _ => 2,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,16 +143,5 @@ mod tests {
     fn prefix_highlights_cover_folded_letters() {
         assert_eq!(chars_covering("Straße", 6), 5, "ß folds to two letters");
         assert_eq!(chars_covering("Über", 2), 2);
-    }
-
-    #[test]
-    fn typos_count_swaps_as_one() {
-        let c = |s: &str| s.chars().collect::<Vec<_>>();
-        assert_eq!(within_typos(&c("telscope"), &c("telescope"), 1), Some(1));
-        assert_eq!(within_typos(&c("teelscope"), &c("telescope"), 1), Some(1));
-        assert_eq!(within_typos(&c("telecsope"), &c("telescope"), 1), Some(1));
-        assert_eq!(within_typos(&c("tlscope"), &c("telescope"), 1), None);
-        assert_eq!(within_typos(&c("tlscope"), &c("telescope"), 2), Some(2));
-        assert_eq!(within_typos(&c(""), &c("ab"), 2), Some(2));
     }
 }

@@ -1,24 +1,21 @@
 //! Filtering off the UI thread: the latest query wins and stale work is dropped (after gitui's
-//! `AsyncSingleJob`).
+//! `AsyncSingleJob`), and the word index follows the corpus in the background.
 //!
-//! One thread ranks one request at a time. Requests submitted meanwhile replace each other, so
-//! only the newest runs next, and the running one gives up early when a newer one arrives.
-//! Recent results are kept so that typing on (`lu` → `lup`) re-ranks only the previous hits,
-//! and deleting back (`lupus` → `lupu`) is answered without ranking at all.
-//!
-//! Kept results are keyed by the corpus epoch and the slots they covered: within an epoch a
-//! slot keeps its card or dies (see [`crate::corpus::store`]), so a result of an earlier version
-//! stays right for a later one once dead slots are dropped and the slots added since are
-//! ranked; a result of another epoch is never used.
+//! One thread owns the [`WordIndex`]. It answers one request at a time; requests submitted
+//! meanwhile replace each other, so only the newest runs next, and the running one gives up
+//! early when a newer one arrives. Between requests it indexes the cards of the newest store it
+//! was shown ([`FilterWorker::catch_up`]), a slice at a time so a request never waits long, and
+//! reports how far it got, so the reader can say "indexing" until every card is in. A request
+//! first brings the index up to its own store, so its answer covers every card it was sent.
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
-use super::query::Query;
-use super::rank::{Hit, rank_interruptible};
-use crate::corpus::{CardIx, CardStore};
+use super::engine::{Found, find};
+use super::index::{IndexError, WordIndex};
+use super::syntax::Query;
+use crate::corpus::CardStore;
 
 /// What to filter: a query over a snapshot of the cards loaded so far.
 #[derive(Debug, Clone)]
@@ -32,53 +29,78 @@ pub struct FilterRequest {
     pub epoch: u64,
 }
 
-/// The ranked hits for one request.
+/// The matches for one request.
 #[derive(Debug, Clone)]
 pub struct FilterResult {
     pub generation: u64,
     /// The epoch the hits' positions belong to.
     pub epoch: u64,
-    pub hits: Arc<Vec<Hit>>,
+    /// The matches, or why the index could not be used.
+    pub found: Result<Arc<Found>, IndexError>,
 }
 
-type Notify = Box<dyn Fn(FilterResult) + Send>;
+/// How far the index has caught up with the newest store it was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Indexed {
+    pub epoch: u64,
+    /// Slots indexed (all of the store's when `done`).
+    pub slots: usize,
+    pub done: bool,
+}
+
+/// What the worker tells its owner.
+#[derive(Debug, Clone)]
+pub enum Report {
+    Filtered(FilterResult),
+    Indexed(Indexed),
+}
+
+type Notify = Box<dyn Fn(Report) + Send>;
+
+/// Cards indexed between two looks for a newer request.
+const SLICE: usize = 4096;
 
 /// A background thread that filters the cards, always working on the newest request.
 pub struct FilterWorker {
     shared: Arc<Shared>,
-    /// `None` if the thread could not be started; requests are then filtered in `submit`.
+    /// `None` if the thread could not be started; requests are then answered in `submit`.
     thread: Option<JoinHandle<()>>,
 }
 
 struct Shared {
     pending: Mutex<Pending>,
     wake: Condvar,
-    /// Raised when a newer request (or a stop) is waiting, so a running rank stops early.
+    /// Raised when a newer request (or a stop) is waiting, so a running search stops early.
     interrupt: AtomicBool,
-    /// Behind a lock only so the inline fallback can reach it too; only one caller at a time.
+    /// The index, behind a lock only so the inline fallback can reach it too.
+    index: Mutex<Result<WordIndex, IndexError>>,
     notify: Mutex<Notify>,
 }
 
 #[derive(Default)]
 struct Pending {
     request: Option<FilterRequest>,
+    /// The newest store to index, with its epoch.
+    store: Option<(CardStore, u64)>,
     stop: bool,
 }
 
 /// Locks, carrying on through poisoning: the guarded data stays consistent in this module
-/// (every critical section is a plain assignment), so a panic elsewhere must not spread.
+/// (every critical section is a plain assignment or a whole index operation), so a panic
+/// elsewhere must not spread.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl FilterWorker {
-    /// Starts the worker; `notify` receives each result, on the worker's thread, and should
+    /// Starts the worker; `notify` receives each report, on the worker's thread, and should
     /// hand it on (e.g. send it down the event channel) rather than block.
-    pub fn spawn(notify: impl Fn(FilterResult) + Send + 'static) -> FilterWorker {
+    pub fn spawn(notify: impl Fn(Report) + Send + 'static) -> FilterWorker {
         let shared = Arc::new(Shared {
             pending: Mutex::new(Pending::default()),
             wake: Condvar::new(),
             interrupt: AtomicBool::new(false),
+            index: Mutex::new(WordIndex::new()),
             notify: Mutex::new(Box::new(notify)),
         });
         let for_thread = Arc::clone(&shared);
@@ -95,13 +117,13 @@ impl FilterWorker {
         if self.thread.is_none() {
             // No thread to hand it to: filtering late beats never filtering.
             let never = AtomicBool::new(false);
-            let hits = rank_interruptible(&request.cards, &request.query, None, &never)
-                .unwrap_or_default();
-            (lock(&self.shared.notify))(FilterResult {
-                generation: request.generation,
-                epoch: request.epoch,
-                hits: Arc::new(hits),
-            });
+            // Everything is indexed first: no thread would index the rest later.
+            if let Ok(index) = lock(&self.shared.index).as_mut() {
+                index.catch_up(&request.cards, request.epoch, usize::MAX);
+            }
+            if let Some((result, _)) = answer(&self.shared, request, &never) {
+                (lock(&self.shared.notify))(Report::Filtered(result));
+            }
             return;
         }
         let mut pending = lock(&self.shared.pending);
@@ -111,16 +133,27 @@ impl FilterWorker {
         drop(pending);
         self.shared.wake.notify_one();
     }
+
+    /// Shows the worker the newest store, to index in the background.
+    pub fn catch_up(&self, cards: CardStore, epoch: u64) {
+        if self.thread.is_none() {
+            // Indexed when the next request comes.
+            return;
+        }
+        lock(&self.shared.pending).store = Some((cards, epoch));
+        self.shared.wake.notify_one();
+    }
 }
 
 impl Drop for FilterWorker {
-    /// Tells the thread to stop and lets it go without waiting: a rank in progress notices
+    /// Tells the thread to stop and lets it go without waiting: a search in progress notices
     /// the interrupt soon, and quitting the reader must never wait for it.
     fn drop(&mut self) {
         {
             let mut pending = lock(&self.shared.pending);
             pending.stop = true;
             pending.request = None;
+            pending.store = None;
             self.shared.interrupt.store(true, Ordering::Relaxed);
         }
         self.shared.wake.notify_all();
@@ -128,10 +161,15 @@ impl Drop for FilterWorker {
     }
 }
 
+/// What the thread does next.
+enum Work {
+    Answer(FilterRequest),
+    Index(CardStore, u64),
+}
+
 fn run(shared: &Shared) {
-    let mut cache = Cache::default();
     loop {
-        let request = {
+        let work = {
             let mut pending = lock(&shared.pending);
             loop {
                 if pending.stop {
@@ -140,7 +178,10 @@ fn run(shared: &Shared) {
                 if let Some(request) = pending.request.take() {
                     // Under the lock, so a submit racing with this take is never missed.
                     shared.interrupt.store(false, Ordering::Relaxed);
-                    break request;
+                    break Work::Answer(request);
+                }
+                if let Some((cards, epoch)) = pending.store.take() {
+                    break Work::Index(cards, epoch);
                 }
                 pending = shared
                     .wake
@@ -148,151 +189,148 @@ fn run(shared: &Shared) {
                     .unwrap_or_else(PoisonError::into_inner);
             }
         };
-        let result = cache.answer(request, &shared.interrupt);
-        // A newer request is waiting: this result is stale and the UI would discard it.
-        if let Some(result) = result
-            && !shared.interrupt.load(Ordering::Relaxed)
-        {
-            (lock(&shared.notify))(result);
-        }
-    }
-}
-
-/// Results kept for re-use.
-const CACHE_ENTRIES: usize = 8;
-
-struct Entry {
-    query: Query,
-    epoch: u64,
-    /// Slots of the store ranked: later ones were not seen.
-    slots: usize,
-    hits: Arc<Vec<Hit>>,
-}
-
-#[derive(Default)]
-struct Cache {
-    /// Most recently used first.
-    entries: VecDeque<Entry>,
-    /// How many cards the last answer ranked (0 when it came straight from the cache), so
-    /// tests can see which way a request was answered.
-    last_ranked: usize,
-}
-
-impl Cache {
-    /// Answers `request`, from the cache if possible; `None` if interrupted.
-    fn answer(&mut self, request: FilterRequest, interrupt: &AtomicBool) -> Option<FilterResult> {
-        let FilterRequest {
-            generation,
-            query,
-            cards,
-            epoch,
-        } = request;
-        let slots = cards.slots();
-        // Positions of another epoch (or a store that shrank, which only a new epoch can do)
-        // mean nothing here.
-        self.entries
-            .retain(|e| e.epoch == epoch && e.slots <= slots);
-        // Cards removed since an entry was made: their slots are dead.
-        let live = |hits: &[Hit]| -> Vec<Hit> {
-            hits.iter()
-                .copied()
-                .filter(|h| cards.is_live(h.ix))
-                .collect()
-        };
-
-        if let Some(pos) = self
-            .entries
-            .iter()
-            .position(|e| e.query == query && e.slots == slots)
-            && let Some(mut entry) = self.entries.remove(pos)
-        {
-            if entry.hits.iter().any(|h| !cards.is_live(h.ix)) {
-                entry.hits = Arc::new(live(&entry.hits));
+        match work {
+            Work::Answer(request) => {
+                let result = answer(shared, request, &shared.interrupt);
+                // A newer request is waiting: this result is stale and the UI would discard it.
+                if let Some((result, indexed)) = result
+                    && !shared.interrupt.load(Ordering::Relaxed)
+                {
+                    let notify = lock(&shared.notify);
+                    notify(Report::Filtered(result));
+                    if let Some(indexed) = indexed {
+                        notify(Report::Indexed(indexed));
+                    }
+                }
             }
-            let hits = Arc::clone(&entry.hits);
-            self.entries.push_front(entry);
-            self.last_ranked = 0;
-            return Some(FilterResult {
-                generation,
-                epoch,
-                hits,
-            });
+            Work::Index(cards, epoch) => {
+                let progress = {
+                    let mut index = lock(&shared.index);
+                    let Ok(index) = index.as_mut() else { continue };
+                    let progress = index.catch_up(&cards, epoch, SLICE);
+                    // What is indexed is searchable only once committed; a failed commit is
+                    // tried again with the next slice or request.
+                    if index.commit().is_err() {
+                        continue;
+                    }
+                    progress
+                };
+                if !progress.done {
+                    // The rest after any request that came meanwhile, unless a newer store did.
+                    let mut pending = lock(&shared.pending);
+                    if pending.store.is_none() {
+                        pending.store = Some((cards, epoch));
+                    }
+                }
+                (lock(&shared.notify))(Report::Indexed(Indexed {
+                    epoch,
+                    slots: progress.slots,
+                    done: progress.done,
+                }));
+            }
         }
-
-        // Only the previous hits can match, plus the slots added since.
-        let candidates: Option<Vec<CardIx>> = self
-            .entries
-            .iter()
-            .filter(|e| query.narrows(&e.query))
-            .min_by_key(|e| e.hits.len() + (slots - e.slots))
-            .map(|e| {
-                let seen = CardIx::try_from(e.slots).unwrap_or(CardIx::MAX);
-                let now = CardIx::try_from(slots).unwrap_or(CardIx::MAX);
-                e.hits
-                    .iter()
-                    .map(|h| h.ix)
-                    .filter(|ix| cards.is_live(*ix))
-                    .chain(seen..now)
-                    .collect()
-            });
-        self.last_ranked = candidates.as_ref().map_or(cards.len(), Vec::len);
-        let hits = Arc::new(rank_interruptible(
-            &cards,
-            &query,
-            candidates.as_deref(),
-            interrupt,
-        )?);
-        self.entries.push_front(Entry {
-            query,
-            epoch,
-            slots,
-            hits: Arc::clone(&hits),
-        });
-        self.entries.truncate(CACHE_ENTRIES);
-        Some(FilterResult {
-            generation,
-            epoch,
-            hits,
-        })
     }
+}
+
+/// Brings the index a slice nearer the request's store and searches what it covers; `None` if
+/// interrupted. Cards not yet indexed are left for the answer the owner asks again for once
+/// [`Report::Indexed`] says more are in.
+fn answer(
+    shared: &Shared,
+    request: FilterRequest,
+    interrupt: &AtomicBool,
+) -> Option<(FilterResult, Option<Indexed>)> {
+    let FilterRequest {
+        generation,
+        query,
+        cards,
+        epoch,
+    } = request;
+    let mut index = lock(&shared.index);
+    let mut indexed = None;
+    let found = match index.as_mut() {
+        Err(e) => Err(e.clone()),
+        Ok(index) => {
+            let progress = index.catch_up(&cards, epoch, SLICE);
+            indexed = Some(Indexed {
+                epoch,
+                slots: progress.slots,
+                done: progress.done,
+            });
+            if !progress.done {
+                let mut pending = lock(&shared.pending);
+                if pending.store.is_none() {
+                    pending.store = Some((cards.clone(), epoch));
+                }
+            }
+            match index.commit() {
+                Err(e) => Err(e),
+                Ok(()) => Ok(Arc::new(find(&query, index, &cards, interrupt)?)),
+            }
+        }
+    };
+    let result = FilterResult {
+        generation,
+        epoch,
+        found,
+    };
+    Some((result, indexed))
+}
+
+/// Searches `cards` once, without a thread: what `tidings search` and other one-shot commands
+/// use, so they answer exactly as the reader does.
+pub fn search_once(query: &Query, cards: &CardStore, epoch: u64) -> Result<Found, IndexError> {
+    let mut index = WordIndex::new()?;
+    index.catch_up(cards, epoch, usize::MAX);
+    index.commit()?;
+    let never = AtomicBool::new(false);
+    Ok(find(query, &index, cards, &never).unwrap_or_default())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::corpus::Card;
-    use crate::search::{parse, rank};
+    use crate::search::syntax::{Group, Scope, Term, TermKind};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    const WAIT: Duration = Duration::from_secs(10);
+    const WAIT: Duration = Duration::from_secs(20);
 
-    fn card(title: &str) -> Card {
-        Card {
-            title: Some(title.into()),
-            ..Card::default()
-        }
-    }
-
-    fn q(input: &str) -> Query {
-        match parse(input) {
-            Ok(q) => q,
-            Err(e) => panic!("{input:?}: {e}"),
+    /// A query of plain terms, each a prefix of a word anywhere.
+    pub(crate) fn words(text: &str) -> Query {
+        Query {
+            groups: text
+                .split_whitespace()
+                .map(|w| Group {
+                    alternatives: vec![Term {
+                        negated: false,
+                        kind: TermKind::Words {
+                            scope: Scope::Any,
+                            words: vec![w.to_string()],
+                            last_is_prefix: true,
+                        },
+                        column: 1,
+                    }],
+                })
+                .collect(),
         }
     }
 
     fn corpus(n: usize) -> CardStore {
-        let words = [
-            "lupus", "lunar", "plum", "ample", "pulse", "trial", "market",
-        ];
+        let names = ["lupus", "lunar", "plum", "ample", "pulse", "trial", "market"];
         let cards = (0..n)
-            .map(|i| {
-                card(&format!(
-                    "{} {} {}",
-                    words[i % 7],
-                    words[(i / 7) % 7],
-                    words[(i / 49) % 7]
-                ))
+            .map(|i| Card {
+                title: Some(
+                    format!(
+                        "{} {} {}",
+                        names[i % 7],
+                        names[(i / 7) % 7],
+                        names[(i / 49) % 7]
+                    )
+                    .into(),
+                ),
+                ..Card::default()
             })
             .collect();
         let mut s = CardStore::default();
@@ -303,119 +341,90 @@ mod tests {
     fn request(generation: u64, query: &str, cards: &CardStore) -> FilterRequest {
         FilterRequest {
             generation,
-            query: q(query),
+            query: words(query),
             cards: cards.clone(),
             epoch: 0,
         }
     }
 
-    fn answer(cache: &mut Cache, generation: u64, query: &str, cards: &CardStore) -> Vec<Hit> {
-        let never = AtomicBool::new(false);
-        match cache.answer(request(generation, query, cards), &never) {
-            Some(r) => {
-                assert_eq!(r.generation, generation);
-                r.hits.to_vec()
+    fn filtered(rx: &mpsc::Receiver<Report>) -> FilterResult {
+        loop {
+            match rx.recv_timeout(WAIT) {
+                Ok(Report::Filtered(r)) => return r,
+                Ok(Report::Indexed(_)) => continue,
+                Err(e) => panic!("no answer: {e}"),
             }
-            None => panic!("not interrupted, yet no answer"),
+        }
+    }
+
+    fn hits(result: &FilterResult) -> Vec<crate::corpus::CardIx> {
+        match &result.found {
+            Ok(found) => found.hits.iter().map(|h| h.ix).collect(),
+            Err(e) => panic!("{e}"),
         }
     }
 
     #[test]
-    fn narrowing_ranks_only_previous_hits_and_equals_a_full_rank() {
+    fn the_worker_answers_as_a_one_shot_search_does() {
         let cards = corpus(500);
-        let mut cache = Cache::default();
-        let lu = answer(&mut cache, 1, "lu", &cards);
-        assert_eq!(cache.last_ranked, 500);
-        let lup = answer(&mut cache, 2, "lup", &cards);
-        assert_eq!(cache.last_ranked, lu.len());
-        assert!(lu.len() < 500 && lup.len() < lu.len());
-        assert_eq!(lup, rank(&cards, &q("lup"), None));
-        let two = answer(&mut cache, 3, "lup !trial", &cards);
-        assert_eq!(cache.last_ranked, lup.len());
-        assert_eq!(two, rank(&cards, &q("lup !trial"), None));
-    }
-
-    #[test]
-    fn repeats_come_from_the_cache() {
-        let cards = corpus(300);
-        let mut cache = Cache::default();
-        for (g, text) in ["l", "lu", "lup", "lupu", "lupus"].into_iter().enumerate() {
-            answer(&mut cache, g as u64, text, &cards);
-        }
-        for text in ["lupu", "lup", "lu", "l"] {
-            let hits = answer(&mut cache, 9, text, &cards);
-            assert_eq!(cache.last_ranked, 0, "{text} was ranked again");
-            assert_eq!(hits, rank(&cards, &q(text), None));
-        }
-    }
-
-    #[test]
-    fn cards_loaded_since_are_ranked_too() {
-        let mut cards = corpus(200);
-        let mut cache = Cache::default();
-        let before = answer(&mut cache, 1, "lup", &cards);
-        cards.push_chunk(vec![card("lupus again"), card("nothing")]);
-        let after = answer(&mut cache, 2, "lup", &cards);
-        assert_eq!(cache.last_ranked, before.len() + 2);
-        assert_eq!(after, rank(&cards, &q("lup"), None));
-        assert!(after.iter().any(|h| h.ix == 200));
-        let narrower = answer(&mut cache, 3, "lupus", &cards);
-        assert_eq!(narrower, rank(&cards, &q("lupus"), None));
-    }
-
-    #[test]
-    fn another_epoch_is_not_served_from_the_cache() {
-        let first = corpus(100);
-        let mut other = CardStore::default();
-        other.push_chunk((0..100).map(|_| card("market")).collect());
-        let mut cache = Cache::default();
-        answer(&mut cache, 1, "lu", &first);
-        let never = AtomicBool::new(false);
-        let mut renumbered = request(2, "lu", &other);
-        renumbered.epoch = 1;
-        let hits = cache.answer(renumbered, &never).map(|r| r.hits.to_vec());
-        assert_eq!(cache.last_ranked, 100);
-        assert_eq!(hits, Some(Vec::new()));
-    }
-
-    #[test]
-    fn removed_cards_leave_cached_and_narrowed_answers() {
-        let mut cards = corpus(300);
-        let mut cache = Cache::default();
-        let lu = answer(&mut cache, 1, "lu", &cards);
-        let gone = lu[0].ix;
-        cards.kill(gone);
-        let again = answer(&mut cache, 2, "lu", &cards);
-        assert_eq!(cache.last_ranked, 0);
-        assert_eq!(again, rank(&cards, &q("lu"), None));
-        assert!(again.iter().all(|h| h.ix != gone));
-        let narrower = answer(&mut cache, 3, "lup", &cards);
-        assert_eq!(narrower, rank(&cards, &q("lup"), None));
-    }
-
-    #[test]
-    fn an_interrupted_answer_is_not_cached() {
-        let cards = corpus(100);
-        let mut cache = Cache::default();
-        let stop = AtomicBool::new(true);
-        assert!(cache.answer(request(1, "lu", &cards), &stop).is_none());
-        assert!(cache.entries.is_empty());
-    }
-
-    #[test]
-    fn the_worker_answers_with_the_full_rank() {
-        let cards = corpus(400);
         let (tx, rx) = mpsc::channel();
         let worker = FilterWorker::spawn(move |r| {
             let _ = tx.send(r);
         });
         worker.submit(request(7, "lup", &cards));
-        let r = rx.recv_timeout(WAIT).map_err(|e| e.to_string());
-        assert_eq!(r.as_ref().map(|r| r.generation), Ok(7));
-        assert_eq!(
-            r.map(|r| r.hits.to_vec()),
-            Ok(rank(&cards, &q("lup"), None))
-        );
+        let r = filtered(&rx);
+        assert_eq!(r.generation, 7);
+        let once = search_once(&words("lup"), &cards, 0).unwrap();
+        assert_eq!(hits(&r), once.hits.iter().map(|h| h.ix).collect::<Vec<_>>());
+        assert!(!once.hits.is_empty());
+    }
+
+    #[test]
+    fn the_index_catches_up_in_the_background_and_says_when_it_is_done() {
+        let cards = corpus(10_000);
+        let (tx, rx) = mpsc::channel();
+        let worker = FilterWorker::spawn(move |r| {
+            let _ = tx.send(r);
+        });
+        worker.catch_up(cards.clone(), 0);
+        let mut reports = Vec::new();
+        loop {
+            match rx.recv_timeout(WAIT) {
+                Ok(Report::Indexed(i)) => {
+                    reports.push(i);
+                    if i.done {
+                        break;
+                    }
+                }
+                Ok(Report::Filtered(_)) => panic!("nothing was asked"),
+                Err(e) => panic!("indexing never finished: {e}"),
+            }
+        }
+        assert!(reports.len() > 1, "indexed a slice at a time: {reports:?}");
+        assert_eq!(reports.last().map(|i| i.slots), Some(10_000));
+        worker.submit(request(1, "market", &cards));
+        let holding = cards
+            .iter()
+            .filter(|(_, c)| c.display_title().contains("market"))
+            .count();
+        assert_eq!(hits(&filtered(&rx)).len(), holding);
+    }
+
+    #[test]
+    fn removed_cards_leave_the_index() {
+        let mut cards = corpus(100);
+        let (tx, rx) = mpsc::channel();
+        let worker = FilterWorker::spawn(move |r| {
+            let _ = tx.send(r);
+        });
+        worker.submit(request(1, "lupus", &cards));
+        let before = hits(&filtered(&rx));
+        assert!(before.contains(&0));
+        cards.kill(0);
+        worker.submit(request(2, "lupus", &cards));
+        let after = hits(&filtered(&rx));
+        assert_eq!(after.len(), before.len() - 1);
+        assert!(!after.contains(&0));
     }
 
     #[test]
@@ -424,34 +433,35 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let (gate_tx, gate_rx) = mpsc::channel::<()>();
         let worker = FilterWorker::spawn(move |r| {
-            let generation = r.generation;
+            let first = matches!(&r, Report::Filtered(f) if f.generation == 1);
             let _ = tx.send(r);
-            if generation == 1 {
+            if first {
                 // Hold the worker here while more requests pile up.
                 let _ = gate_rx.recv_timeout(WAIT);
             }
         });
         worker.submit(request(1, "l", &cards));
-        assert_eq!(rx.recv_timeout(WAIT).map(|r| r.generation), Ok(1));
+        assert_eq!(filtered(&rx).generation, 1);
         for (g, text) in [(2, "lu"), (3, "lup"), (4, "lupu")] {
             worker.submit(request(g, text, &cards));
         }
         let _ = gate_tx.send(());
-        let last = rx.recv_timeout(WAIT).map_err(|e| e.to_string());
-        assert_eq!(last.as_ref().map(|r| r.generation), Ok(4));
-        assert_eq!(
-            last.map(|r| r.hits.to_vec()),
-            Ok(rank(&cards, &q("lupu"), None))
-        );
-        assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+        let last = filtered(&rx);
+        assert_eq!(last.generation, 4);
+        let once = search_once(&words("lupu"), &cards, 0).unwrap();
+        assert_eq!(hits(&last), once.hits.iter().map(|h| h.ix).collect::<Vec<_>>());
+        while let Ok(r) = rx.recv_timeout(Duration::from_millis(300)) {
+            assert!(matches!(r, Report::Indexed(_)), "only one answer after the gate");
+        }
     }
 
     #[test]
-    fn dropping_the_worker_stops_its_thread_even_mid_rank() {
+    fn dropping_the_worker_stops_its_thread_even_mid_search() {
         let cards = corpus(50_000);
         let (done_tx, done_rx) = mpsc::channel();
         std::thread::spawn(move || {
             let worker = FilterWorker::spawn(|_| {});
+            worker.catch_up(cards.clone(), 0);
             worker.submit(request(1, "lup", &cards));
             drop(worker);
             let _ = done_tx.send(());

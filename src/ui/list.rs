@@ -114,7 +114,7 @@ fn date_cell(state: &State, card: &Card, dates: DateStyle) -> String {
 /// The block title: the count, or matches out of the total while a filter is on.
 pub fn title(state: &State) -> String {
     let total = state.corpus.len();
-    if state.filter.hits.is_some() {
+    if state.filter.found.is_some() {
         format!(
             " {} / {} ",
             thousands(state.list.view.len()),
@@ -161,7 +161,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             .filter_map(|(row, ix)| {
                 let card = state.corpus.get(*ix)?;
                 let positions = if highlight {
-                    crate::search::rank::title_match_positions(card, &state.filter.active)
+                    crate::search::highlight::lit(
+                        &state.filter.active,
+                        crate::search::index::Place::Title,
+                        card.display_title(),
+                        state.filter.tier(*ix),
+                    )
                 } else {
                     Vec::new()
                 };
@@ -169,6 +174,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     state,
                     card,
                     &positions,
+                    state.filter.tier(*ix).is_approximate(),
                     row == state.list.row,
                     focused,
                     width,
@@ -205,6 +211,7 @@ fn row_line(
     state: &State,
     card: &Card,
     positions: &[usize],
+    approximate: bool,
     selected: bool,
     focused: bool,
     width: usize,
@@ -212,7 +219,14 @@ fn row_line(
     theme: &Theme,
 ) -> Line<'static> {
     let title_w = width.saturating_sub(GUTTER + columns.width());
-    let gutter = if selected { "▸ " } else { "  " };
+    // An approximate match (typos forgiven, or letters scattered through the title) is marked
+    // beside the selection arrow, so the list shows where the word matches end.
+    let gutter = match (selected, approximate) {
+        (true, false) => "▸ ",
+        (true, true) => "▸≈",
+        (false, true) => " ≈",
+        (false, false) => "  ",
+    };
     let mut spans = vec![Span::raw(text::truncate(gutter, width).into_owned())];
     spans.extend(title_spans(card.display_title(), positions, title_w, theme));
 

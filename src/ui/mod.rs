@@ -84,6 +84,7 @@ impl Theme {
             Role::Heading => self.heading,
             Role::Error => self.error,
             Role::Warning => self.warning,
+            Role::Match => self.matched,
         }
     }
 

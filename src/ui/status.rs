@@ -46,15 +46,21 @@ fn bar(done: usize, total: usize, theme: &Theme) -> Vec<Span<'static>> {
     ]
 }
 
+/// "32 matches · 410 approximate": word matches, and the approximate ones when there are any.
+pub fn matches(words: usize, approximate: usize) -> String {
+    let noun = if words == 1 { "match" } else { "matches" };
+    let mut out = format!("{} {noun}", thousands(words));
+    if approximate > 0 {
+        out.push_str(&format!(" · {} approximate", thousands(approximate)));
+    }
+    out
+}
+
 fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     let mut out = Vec::new();
     let total = state.corpus.len();
-    let counts = if state.filter.hits.is_some() {
-        format!(
-            "{} / {}",
-            thousands(state.list.view.len()),
-            thousands(total)
-        )
+    let counts = if let Some(found) = &state.filter.found {
+        matches(found.words, found.approximate())
     } else if total == 1 {
         "1 card".to_string()
     } else {
@@ -64,6 +70,24 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
         spans: vec![Span::styled(counts, theme.strong)],
         keep: u8::MAX,
     });
+    if let Some(error) = &state.filter.error {
+        out.push(Segment {
+            spans: vec![Span::styled(text::clean_line(error).into_owned(), theme.error)],
+            keep: 6,
+        });
+    }
+    if let Some(indexed) = state.filter.indexing
+        && state.loading.is_none()
+    {
+        out.push(Segment {
+            spans: vec![Span::raw(format!(
+                "indexing {}/{}",
+                thousands(indexed.slots.min(state.corpus.cards().slots())),
+                thousands(state.corpus.cards().slots())
+            ))],
+            keep: 5,
+        });
+    }
     if let Some(progress) = state.loading.filter(|p| p.files_total > 0) {
         let mut spans = vec![Span::raw("loading ")];
         spans.extend(bar(progress.files_done, progress.files_total, theme));

@@ -9,6 +9,10 @@ use super::time::{format_time, relative};
 use super::{Role, Row, thousands};
 use crate::corpus::url::may_open;
 use crate::corpus::{Card, Image};
+use crate::search::engine::Tier;
+use crate::search::highlight;
+use crate::search::index::Place;
+use crate::search::syntax::Query;
 use crate::text;
 
 /// Labels take this many columns, values the rest.
@@ -28,6 +32,18 @@ pub struct Look {
     /// Mark the URL `o` opens; off while `o` means the related pane's entry instead, and
     /// where there is no `o` at all (`tidings show`).
     pub mark_opens: bool,
+    /// The filter in force, whose matches are lit, and how the card matched it.
+    pub lit: Option<(Query, Tier)>,
+}
+
+impl Look {
+    /// Chars of a shown (clean) `text` of `place` to light.
+    fn lit(&self, place: Place, text: &str) -> Vec<usize> {
+        match &self.lit {
+            Some((query, tier)) => highlight::lit(query, place, text, *tier),
+            None => Vec::new(),
+        }
+    }
 }
 
 /// The whole detail of `card` at `width` columns, one row per screen row.
@@ -39,14 +55,17 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
         width,
     };
 
+    // The matches are lit in what is shown, row by row: a phrase broken across rows is not.
     for row in text::wrap(&text::clean_line(card.display_title()), width) {
-        b.out.push(Row::new(row, Role::Strong));
+        b.out.push(Row::lit(&row, Role::Strong, &look.lit(Place::Title, &row)));
     }
     b.out.push(Row::blank());
 
-    b.field(
+    b.field_lit(
         "provider",
         &pair(card.provider_name(), card.provider_domain()),
+        &[Place::Provider, Place::Domain],
+        look,
     );
     b.field(
         "category",
@@ -79,14 +98,14 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
     } else {
         topics.join(", ")
     };
-    b.field("topics", &topics);
+    b.field_lit("topics", &topics, &[Place::Topic], look);
 
     if let Some(excerpt) = card.excerpt.as_deref() {
         let excerpt = text::clean_block(excerpt);
         if !excerpt.is_empty() {
             b.out.push(Row::blank());
             for row in text::wrap(&excerpt, width) {
-                b.out.push(Row::plain(row));
+                b.out.push(Row::lit(&row, Role::Plain, &look.lit(Place::Excerpt, &row)));
             }
         }
     }
@@ -176,18 +195,28 @@ impl Builder<'_> {
         self.field_as(label, value, Role::Plain);
     }
 
-    fn field_as(&mut self, label: &str, value: &str, role: Role) {
+    /// [`Builder::field`] with what the filter matched in it lit, as a text of `places`.
+    fn field_lit(&mut self, label: &str, value: &str, places: &[Place], look: &Look) {
         let rows = text::wrap(value, self.value_width());
-        self.push_rows(label, rows, role);
+        let lit: Vec<Row> = rows
+            .iter()
+            .map(|r| {
+                let mut chars: Vec<usize> = places.iter().flat_map(|p| look.lit(*p, r)).collect();
+                chars.sort_unstable();
+                chars.dedup();
+                Row::lit(r, Role::Plain, &chars)
+            })
+            .collect();
+        self.push_lit_rows(label, lit);
     }
 
-    fn push_rows(&mut self, label: &str, rows: Vec<String>, role: Role) {
+    fn push_lit_rows(&mut self, label: &str, rows: Vec<Row>) {
         if self.stacked() {
             self.out.push(Row::new(
                 text::truncate(label, self.width).into_owned(),
                 Role::Dim,
             ));
-            self.out.extend(rows.into_iter().map(|r| Row::new(r, role)));
+            self.out.extend(rows);
             return;
         }
         if rows.is_empty() {
@@ -195,9 +224,18 @@ impl Builder<'_> {
         }
         for (i, value) in rows.into_iter().enumerate() {
             let mut row = self.label(label, i == 0);
-            row.push(value, role);
+            row.0.extend(value.0);
             self.out.push(row);
         }
+    }
+
+    fn field_as(&mut self, label: &str, value: &str, role: Role) {
+        let rows = text::wrap(value, self.value_width());
+        self.push_rows(label, rows, role);
+    }
+
+    fn push_rows(&mut self, label: &str, rows: Vec<String>, role: Role) {
+        self.push_lit_rows(label, rows.into_iter().map(|r| Row::new(r, role)).collect());
     }
 
     /// A URL, broken anywhere since it has no spaces worth keeping, with the mark of the one `o`
@@ -273,6 +311,7 @@ mod tests {
             now: Timestamp::UNIX_EPOCH,
             zone: TimeZone::UTC,
             mark_opens,
+            lit: None,
         };
         rows(&card, 80, &look)
             .iter()

@@ -27,6 +27,8 @@ pub enum Role {
     Link,
     /// The mark beside that URL.
     LinkMark,
+    /// Text the filter matched.
+    Match,
     /// A section header.
     Heading,
     Error,
@@ -58,6 +60,26 @@ impl Row {
 
     pub(crate) fn blank() -> Row {
         Row::default()
+    }
+
+    /// A row of `text` in `role`, with the chars at `lit` (ascending char indices) in
+    /// [`Role::Match`] instead.
+    pub fn lit(text: &str, role: Role, lit: &[usize]) -> Row {
+        let mut row = Row::default();
+        let mut run = String::new();
+        let mut run_lit = false;
+        for (i, c) in text.chars().enumerate() {
+            let is_lit = lit.binary_search(&i).is_ok();
+            if is_lit != run_lit && !run.is_empty() {
+                row.push(std::mem::take(&mut run), if run_lit { Role::Match } else { role });
+            }
+            run_lit = is_lit;
+            run.push(c);
+        }
+        if !run.is_empty() || row.0.is_empty() {
+            row.push(run, if run_lit { Role::Match } else { role });
+        }
+        row
     }
 
     pub fn push(&mut self, text: impl Into<String>, role: Role) {

@@ -33,7 +33,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// Whether `query` can be saved: no longer than the query line holds.
 pub fn check_query(query: &str) -> Result<(), String> {
-    use crate::search::query::MAX_QUERY_CHARS;
+    use crate::search::syntax::MAX_QUERY_CHARS;
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(format!(
             "a saved query is at most {MAX_QUERY_CHARS} characters"

@@ -4,8 +4,8 @@
 //! and [`MAX_CHOICE`] chars; longer ones take the full matrix.
 
 use super::{
-    BONUS_CONSECUTIVE, ByteTable, CharType, GAP_EXTENSION, PENALTY_CASE_MISMATCH, SCORE_MATCH,
-    Scratch, Unit, bonus_at, score,
+    BONUS_CONSECUTIVE, CharType, GAP_EXTENSION, PENALTY_CASE_MISMATCH, SCORE_MATCH,
+    Unit, bonus_at,
 };
 
 /// Sizes up to which [`run_sparse`] is exact: its "minus infinity" stands for every value
@@ -127,63 +127,6 @@ pub(super) fn run_sparse<U: Unit>(
     )
 }
 
-/// [`score`] for a pattern whose `table` is in its case mode: on ASCII text, one pass
-/// finds the first matches and every row's positions together.
-pub(crate) fn score_with_table(
-    pattern: &[char],
-    case_sensitive: bool,
-    table: Option<&ByteTable>,
-    choice: &str,
-    scratch: &mut Scratch,
-) -> Option<i64> {
-    let n = pattern.len();
-    let Some(table) = table.filter(|_| n >= 2 && choice.is_ascii() && choice.len() <= MAX_CHOICE)
-    else {
-        return score(pattern, case_sensitive, choice, scratch);
-    };
-    let bytes = choice.as_bytes();
-    scratch.prefix_scores.clear();
-    if scratch.sparse.len() < n {
-        scratch.sparse.resize_with(n, SparseRow::default);
-    }
-    let rows = &mut scratch.sparse[..n];
-    rows.iter_mut().for_each(|r| r.cols.clear());
-    let first_matches = &mut scratch.first_matches;
-    first_matches.clear();
-    let mut next = 0;
-    for (ix, &b) in bytes.iter().enumerate() {
-        let mut mask = table.get(b);
-        if mask == 0 {
-            continue;
-        }
-        // The matcher's greedy first matches: one pattern char per text char.
-        if next < n && mask >> next & 1 == 1 {
-            first_matches.push(ix);
-            next += 1;
-        }
-        // A row only runs from its first match on.
-        mask &= if next >= 64 {
-            u64::MAX
-        } else {
-            (1 << next) - 1
-        };
-        while mask != 0 {
-            let row = mask.trailing_zeros() as usize;
-            mask &= mask - 1;
-            rows[row].cols.push(ix as u32 + 1);
-        }
-    }
-    if next < n {
-        return None;
-    }
-    sparse_rows(
-        pattern,
-        bytes,
-        first_matches,
-        rows,
-        &mut scratch.prefix_scores,
-    )
-}
 
 /// The matrix rows of [`run_sparse`], from each row's match positions.
 fn sparse_rows<U: Unit>(

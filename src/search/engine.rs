@@ -1,0 +1,709 @@
+//! Finding and ranking the cards a [`Query`] asks for, over the word index and the cards: the
+//! one implementation behind the reader's filter and `tidings search`.
+//!
+//! A plain term matches a card holding, in a field of its scope, a word that starts with it.
+//! The cards matching every term that way are the **word matches**, ranked by where their terms
+//! matched (title, then topics, provider and category, then excerpt, then body; summed over the
+//! terms), whole words before prefixes, terms close together in the title before apart, then
+//! newest. When there are fewer than [`ENOUGH_WORD_MATCHES`], the list goes on with
+//! **approximate** matches: first cards whose plain terms match with typos (see
+//! [`super::typos`]), then cards whose plain terms are found as letters scattered through the
+//! title (fzf's matching), best score first; that last tier stops once it has
+//! [`ENOUGH_APPROXIMATE`] matches, a whole wave of cards at a time so the answer is the same on
+//! every run. Every other kind of term (exact, prefix, suffix, scattered, dates, numbers, and
+//! every negation) must hold in every tier.
+//!
+//! Word terms are looked up in the index into one grade per slot (how well the slot's card
+//! matched); the other terms are tested on the cards the word terms left.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+use tantivy::postings::BlockSegmentPostings;
+
+use super::index::{Place, WordIndex};
+use super::needle::{Anchor, Needle};
+use super::skim;
+use super::syntax::{Measure, NumberTest, Query, Scope, Term, TermKind};
+use super::typos::Typos;
+use super::words::words;
+use crate::corpus::{Card, CardIx, CardStore};
+
+/// Below this many word matches, approximate matches are added. A fixed number, so `tidings
+/// search` and the reader list the same cards.
+pub const ENOUGH_WORD_MATCHES: usize = 50;
+/// The scattered-letters tier stops after the wave of cards that reaches this many.
+pub const ENOUGH_APPROXIMATE: usize = 300;
+/// Cards the scattered-letters tier looks at between two checks of what it has found.
+const WAVE: usize = 8192;
+
+/// How a card came to match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    /// Every plain term is the start of a word of the card.
+    Words,
+    /// With typos forgiven.
+    Typos,
+    /// Some plain term only as letters scattered through the title.
+    Scattered,
+}
+
+impl Tier {
+    pub fn is_approximate(self) -> bool {
+        self != Tier::Words
+    }
+}
+
+/// One matching card; `score` is higher for better matches (for `--sort score` and JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hit {
+    pub ix: CardIx,
+    pub score: i64,
+    pub tier: Tier,
+}
+
+/// The matches of a query, best first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    /// How many of `hits` are word matches (they come first).
+    pub words: usize,
+}
+
+impl Found {
+    /// How many of the hits are approximate.
+    pub fn approximate(&self) -> usize {
+        self.hits.len() - self.words
+    }
+}
+
+/// A grade per slot: how well a term matched the slot's card, lower is better.
+type Grade = u8;
+/// No match.
+const NONE: Grade = Grade::MAX;
+/// A match that says nothing of quality (a date, a number, a negated term).
+const HOLDS: Grade = 0;
+
+/// A term's grade in `place`: whole word, prefix, or with typos.
+fn grade(place: Place, how: u8) -> Grade {
+    place.rank() * 4 + how
+}
+const WHOLE: u8 = 0;
+const PREFIX: u8 = 1;
+const TYPO: u8 = 2;
+
+/// The fields a scope looks in.
+pub fn places(scope: Scope) -> &'static [Place] {
+    match scope {
+        Scope::Any => &Place::ALL,
+        Scope::Title => &[Place::Title],
+        Scope::Topic => &[Place::Topic],
+        Scope::Provider => &[Place::Provider, Place::Domain],
+        Scope::Domain => &[Place::Domain],
+        Scope::Category => &[Place::Category],
+        Scope::Excerpt => &[Place::Excerpt],
+    }
+}
+
+/// Whether `term` is a plain term that may be relaxed into the approximate tiers.
+fn relaxable(term: &Term) -> bool {
+    !term.negated
+        && matches!(&term.kind, TermKind::Words { words, last_is_prefix: true, .. } if words.len() == 1)
+}
+
+/// Finds `query`'s matches among the live cards of `cards`, using `index`, which must have
+/// caught up with `cards`. `None` if `interrupt` was raised meanwhile.
+pub fn find(
+    query: &Query,
+    index: &WordIndex,
+    cards: &CardStore,
+    interrupt: &AtomicBool,
+) -> Option<Found> {
+    // Cards loaded but not yet indexed are left out until they are.
+    let slots = cards.slots().min(index.covers().1);
+    let stop = || interrupt.load(Ordering::Relaxed);
+    // Every word term's grades, looked up once.
+    let mut lookups: Vec<Option<Vec<Grade>>> = Vec::new();
+    for term in query.terms() {
+        if stop() {
+            return None;
+        }
+        lookups.push(match &term.kind {
+            TermKind::Words {
+                scope,
+                words,
+                last_is_prefix,
+            } => Some(word_grades(index, slots, cards, *scope, words, *last_is_prefix, None)),
+            _ => None,
+        });
+    }
+    let checks: Vec<Check> = query.terms().map(Check::new).collect();
+    let evaluator = Evaluator {
+        query,
+        cards,
+        lookups: &lookups,
+        checks: &checks,
+    };
+    let word_hits = evaluator.matches(slots, Tier::Words, &stop)?;
+    let words = word_hits.len();
+    let mut hits = word_hits;
+    let plain: Vec<bool> = query.terms().map(relaxable).collect();
+    if words < ENOUGH_WORD_MATCHES && plain.iter().any(|&p| p) {
+        // Typos: the relaxable terms' grades again, typos forgiven.
+        let mut relaxed = lookups.clone();
+        for ((term, lookup), &plain) in query.terms().zip(relaxed.iter_mut()).zip(&plain) {
+            if stop() {
+                return None;
+            }
+            if let (true, TermKind::Words { scope, words, .. }) = (plain, &term.kind)
+                && let Some(typos) = Typos::new(&words[0])
+            {
+                *lookup = Some(word_grades(index, slots, cards, *scope, words, true, Some(&typos)));
+            }
+        }
+        let evaluator = Evaluator {
+            query,
+            cards,
+            lookups: &relaxed,
+            checks: &checks,
+        };
+        let seen: std::collections::HashSet<CardIx> = hits.iter().map(|h| h.ix).collect();
+        let typo_hits = evaluator.matches(slots, Tier::Typos, &stop)?;
+        hits.extend(typo_hits.into_iter().filter(|h| !seen.contains(&h.ix)));
+        let seen: std::collections::HashSet<CardIx> = hits.iter().map(|h| h.ix).collect();
+        let scattered = evaluator.scattered(slots, &plain, &seen, &stop)?;
+        hits.extend(scattered);
+    }
+    Some(Found { hits, words })
+}
+
+/// Evaluates a query's terms on slots, given the word terms' grades.
+struct Evaluator<'a> {
+    query: &'a Query,
+    cards: &'a CardStore,
+    lookups: &'a [Option<Vec<Grade>>],
+    checks: &'a [Check],
+}
+
+/// A hit being ranked: ascending order is best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    tier: Tier,
+    cost: u32,
+    /// Negated scattered score (higher scores first).
+    scattered: i64,
+    proximity: u32,
+    /// Negated publication time; cards without one last.
+    newest: std::cmp::Reverse<Option<jiff::Timestamp>>,
+    ix: CardIx,
+}
+
+impl Evaluator<'_> {
+    /// The cost of `ix`'s card under every group, `None` if some group does not hold.
+    /// `relax` gives the scattered title score of a relaxable term that did not otherwise
+    /// match (term number, card) → score.
+    fn cost(
+        &self,
+        ix: CardIx,
+        card: &Card,
+        relax: &mut dyn FnMut(usize, &Card) -> Option<i64>,
+        scattered: &mut i64,
+    ) -> Option<u32> {
+        let mut cost = 0u32;
+        let mut n = 0;
+        for group in &self.query.groups {
+            let mut best: Option<Grade> = None;
+            for term in &group.alternatives {
+                let number = n;
+                n += 1;
+                let grade = match &self.lookups[number] {
+                    Some(grades) => {
+                        let g = grades.get(ix as usize).copied().unwrap_or(NONE);
+                        match (term.negated, g) {
+                            (true, NONE) => HOLDS,
+                            (true, _) => NONE,
+                            (false, NONE) => match relax(number, card) {
+                                Some(score) => {
+                                    *scattered += score;
+                                    grade(Place::Title, TYPO + 1)
+                                }
+                                None => NONE,
+                            },
+                            (false, g) => g,
+                        }
+                    }
+                    None => {
+                        let (holds, score) = self.checks[number].holds(card);
+                        *scattered += score;
+                        if holds != term.negated { HOLDS } else { NONE }
+                    }
+                };
+                if grade != NONE {
+                    best = Some(best.map_or(grade, |b| b.min(grade)));
+                }
+            }
+            cost += u32::from(best?);
+        }
+        Some(cost)
+    }
+
+    /// The slots matching with the lookups as they are, ranked, as hits of `tier`.
+    fn matches(&self, slots: usize, tier: Tier, stop: &dyn Fn() -> bool) -> Option<Vec<Hit>> {
+        // Slots no positive word group can hold are skipped without looking at the card.
+        let candidates = self.candidates(slots);
+        if stop() {
+            return None;
+        }
+        let ranked: Vec<Rank> = candidates
+            .par_iter()
+            .filter_map(|&ix| {
+                let card = self.cards.get(ix)?;
+                let mut scattered = 0;
+                let cost = self.cost(ix, card, &mut |_, _| None, &mut scattered)?;
+                Some(Rank {
+                    tier,
+                    cost,
+                    scattered: -scattered,
+                    proximity: 0,
+                    newest: std::cmp::Reverse(card.published_date_time),
+                    ix,
+                })
+            })
+            .collect();
+        if stop() {
+            return None;
+        }
+        Some(self.finish(ranked))
+    }
+
+    /// The cards matching only once some relaxable term is taken as letters scattered through
+    /// the title, in waves until [`ENOUGH_APPROXIMATE`], best score first.
+    fn scattered(
+        &self,
+        slots: usize,
+        plain: &[bool],
+        seen: &std::collections::HashSet<CardIx>,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<Vec<Hit>> {
+        let patterns: Vec<Option<Vec<char>>> = self
+            .query
+            .terms()
+            .zip(plain)
+            .map(|(term, &plain)| match (&term.kind, plain) {
+                (TermKind::Words { words, .. }, true) => Some(words[0].chars().collect()),
+                _ => None,
+            })
+            .collect();
+        let mut found: Vec<Rank> = Vec::new();
+        let all: Vec<CardIx> = (0..slots as CardIx).collect();
+        for wave in all.chunks(WAVE) {
+            if stop() {
+                return None;
+            }
+            let ranked: Vec<Rank> = wave
+                .par_iter()
+                .filter(|ix| !seen.contains(ix))
+                .filter_map(|&ix| {
+                    let card = self.cards.get(ix)?;
+                    let mut scratch = skim::Scratch::default();
+                    let mut relax = |number: usize, card: &Card| {
+                        let pattern = patterns.get(number)?.as_ref()?;
+                        skim::score(pattern, false, card.display_title(), &mut scratch)
+                    };
+                    let mut scattered = 0;
+                    let cost = self.cost(ix, card, &mut relax, &mut scattered)?;
+                    Some(Rank {
+                        tier: Tier::Scattered,
+                        cost: 0,
+                        scattered: -scattered,
+                        proximity: cost,
+                        newest: std::cmp::Reverse(card.published_date_time),
+                        ix,
+                    })
+                })
+                .collect();
+            found.extend(ranked);
+            if found.len() >= ENOUGH_APPROXIMATE {
+                break;
+            }
+        }
+        Some(self.finish(found))
+    }
+
+    /// Slots that may match: those graded by every group made only of positive word terms,
+    /// or every live slot when there is no such group.
+    fn candidates(&self, slots: usize) -> Vec<CardIx> {
+        let mut n = 0;
+        let mut required: Vec<Vec<&Vec<Grade>>> = Vec::new();
+        for group in &self.query.groups {
+            let lookups: Vec<Option<&Vec<Grade>>> = group
+                .alternatives
+                .iter()
+                .map(|term| {
+                    let l = self.lookups[n].as_ref().filter(|_| !term.negated);
+                    n += 1;
+                    l
+                })
+                .collect();
+            if lookups.iter().all(Option::is_some) {
+                required.push(lookups.into_iter().flatten().collect());
+            }
+        }
+        (0..slots)
+            .filter(|&ix| {
+                required
+                    .iter()
+                    .all(|alts| alts.iter().any(|g| g.get(ix).is_some_and(|&g| g != NONE)))
+            })
+            .map(|ix| ix as CardIx)
+            .filter(|&ix| self.cards.is_live(ix))
+            .collect()
+    }
+
+    /// Sorts, adds title proximity where it decides, and makes hits.
+    fn finish(&self, mut ranked: Vec<Rank>) -> Vec<Hit> {
+        let title_terms: Vec<&[String]> = self
+            .query
+            .terms()
+            .filter(|t| !t.negated)
+            .filter_map(|t| match &t.kind {
+                TermKind::Words { scope, words, .. }
+                    if matches!(scope, Scope::Any | Scope::Title) && words.len() == 1 =>
+                {
+                    Some(words.as_slice())
+                }
+                _ => None,
+            })
+            .collect();
+        // Proximity only separates cards whose terms all matched in the title: find those.
+        if title_terms.len() > 1 && ranked.len() <= PROXIMITY_LIMIT {
+            ranked.par_iter_mut().for_each(|rank| {
+                if rank.tier == Tier::Words
+                    && let Some(card) = self.cards.get(rank.ix)
+                {
+                    rank.proximity = proximity(card.display_title(), &title_terms);
+                }
+            });
+        }
+        ranked.par_sort_unstable();
+        ranked
+            .into_iter()
+            .map(|r| Hit {
+                ix: r.ix,
+                score: score(&r),
+                tier: r.tier,
+            })
+            .collect()
+    }
+}
+
+/// Above this many hits, proximity is not worked out (it would cost more than a frame).
+const PROXIMITY_LIMIT: usize = 20_000;
+
+/// The score shown for a hit: higher is better, consistent with the ranking within a tier.
+fn score(rank: &Rank) -> i64 {
+    match rank.tier {
+        Tier::Words => 10_000 - 100 * i64::from(rank.cost.min(90)) - i64::from(rank.proximity.min(99)),
+        Tier::Typos => 5_000 - 100 * i64::from(rank.cost.min(40)),
+        Tier::Scattered => (-rank.scattered).clamp(0, 999),
+    }
+}
+
+/// How far apart the terms lie in `title`: the fewest words spanning one word starting with each
+/// term, less the number of terms; `u32::MAX / 2` where some term is missing.
+fn proximity(title: &str, terms: &[&[String]]) -> u32 {
+    let folded: Vec<String> = words(title).map(|w| w.folded).collect();
+    let hits: Vec<Vec<usize>> = terms
+        .iter()
+        .map(|t| {
+            folded
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.starts_with(t[0].as_str()))
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    if hits.iter().any(Vec::is_empty) {
+        return u32::MAX / 2;
+    }
+    let mut best = usize::MAX;
+    for start in 0..folded.len() {
+        let end = hits
+            .iter()
+            .map(|h| h.iter().copied().find(|&i| i >= start))
+            .try_fold(start, |acc, i| i.map(|i| acc.max(i)));
+        if let Some(end) = end {
+            best = best.min(end - start + 1);
+        }
+    }
+    u32::try_from(best.saturating_sub(terms.len())).unwrap_or(u32::MAX / 2)
+}
+
+/// A term that is not looked up in the index, prepared to be tested on cards.
+enum Check {
+    /// A word term: its grades are looked up instead.
+    Words,
+    Text {
+        places: &'static [Place],
+        needle: Needle,
+        anchor: Anchor,
+    },
+    Scattered {
+        pattern: Vec<char>,
+        case_sensitive: bool,
+    },
+    Date {
+        from: Option<jiff::Timestamp>,
+        until: Option<jiff::Timestamp>,
+    },
+    Number {
+        measure: Measure,
+        test: NumberTest,
+    },
+}
+
+impl Check {
+    fn new(term: &Term) -> Check {
+        let text = |scope: Scope, text: &str, anchor| Check::Text {
+            places: places(scope),
+            needle: Needle::new(text),
+            anchor,
+        };
+        match &term.kind {
+            TermKind::Words { .. } => Check::Words,
+            TermKind::Exact { scope, text: t } => text(*scope, t, Anchor::Anywhere),
+            TermKind::Start { scope, text: t } => text(*scope, t, Anchor::Start),
+            TermKind::End { scope, text: t } => text(*scope, t, Anchor::End),
+            TermKind::Whole { scope, text: t } => text(*scope, t, Anchor::Whole),
+            TermKind::Scattered { text } => {
+                let pattern: Vec<char> = text.chars().collect();
+                Check::Scattered {
+                    case_sensitive: skim::smart_case(&pattern),
+                    pattern,
+                }
+            }
+            TermKind::Date { from, until } => Check::Date {
+                from: *from,
+                until: *until,
+            },
+            TermKind::Number { measure, test } => Check::Number {
+                measure: *measure,
+                test: *test,
+            },
+        }
+    }
+
+    /// Whether the check holds for `card` (before negation), and the scattered score it adds.
+    fn holds(&self, card: &Card) -> (bool, i64) {
+        match self {
+            Check::Words => (false, 0),
+            Check::Text {
+                places,
+                needle,
+                anchor,
+            } => {
+                let found = places
+                    .iter()
+                    .flat_map(|place| place.texts(card))
+                    .any(|field| needle.locate(*anchor, field).is_some());
+                (found, 0)
+            }
+            Check::Scattered {
+                pattern,
+                case_sensitive,
+            } => {
+                let mut scratch = skim::Scratch::default();
+                match skim::score(pattern, *case_sensitive, card.display_title(), &mut scratch) {
+                    Some(score) => (true, score),
+                    None => (false, 0),
+                }
+            }
+            Check::Date { from, until } => {
+                let holds = card.published_date_time.is_some_and(|t| {
+                    from.is_none_or(|from| t >= from) && until.is_none_or(|until| t < until)
+                });
+                (holds, 0)
+            }
+            Check::Number { measure, test } => {
+                let value = match measure {
+                    Measure::Quality => card.quality,
+                    Measure::Heat => card.heat,
+                };
+                let holds = match (test, value) {
+                    (NumberTest::Unknown, v) => v.is_none(),
+                    (NumberTest::Compare(cmp, than), Some(v)) => cmp.holds(v, *than),
+                    (NumberTest::Compare(..), None) => false,
+                };
+                (holds, 0)
+            }
+        }
+    }
+}
+
+/// The grade of every slot for a word term: the best place where it matched.
+fn word_grades(
+    index: &WordIndex,
+    slots: usize,
+    cards: &CardStore,
+    scope: Scope,
+    terms: &[String],
+    last_is_prefix: bool,
+    typos: Option<&Typos>,
+) -> Vec<Grade> {
+    if let [word] = terms {
+        let mut grades = vec![NONE; slots];
+        for &place in places(scope) {
+            look_up(index, place, word, last_is_prefix, typos, &mut grades);
+        }
+        return grades;
+    }
+    // A phrase: the cards holding all its words somewhere, then checked word by word.
+    let mut together: Option<Vec<Grade>> = None;
+    for (i, word) in terms.iter().enumerate() {
+        let prefix = last_is_prefix && i + 1 == terms.len();
+        let mut grades = vec![NONE; slots];
+        for &place in places(scope) {
+            look_up(index, place, word, prefix, None, &mut grades);
+        }
+        together = Some(match together {
+            None => grades,
+            Some(mut t) => {
+                for (a, b) in t.iter_mut().zip(grades) {
+                    if b == NONE {
+                        *a = NONE;
+                    }
+                }
+                t
+            }
+        });
+    }
+    let mut grades = together.unwrap_or_else(|| vec![NONE; slots]);
+    grades.par_iter_mut().enumerate().for_each(|(ix, g)| {
+        if *g == NONE {
+            return;
+        }
+        *g = cards
+            .get(ix as CardIx)
+            .and_then(|card| phrase_grade(card, scope, terms, last_is_prefix))
+            .unwrap_or(NONE);
+    });
+    grades
+}
+
+/// Where `card` holds the phrase, as a grade.
+fn phrase_grade(card: &Card, scope: Scope, terms: &[String], last_is_prefix: bool) -> Option<Grade> {
+    places(scope).iter().find_map(|&place| {
+        place.texts(card).into_iter().find_map(|text| {
+            let folded: Vec<String> = words(text).map(|w| w.folded).collect();
+            phrase_at(&folded, terms, last_is_prefix).map(|(_, whole)| {
+                grade(place, if whole { WHOLE } else { PREFIX })
+            })
+        })
+    })
+}
+
+/// The first word of `folded` where the phrase starts, and whether its last word is whole.
+pub(crate) fn phrase_at(folded: &[String], terms: &[String], last_is_prefix: bool) -> Option<(usize, bool)> {
+    let n = terms.len();
+    if n == 0 || folded.len() < n {
+        return None;
+    }
+    (0..=folded.len() - n).find_map(|start| {
+        let run = &folded[start..start + n];
+        let body = run[..n - 1].iter().zip(terms).all(|(w, t)| w == t);
+        let (last, want) = (&run[n - 1], &terms[n - 1]);
+        let whole = last == want;
+        let ok = whole || (last_is_prefix && last.starts_with(want.as_str()));
+        (body && ok).then_some((start, whole))
+    })
+}
+
+/// Grades every slot holding `word` in `place` (or a word starting with it, or within the
+/// typos) at least that well.
+fn look_up(
+    index: &WordIndex,
+    place: Place,
+    word: &str,
+    prefix: bool,
+    typos: Option<&Typos>,
+    grades: &mut [Grade],
+) {
+    let field = index.field(place);
+    let mut upper = word.as_bytes().to_vec();
+    // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
+    upper.push(0xFF);
+    for segment in index.segments() {
+        let Ok(inverted) = segment.reader.inverted_index(field) else {
+            continue;
+        };
+        let dictionary = inverted.terms();
+        let mut postings = BlockSegmentPostings::empty();
+        let mut walk = |info: &tantivy::postings::TermInfo, g: Grade| {
+            if g == NONE
+                || inverted
+                    .reset_block_postings_from_terminfo(info, &mut postings)
+                    .is_err()
+            {
+                return;
+            }
+            loop {
+                let docs = postings.docs();
+                if docs.is_empty() {
+                    break;
+                }
+                for &doc in docs {
+                    if let Some(slot) = segment.live_slot(doc)
+                        && let Some(cell) = grades.get_mut(slot as usize)
+                    {
+                        *cell = (*cell).min(g);
+                    }
+                }
+                postings.advance();
+            }
+        };
+        let range = if prefix {
+            dictionary.range().ge(word).lt(&upper)
+        } else {
+            dictionary.range().ge(word).le(word)
+        };
+        if let Ok(mut stream) = range.into_stream() {
+            while stream.advance() {
+                let how = if stream.key() == word.as_bytes() { WHOLE } else { PREFIX };
+                walk(stream.value(), grade(place, how));
+            }
+        }
+        if let Some(typos) = typos
+            && let Ok(mut stream) = dictionary.search(typos).into_stream()
+        {
+            while stream.advance() {
+                if !stream.key().starts_with(word.as_bytes()) {
+                    walk(stream.value(), grade(place, TYPO));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proximity_counts_the_words_between() {
+        let t = |s: &str| vec![s.to_string()];
+        let (a, b) = (t("mars"), t("rover"));
+        assert_eq!(proximity("Mars rover lands", &[&a, &b]), 0);
+        assert_eq!(proximity("Mars: the old rover lands", &[&a, &b]), 2);
+        assert_eq!(proximity("rover lands on Mars", &[&a, &b]), 2);
+    }
+
+    #[test]
+    fn phrases_match_in_order_with_the_last_word_a_prefix() {
+        let f = |s: &str| words(s).map(|w| w.folded).collect::<Vec<_>>();
+        let terms = f("climate ch");
+        assert_eq!(phrase_at(&f("The climate change talks"), &terms, true), Some((1, false)));
+        assert_eq!(phrase_at(&f("change of climate"), &terms, true), None);
+        assert_eq!(phrase_at(&f("climate ch"), &terms, false), Some((0, true)));
+    }
+}

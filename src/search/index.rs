@@ -1,0 +1,345 @@
+//! The word index: every card's words (see [`super::words`]), per field, in a tantivy index, so
+//! that finding the cards with a word starting with some letters is a range scan of a sorted
+//! term dictionary and a walk over postings, whatever the size of the corpus.
+//!
+//! The index follows a [`CardStore`]: documents are keyed by the card's slot, which within one
+//! epoch keeps its card or dies (see [`crate::corpus::store`]). Catching up with a newer store
+//! adds the slots added since and deletes the slots that died; a store of another epoch starts
+//! the index again. So the index changes exactly as the corpus did, delta by delta, without a
+//! second path for it.
+//!
+//! Only what matching needs is kept: which documents hold a term (no frequencies, no positions:
+//! phrases are checked on the few cards that hold all their words) and the slot of each
+//! document. Nothing of the card is stored; the store has it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term};
+
+use super::words::words;
+use crate::corpus::{Card, CardIx, CardStore};
+
+/// The indexed fields, in the order a match in them ranks: a word in the title says more about
+/// a card than the same word in its excerpt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    Title,
+    Topic,
+    Provider,
+    Domain,
+    Category,
+    Excerpt,
+    Body,
+}
+
+impl Place {
+    pub const ALL: [Place; 7] = [
+        Place::Title,
+        Place::Topic,
+        Place::Provider,
+        Place::Domain,
+        Place::Category,
+        Place::Excerpt,
+        Place::Body,
+    ];
+
+    /// How good a match here is: 0 best. Topics, provider and category rank together.
+    pub fn rank(self) -> u8 {
+        match self {
+            Place::Title => 0,
+            Place::Topic | Place::Provider | Place::Domain | Place::Category => 1,
+            Place::Excerpt => 2,
+            Place::Body => 3,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::Title => "title",
+            Place::Topic => "topic",
+            Place::Provider => "provider",
+            Place::Domain => "domain",
+            Place::Category => "category",
+            Place::Excerpt => "excerpt",
+            Place::Body => "body",
+        }
+    }
+
+    /// The card's texts in this field.
+    pub fn texts(self, card: &Card) -> Vec<&str> {
+        match self {
+            Place::Title => vec![card.display_title()],
+            Place::Topic => card.topics.iter().map(|t| &**t).collect(),
+            Place::Provider => card
+                .provider
+                .as_ref()
+                .and_then(|p| p.name.as_deref())
+                .into_iter()
+                .collect(),
+            Place::Domain => card
+                .provider
+                .as_ref()
+                .and_then(|p| p.domain.as_deref())
+                .into_iter()
+                .collect(),
+            Place::Category => card.category.as_deref().into_iter().collect(),
+            Place::Excerpt => card.excerpt.as_deref().into_iter().collect(),
+            Place::Body => card.body.as_deref().into_iter().collect(),
+        }
+    }
+}
+
+/// Why the index could not be built or read; tantivy's own words.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("word index: {0}")]
+pub struct IndexError(String);
+
+impl From<tantivy::TantivyError> for IndexError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        IndexError(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for IndexError {
+    fn from(e: std::io::Error) -> Self {
+        IndexError(e.to_string())
+    }
+}
+
+/// The name the word tokenizer is registered under.
+const TOKENIZER: &str = "tidings-words";
+/// The indexing thread's memory: tantivy's least, enough to take a loader batch at a time.
+const WRITER_MEMORY: usize = 15_000_000;
+
+/// One segment of the index as matching reads it: tantivy's reader and each document's slot.
+#[derive(Clone)]
+pub struct Segment {
+    pub reader: SegmentReader,
+    /// The slot of each document, by document id.
+    pub slots: Arc<[CardIx]>,
+}
+
+impl Segment {
+    /// The slot of document `doc`, if it is not deleted.
+    pub fn live_slot(&self, doc: DocId) -> Option<CardIx> {
+        if self.reader.is_deleted(doc) {
+            return None;
+        }
+        self.slots.get(doc as usize).copied()
+    }
+}
+
+/// The word index of one [`CardStore`] as far as it has caught up.
+pub struct WordIndex {
+    fields: [Field; Place::ALL.len()],
+    slot: Field,
+    writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    /// The epoch the indexed slots belong to.
+    epoch: Option<u64>,
+    /// Per slot: whether a document for it is in the index (or on its way, before a commit).
+    indexed: Vec<bool>,
+    /// Changes not yet committed.
+    uncommitted: bool,
+    segments: Vec<Segment>,
+    /// Slots of each segment, kept across reloads: a segment never changes its documents.
+    slot_tables: HashMap<tantivy::index::SegmentId, Arc<[CardIx]>>,
+}
+
+/// How far [`WordIndex::catch_up`] got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Slots of the store looked at, all of them when `done`.
+    pub slots: usize,
+    pub done: bool,
+}
+
+impl WordIndex {
+    /// An empty index in memory.
+    pub fn new() -> Result<WordIndex, IndexError> {
+        let mut schema = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        );
+        let fields = Place::ALL.map(|place| schema.add_text_field(place.name(), text.clone()));
+        let slot = schema.add_u64_field("slot", INDEXED | FAST);
+        let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register(TOKENIZER, WordTokenizer);
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(WordIndex {
+            fields,
+            slot,
+            writer,
+            reader,
+            epoch: None,
+            indexed: Vec::new(),
+            uncommitted: false,
+            segments: Vec::new(),
+            slot_tables: HashMap::new(),
+        })
+    }
+
+    /// Brings the index towards `cards` of `epoch`, adding at most `budget` cards in this call
+    /// (so a caller can answer a query in between); deletions are always done in full. Call
+    /// [`WordIndex::commit`] for matching to see the changes.
+    pub fn catch_up(&mut self, cards: &CardStore, epoch: u64, budget: usize) -> Progress {
+        if self.epoch != Some(epoch) {
+            // Slots of another epoch mean other cards: start again.
+            self.writer.delete_all_documents().ok();
+            self.indexed.clear();
+            self.epoch = Some(epoch);
+            self.uncommitted = true;
+        }
+        let slots = cards.slots();
+        for ix in 0..self.indexed.len().min(slots) {
+            if self.indexed[ix] && !cards.is_live(ix as CardIx) {
+                self.writer
+                    .delete_term(Term::from_field_u64(self.slot, ix as u64));
+                self.indexed[ix] = false;
+                self.uncommitted = true;
+            }
+        }
+        let mut added = 0;
+        while self.indexed.len() < slots {
+            if added == budget {
+                return Progress {
+                    slots: self.indexed.len(),
+                    done: false,
+                };
+            }
+            let ix = self.indexed.len() as CardIx;
+            let live = match cards.get(ix) {
+                Some(card) => {
+                    self.writer.add_document(self.document(ix, card)).is_ok()
+                }
+                None => false,
+            };
+            self.indexed.push(live);
+            self.uncommitted |= live;
+            added += 1;
+        }
+        Progress { slots, done: true }
+    }
+
+    /// Makes what [`WordIndex::catch_up`] did visible to matching.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        if !self.uncommitted {
+            return Ok(());
+        }
+        self.writer.commit()?;
+        self.reader.reload()?;
+        self.uncommitted = false;
+        let searcher = self.reader.searcher();
+        let mut tables = HashMap::new();
+        let mut segments = Vec::new();
+        for reader in searcher.segment_readers() {
+            let id = reader.segment_id();
+            let slots = match self.slot_tables.get(&id) {
+                Some(slots) => Arc::clone(slots),
+                None => slot_table(reader, self.slot)?,
+            };
+            tables.insert(id, Arc::clone(&slots));
+            segments.push(Segment {
+                reader: reader.clone(),
+                slots,
+            });
+        }
+        self.slot_tables = tables;
+        self.segments = segments;
+        Ok(())
+    }
+
+    /// The committed segments.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The field of `place`.
+    pub fn field(&self, place: Place) -> Field {
+        self.fields[place as usize]
+    }
+
+    /// The epoch and the number of slots the committed index covers (live or not).
+    pub fn covers(&self) -> (Option<u64>, usize) {
+        (self.epoch, self.indexed.len())
+    }
+
+    fn document(&self, ix: CardIx, card: &Card) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(self.slot, u64::from(ix));
+        for place in Place::ALL {
+            for text in place.texts(card) {
+                doc.add_text(self.field(place), text);
+            }
+        }
+        doc
+    }
+}
+
+/// Reads the slot of every document of a segment from its fast field.
+fn slot_table(reader: &SegmentReader, slot: Field) -> Result<Arc<[CardIx]>, IndexError> {
+    let name = reader.schema().get_field_name(slot).to_string();
+    let column = reader.fast_fields().u64(&name)?;
+    Ok((0..reader.max_doc())
+        .map(|doc| {
+            column
+                .first(doc)
+                .and_then(|v| CardIx::try_from(v).ok())
+                .unwrap_or(CardIx::MAX)
+        })
+        .collect())
+}
+
+/// [`words`] as a tantivy tokenizer, so the index holds exactly the words a query looks for.
+#[derive(Clone)]
+struct WordTokenizer;
+
+struct WordStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let tokens = words(text)
+            .enumerate()
+            .map(|(position, word)| Token {
+                offset_from: word.start,
+                offset_to: word.end,
+                position,
+                text: word.folded,
+                position_length: 1,
+            })
+            .collect();
+        WordStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}

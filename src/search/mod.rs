@@ -11,6 +11,7 @@ mod needle;
 pub mod query;
 pub mod rank;
 mod skim;
+pub mod syntax;
 pub mod words;
 pub mod sort;
 pub mod worker;

@@ -13,6 +13,34 @@ pub use parse::{MAX_QUERY_CHARS, MAX_TERM_CHARS, QueryError, parse};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+/// The query language in brief, one form a line with an example: for the help overlay, the
+/// manual page and the README.
+pub const GUIDE: &str = "\
+Terms are separated by spaces; a card must match them all.
+  vacc              words starting so (vaccine, vaccination), case and accents ignored
+  \"climate deal\"    these whole words, next to each other
+  'covid-19         this text anywhere, even inside a word
+  ^breaking         a field starting with this text
+  2024$             a field ending with this text
+  ^mars$            a field that is exactly this text (^\"with spaces\"$ too)
+  ~clmt             these letters in this order, scattered through the title
+  !sport            leave out cards that match (before any term: !provider:bbc)
+  climate | energy  either one (| joins the terms on its two sides)
+Scopes put a term to one field:
+  title:mars  excerpt:rover  provider:bbc  domain:bbc.co.uk  topic:space  category:science
+  provider:\"the guardian\"  title:^breaking  topic:'ai
+Dates, in your time zone unless a time says Z or +02:00:
+  since:7d          published in the last 7 days (h hours, d, w weeks, mo months, y years)
+  until:2024-06     published before the end of June 2024
+  date:2024-03-01   published that day (also date:2024, date:2024-03, date:2024-03-01T10:30)
+  date:2024-01..2024-03  from January to the end of March 2024
+  date:7d           the same as since:7d
+Numbers:
+  quality:>50       also >=, <, <=, = or a plain number; quality:unknown for none
+  heat:>=80  heat:unknown
+A colon is read as a scope: to search for one, quote the text ('10:30 or \"https://x.y\").
+";
+
 /// What relative dates count back from, and the zone plain dates are read in: the reader's own,
 /// so `date:2024-03-01` is the day the reader shows as 1 March.
 #[derive(Debug, Clone)]

@@ -12,8 +12,8 @@ use ratatui::backend::TestBackend;
 use tidings::app::{self, Msg, Options, State};
 use tidings::config::Theme;
 use tidings::corpus::load::{self, LoadOptions};
-use tidings::search::worker::FilterResult;
 use tidings::search::syntax::{Clock, parse};
+use tidings::search::worker::FilterResult;
 
 mod common;
 
@@ -67,7 +67,9 @@ fn bench_draw(c: &mut Criterion) {
         Ok(q) => q,
         Err(e) => panic!("{e}"),
     };
-    let found = tidings::search::worker::search_once(&q, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
+    let found =
+        tidings::search::worker::search_once(&q, state.corpus.cards(), state.corpus.epoch())
+            .map(Arc::new);
     let epoch = state.corpus.epoch();
     app::update(
         &mut state,

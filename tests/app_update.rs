@@ -93,7 +93,9 @@ fn filter(state: &mut State, text: &str) {
 }
 
 fn answer(state: &mut State, generation: u64, query: &tidings::search::syntax::Query) {
-    let found = tidings::search::worker::search_once(query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
+    let found =
+        tidings::search::worker::search_once(query, state.corpus.cards(), state.corpus.epoch())
+            .map(Arc::new);
     let epoch = state.corpus.epoch();
     app::update(
         state,
@@ -239,7 +241,7 @@ fn an_unparseable_query_says_why_and_keeps_the_list() {
         .error
         .as_ref()
         .expect("unterminated quote is an error");
-    assert_eq!(error.position, 6);
+    assert_eq!(error.column, 7, "columns count from 1");
     assert_eq!(
         titles(&state),
         ["Lupus"],
@@ -439,7 +441,10 @@ fn select_and_query_options_apply_when_the_cards_arrive() {
             dated(2, "Beta", "2024-01-01T00:00:00Z"),
         ],
     );
-    assert!(matches!(effects.as_slice(), [Effect::Filter { .. }]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Index, Effect::Filter { .. }]
+    ));
     // The card is selected once the filter has answered, and the filter stays: it matches.
     answer_effects(&mut state, effects);
     assert_eq!(selected_title(&state).as_deref(), Some("Beta"));
@@ -757,7 +762,7 @@ fn a_paste_is_one_edit_with_line_breaks_folded_and_a_cap() {
     assert!(effects.len() <= 1);
     assert_eq!(
         state.query.text.chars().count(),
-        tidings::search::query::MAX_QUERY_CHARS
+        tidings::search::syntax::MAX_QUERY_CHARS
     );
     let notice = state.notice.clone().expect("says the paste was cut");
     assert!(notice.text.contains("left out"), "{}", notice.text);
@@ -765,7 +770,7 @@ fn a_paste_is_one_edit_with_line_breaks_folded_and_a_cap() {
     user(&mut state, Action::QueryInsert('z'));
     assert_eq!(
         state.query.text.chars().count(),
-        tidings::search::query::MAX_QUERY_CHARS
+        tidings::search::syntax::MAX_QUERY_CHARS
     );
 }
 

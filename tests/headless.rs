@@ -1023,7 +1023,9 @@ fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
         zone: state.zone.clone(),
     };
     assert_eq!(Ok(&query), parse(query_text, &clock).as_ref());
-    let found = tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
+    let found =
+        tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch())
+            .map(Arc::new);
     let epoch = state.corpus.epoch();
     update(
         &mut state,

@@ -22,7 +22,6 @@ use tidings::app::{Effect, Msg, Options, Pane, State, update};
 use tidings::config::{Theme, ThemeName};
 use tidings::corpus::load::{self, FileEntry, LoadEvent, LoadOptions, Progress};
 use tidings::corpus::{Card, demo};
-use tidings::search;
 use tidings::search::worker::FilterResult;
 use tidings::ui;
 
@@ -51,7 +50,12 @@ fn fixture_files(sub: &str) -> Vec<FileEntry> {
 fn run(state: &mut State, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Filter { generation, query } = effect {
-            let found = tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
+            let found = tidings::search::worker::search_once(
+                &query,
+                state.corpus.cards(),
+                state.corpus.epoch(),
+            )
+            .map(Arc::new);
             let epoch = state.corpus.epoch();
             let more = update(
                 state,
@@ -240,7 +244,13 @@ fn filtered_with_highlights() {
     for (w, h) in SIZES {
         let mut state = demo_state(w, h);
         type_query(&mut state, "heat");
-        assert!(state.filter.found.as_ref().is_some_and(|f| !f.hits.is_empty()));
+        assert!(
+            state
+                .filter
+                .found
+                .as_ref()
+                .is_some_and(|f| !f.hits.is_empty())
+        );
         let buffer = draw(&state);
         check_cells(&buffer, false);
         let text = format!(

@@ -82,7 +82,12 @@ fn apply(state: &mut State, msg: Msg) {
     for effect in app::update(state, msg) {
         if let Effect::Filter { generation, query } = effect {
             // Answer as the worker would, at once.
-            let found = tidings::search::worker::search_once(&query, state.corpus.cards(), state.corpus.epoch()).map(Arc::new);
+            let found = tidings::search::worker::search_once(
+                &query,
+                state.corpus.cards(),
+                state.corpus.epoch(),
+            )
+            .map(Arc::new);
             let epoch = state.corpus.epoch();
             apply(
                 state,

@@ -22,8 +22,8 @@ use crate::config::{Key, Keymap, ListOptions, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
-use crate::search::syntax::Query;
 use crate::search::sort::SortKey;
+use crate::search::syntax::Query;
 use crate::search::worker::{FilterResult, Indexed};
 
 pub use layout::Areas;

@@ -49,8 +49,8 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         .hits
         .iter()
-            .filter_map(|hit| corpus.get(hit.ix).map(|c| c.id))
-            .collect(),
+        .filter_map(|hit| corpus.get(hit.ix).map(|c| c.id))
+        .collect(),
         None => match resolve_all(args, corpus, err) {
             Ok(ids) => ids,
             Err(status) => return status,

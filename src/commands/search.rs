@@ -15,9 +15,9 @@ use crate::cli::{SearchArgs, SearchFormat, SortArg};
 
 use crate::corpus::{Card, CardId, CardIx, Corpus};
 use crate::library::state::Marks;
-use crate::search::sort::{SortKey, sort_view};
 use crate::search::engine::{Found, Tier};
 use crate::search::highlight::explain;
+use crate::search::sort::{SortKey, sort_view};
 use crate::search::syntax::{self, Clock, Query};
 use crate::search::worker::search_once;
 use crate::text;

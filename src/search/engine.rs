@@ -133,7 +133,15 @@ pub fn find(
                 scope,
                 words,
                 last_is_prefix,
-            } => Some(word_grades(index, slots, cards, *scope, words, *last_is_prefix, None)),
+            } => Some(word_grades(
+                index,
+                slots,
+                cards,
+                *scope,
+                words,
+                *last_is_prefix,
+                None,
+            )),
             _ => None,
         });
     }
@@ -144,7 +152,16 @@ pub fn find(
         lookups: &lookups,
         checks: &checks,
     };
-    let word_hits = evaluator.matches(slots, Tier::Words, &stop)?;
+    let mut word_hits = evaluator.matches(slots, Tier::Words, &stop)?;
+    if query.is_empty() {
+        // Every card, newest first, and none better than another.
+        word_hits.iter_mut().for_each(|h| h.score = 0);
+        let words = word_hits.len();
+        return Some(Found {
+            hits: word_hits,
+            words,
+        });
+    }
     let words = word_hits.len();
     let mut hits = word_hits;
     let plain: Vec<bool> = query.terms().map(relaxable).collect();
@@ -158,7 +175,15 @@ pub fn find(
             if let (true, TermKind::Words { scope, words, .. }) = (plain, &term.kind)
                 && let Some(typos) = Typos::new(&words[0])
             {
-                *lookup = Some(word_grades(index, slots, cards, *scope, words, true, Some(&typos)));
+                *lookup = Some(word_grades(
+                    index,
+                    slots,
+                    cards,
+                    *scope,
+                    words,
+                    true,
+                    Some(&typos),
+                ));
             }
         }
         let evaluator = Evaluator {
@@ -290,7 +315,16 @@ impl Evaluator<'_> {
             .terms()
             .zip(plain)
             .map(|(term, &plain)| match (&term.kind, plain) {
-                (TermKind::Words { words, .. }, true) => Some(words[0].chars().collect()),
+                // Scattered letters are looked for in the title only, so only by terms that
+                // may match the title.
+                (
+                    TermKind::Words {
+                        words,
+                        scope: Scope::Any | Scope::Title,
+                        ..
+                    },
+                    true,
+                ) => Some(words[0].chars().collect()),
                 _ => None,
             })
             .collect();
@@ -403,7 +437,9 @@ const PROXIMITY_LIMIT: usize = 20_000;
 /// The score shown for a hit: higher is better, consistent with the ranking within a tier.
 fn score(rank: &Rank) -> i64 {
     match rank.tier {
-        Tier::Words => 10_000 - 100 * i64::from(rank.cost.min(90)) - i64::from(rank.proximity.min(99)),
+        Tier::Words => {
+            10_000 - 100 * i64::from(rank.cost.min(90)) - i64::from(rank.proximity.min(99))
+        }
         Tier::Typos => 5_000 - 100 * i64::from(rank.cost.min(40)),
         Tier::Scattered => (-rank.scattered).clamp(0, 999),
     }
@@ -592,19 +628,27 @@ fn word_grades(
 }
 
 /// Where `card` holds the phrase, as a grade.
-fn phrase_grade(card: &Card, scope: Scope, terms: &[String], last_is_prefix: bool) -> Option<Grade> {
+fn phrase_grade(
+    card: &Card,
+    scope: Scope,
+    terms: &[String],
+    last_is_prefix: bool,
+) -> Option<Grade> {
     places(scope).iter().find_map(|&place| {
         place.texts(card).into_iter().find_map(|text| {
             let folded: Vec<String> = words(text).map(|w| w.folded).collect();
-            phrase_at(&folded, terms, last_is_prefix).map(|(_, whole)| {
-                grade(place, if whole { WHOLE } else { PREFIX })
-            })
+            phrase_at(&folded, terms, last_is_prefix)
+                .map(|(_, whole)| grade(place, if whole { WHOLE } else { PREFIX }))
         })
     })
 }
 
 /// The first word of `folded` where the phrase starts, and whether its last word is whole.
-pub(crate) fn phrase_at(folded: &[String], terms: &[String], last_is_prefix: bool) -> Option<(usize, bool)> {
+pub(crate) fn phrase_at(
+    folded: &[String],
+    terms: &[String],
+    last_is_prefix: bool,
+) -> Option<(usize, bool)> {
     let n = terms.len();
     if n == 0 || folded.len() < n {
         return None;
@@ -669,7 +713,11 @@ fn look_up(
         };
         if let Ok(mut stream) = range.into_stream() {
             while stream.advance() {
-                let how = if stream.key() == word.as_bytes() { WHOLE } else { PREFIX };
+                let how = if stream.key() == word.as_bytes() {
+                    WHOLE
+                } else {
+                    PREFIX
+                };
                 walk(stream.value(), grade(place, how));
             }
         }
@@ -702,7 +750,10 @@ mod tests {
     fn phrases_match_in_order_with_the_last_word_a_prefix() {
         let f = |s: &str| words(s).map(|w| w.folded).collect::<Vec<_>>();
         let terms = f("climate ch");
-        assert_eq!(phrase_at(&f("The climate change talks"), &terms, true), Some((1, false)));
+        assert_eq!(
+            phrase_at(&f("The climate change talks"), &terms, true),
+            Some((1, false))
+        );
         assert_eq!(phrase_at(&f("change of climate"), &terms, true), None);
         assert_eq!(phrase_at(&f("climate ch"), &terms, false), Some((0, true)));
     }

@@ -9,9 +9,9 @@ use super::index::Place;
 use super::needle::{Anchor, Needle};
 use super::skim;
 use super::syntax::{Comparison, Group, Measure, NumberTest, Query, Scope, Term, TermKind};
-use crate::corpus::Card;
 use super::typos::Typos;
 use super::words::{Word, chars_covering, words};
+use crate::corpus::Card;
 
 /// Char indices of `text`, a text of the card's `place`, to light for `query`, for a hit of
 /// `tier`; ascending, without repeats.
@@ -53,7 +53,8 @@ pub fn lit(query: &Query, place: Place, text: &str, tier: Tier) -> Vec<usize> {
                                     .map(|w| (w.start, w.end)),
                             );
                         }
-                        if bytes.len() == before && tier == Tier::Scattered && place == Place::Title {
+                        if bytes.len() == before && tier == Tier::Scattered && place == Place::Title
+                        {
                             chars.extend(scattered(term, text));
                         }
                     }
@@ -252,5 +253,9 @@ pub fn describe(term: &Term) -> String {
             }
         }
     };
-    if term.negated { format!("!{body}") } else { body }
+    if term.negated {
+        format!("!{body}")
+    } else {
+        body
+    }
 }

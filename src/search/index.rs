@@ -19,7 +19,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
+};
 
 use super::words::words;
 use crate::corpus::{Card, CardIx, CardStore};
@@ -221,9 +223,7 @@ impl WordIndex {
             }
             let ix = self.indexed.len() as CardIx;
             let live = match cards.get(ix) {
-                Some(card) => {
-                    self.writer.add_document(self.document(ix, card)).is_ok()
-                }
+                Some(card) => self.writer.add_document(self.document(ix, card)).is_ok(),
                 None => false,
             };
             self.indexed.push(live);

@@ -72,12 +72,21 @@ mod tests {
         assert!(Typos::new("tele").is_none());
         let one = Typos::new("telscope").unwrap();
         assert!(one.matches("telescope"));
-        assert!(one.matches("telescopes"), "the corrected term is a prefix too");
+        assert!(
+            one.matches("telescopes"),
+            "the corrected term is a prefix too"
+        );
         assert!(!one.matches("microscope"));
         let swap = Typos::new("telecsope").unwrap();
-        assert!(swap.matches("telescope"), "a swap of neighbours is one typo");
+        assert!(
+            swap.matches("telescope"),
+            "a swap of neighbours is one typo"
+        );
         assert!(!Typos::new("tlscope").unwrap().matches("telescope"));
         assert!(!Typos::new("tlscopee").unwrap().matches("telescope"));
-        assert!(Typos::new("telesscoope").unwrap().matches("telescope"), "two from 9");
+        assert!(
+            Typos::new("telesscoope").unwrap().matches("telescope"),
+            "two from 9"
+        );
     }
 }

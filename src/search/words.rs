@@ -135,7 +135,10 @@ mod tests {
 
     #[test]
     fn japanese_is_cut_per_character() {
-        assert_eq!(folded("東京の天気 カメラ"), ["東", "京", "の", "天", "気", "カ", "メ", "ラ"]);
+        assert_eq!(
+            folded("東京の天気 カメラ"),
+            ["東", "京", "の", "天", "気", "カ", "メ", "ラ"]
+        );
         assert_eq!(folded("서울 날씨"), ["서울", "날씨"], "Hangul has spaces");
     }
 

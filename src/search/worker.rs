@@ -318,7 +318,9 @@ mod tests {
     }
 
     fn corpus(n: usize) -> CardStore {
-        let names = ["lupus", "lunar", "plum", "ample", "pulse", "trial", "market"];
+        let names = [
+            "lupus", "lunar", "plum", "ample", "pulse", "trial", "market",
+        ];
         let cards = (0..n)
             .map(|i| Card {
                 title: Some(
@@ -449,9 +451,15 @@ mod tests {
         let last = filtered(&rx);
         assert_eq!(last.generation, 4);
         let once = search_once(&words("lupu"), &cards, 0).unwrap();
-        assert_eq!(hits(&last), once.hits.iter().map(|h| h.ix).collect::<Vec<_>>());
+        assert_eq!(
+            hits(&last),
+            once.hits.iter().map(|h| h.ix).collect::<Vec<_>>()
+        );
         while let Ok(r) = rx.recv_timeout(Duration::from_millis(300)) {
-            assert!(matches!(r, Report::Indexed(_)), "only one answer after the gate");
+            assert!(
+                matches!(r, Report::Indexed(_)),
+                "only one answer after the gate"
+            );
         }
     }
 

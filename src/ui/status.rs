@@ -72,7 +72,10 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
     });
     if let Some(error) = &state.filter.error {
         out.push(Segment {
-            spans: vec![Span::styled(text::clean_line(error).into_owned(), theme.error)],
+            spans: vec![Span::styled(
+                text::clean_line(error).into_owned(),
+                theme.error,
+            )],
             keep: 6,
         });
     }

@@ -57,7 +57,8 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
 
     // The matches are lit in what is shown, row by row: a phrase broken across rows is not.
     for row in text::wrap(&text::clean_line(card.display_title()), width) {
-        b.out.push(Row::lit(&row, Role::Strong, &look.lit(Place::Title, &row)));
+        b.out
+            .push(Row::lit(&row, Role::Strong, &look.lit(Place::Title, &row)));
     }
     b.out.push(Row::blank());
 
@@ -105,7 +106,8 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
         if !excerpt.is_empty() {
             b.out.push(Row::blank());
             for row in text::wrap(&excerpt, width) {
-                b.out.push(Row::lit(&row, Role::Plain, &look.lit(Place::Excerpt, &row)));
+                b.out
+                    .push(Row::lit(&row, Role::Plain, &look.lit(Place::Excerpt, &row)));
             }
         }
     }

@@ -71,7 +71,10 @@ impl Row {
         for (i, c) in text.chars().enumerate() {
             let is_lit = lit.binary_search(&i).is_ok();
             if is_lit != run_lit && !run.is_empty() {
-                row.push(std::mem::take(&mut run), if run_lit { Role::Match } else { role });
+                row.push(
+                    std::mem::take(&mut run),
+                    if run_lit { Role::Match } else { role },
+                );
             }
             run_lit = is_lit;
             run.push(c);

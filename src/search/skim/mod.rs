@@ -31,7 +31,6 @@ const BONUS_CONSECUTIVE: i32 = -(GAP_START + GAP_EXTENSION);
 const PENALTY_CASE_MISMATCH: i32 = GAP_EXTENSION * 2;
 const NEG_INFINITY: i32 = i16::MIN as i32;
 
-
 /// Skim's smart case: only an ASCII uppercase letter makes a pattern case-sensitive.
 pub(crate) fn smart_case(pattern: &[char]) -> bool {
     pattern.iter().any(char::is_ascii_uppercase)
@@ -47,7 +46,6 @@ pub(crate) struct Scratch {
     sparse: Vec<SparseRow>,
     prefix_scores: Vec<i64>,
 }
-
 
 pub(crate) trait Unit: Copy {
     fn ch(self) -> char;

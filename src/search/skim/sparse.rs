@@ -4,8 +4,7 @@
 //! and [`MAX_CHOICE`] chars; longer ones take the full matrix.
 
 use super::{
-    BONUS_CONSECUTIVE, CharType, GAP_EXTENSION, PENALTY_CASE_MISMATCH, SCORE_MATCH,
-    Unit, bonus_at,
+    BONUS_CONSECUTIVE, CharType, GAP_EXTENSION, PENALTY_CASE_MISMATCH, SCORE_MATCH, Unit, bonus_at,
 };
 
 /// Sizes up to which [`run_sparse`] is exact: its "minus infinity" stands for every value
@@ -126,7 +125,6 @@ pub(super) fn run_sparse<U: Unit>(
         prefix_scores,
     )
 }
-
 
 /// The matrix rows of [`run_sparse`], from each row's match positions.
 fn sparse_rows<U: Unit>(

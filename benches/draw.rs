@@ -74,6 +74,7 @@ fn bench_draw(c: &mut Criterion) {
     app::update(
         &mut state,
         Msg::Filtered(FilterResult {
+            covered: usize::MAX,
             generation,
             found,
             epoch,

@@ -48,7 +48,7 @@ pub enum Action {
     Activate,
     /// Back to the card before the last jump.
     Back,
-    /// Filter the list (fuzzy; 'exact ^prefix suffix$ !not title: provider: topic: category:).
+    /// Filter the list by words (`?` shows the query language).
     #[strum(message = "filter")]
     StartQuery,
     /// Type a character into the query line.

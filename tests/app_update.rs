@@ -100,6 +100,7 @@ fn answer(state: &mut State, generation: u64, query: &tidings::search::syntax::Q
     app::update(
         state,
         Msg::Filtered(FilterResult {
+            covered: usize::MAX,
             generation,
             found,
             epoch,

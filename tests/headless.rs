@@ -1030,6 +1030,7 @@ fn reader_ids(query_text: &str, cycles: usize) -> Vec<String> {
     update(
         &mut state,
         Msg::Filtered(FilterResult {
+            covered: usize::MAX,
             generation,
             found,
             epoch,

@@ -273,3 +273,14 @@ fn the_guide_examples_all_parse() {
     }
     assert!(tidings::search::syntax::GUIDE.lines().count() <= 30);
 }
+
+/// The README shows the query language from the same text as the help and the man page.
+#[test]
+fn the_readme_shows_the_guide() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md reads");
+    assert!(
+        readme.contains(&format!("```text\n{}```", tidings::search::syntax::GUIDE)),
+        "README.md's query language block differs from syntax::GUIDE"
+    );
+}

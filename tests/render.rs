@@ -60,6 +60,7 @@ fn run(state: &mut State, effects: Vec<Effect>) {
             let more = update(
                 state,
                 Msg::Filtered(FilterResult {
+                    covered: usize::MAX,
                     generation,
                     found,
                     epoch,

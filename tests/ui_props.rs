@@ -92,6 +92,7 @@ fn apply(state: &mut State, msg: Msg) {
             apply(
                 state,
                 Msg::Filtered(FilterResult {
+                    covered: usize::MAX,
                     generation,
                     found,
                     epoch,

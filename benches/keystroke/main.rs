@@ -205,7 +205,7 @@ mod run {
             ("one letter", "m".into()),
             ("typo", "telscope".into()),
             ("scope", format!("provider:{provider_word}")),
-            ("date-like", "march 2025".into()),
+            ("date term", "climate since:2025-06".into()),
             ("no word match", "qxzvj".into()),
         ];
         if let Some((surname, _)) = &story {

@@ -10,6 +10,8 @@ use std::num::NonZeroU16;
 pub const BUSY: &[&str] = &["filtering…", "searching…"];
 /// Shown in the status row while cards are being read.
 pub const LOADING: &str = "loading";
+/// Shown in the status row while the word index catches up with the cards.
+pub const INDEXING: &str = "indexing";
 
 /// Replies the terminal owes the reader: a cursor position report for `ESC [ 6 n` and a device
 /// attributes answer for `ESC [ c`, which terminal libraries ask for and may wait on.
@@ -94,11 +96,13 @@ impl Screen {
         BUSY.iter().any(|m| rows.iter().any(|row| row.contains(m)))
     }
 
-    /// Whether cards are still being read, or nothing has been drawn yet.
+    /// Whether cards are still being read or indexed, or nothing has been drawn yet.
     pub fn loading(&self) -> bool {
         let bottom = self.bottom();
         bottom.iter().all(|row| row.trim().is_empty())
-            || bottom.iter().any(|row| row.contains(LOADING))
+            || bottom
+                .iter()
+                .any(|row| row.contains(LOADING) || row.contains(INDEXING))
     }
 
     /// The status row's first segment: `1,234 / 100,000` or `100,000 cards`.

@@ -102,6 +102,8 @@ pub struct Filter {
     pub error: Option<String>,
     /// How far the word index has caught up, when it has not yet.
     pub indexing: Option<Indexed>,
+    /// Slots the last answer searched: cards indexed after them need asking again.
+    pub covered: usize,
     /// The approximate hits of `found`, and how each matched: rows are marked and lit so.
     pub approximate: HashMap<CardIx, Tier>,
     /// Numbers the questions; an answer to any but the latest is dropped.
@@ -253,6 +255,7 @@ impl State {
             return vec![self.filter.request()];
         }
         self.filter.in_flight = false;
+        self.filter.covered = result.covered;
         let found = match result.found {
             Ok(found) => {
                 self.filter.error = None;
@@ -290,9 +293,8 @@ impl State {
         if indexed.epoch != self.corpus.epoch() {
             return Vec::new();
         }
-        let before = self.filter.indexing;
         self.filter.indexing = (!indexed.done).then_some(indexed);
-        let progressed = before.is_some_and(|b| b.slots < indexed.slots);
+        let progressed = indexed.slots > self.filter.covered;
         if progressed && self.filter.found.is_some() && !self.filter.in_flight {
             return vec![self.filter.request()];
         }

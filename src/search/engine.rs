@@ -16,6 +16,7 @@
 //! Word terms are looked up in the index into one grade per slot (how well the slot's card
 //! matched); the other terms are tested on the cards the word terms left.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -26,7 +27,7 @@ use super::needle::{Anchor, Needle};
 use super::skim;
 use super::syntax::{Measure, NumberTest, Query, Scope, Term, TermKind};
 use super::typos::Typos;
-use super::words::words;
+use super::words::{fold_into, spans, words};
 use crate::corpus::{Card, CardIx, CardStore};
 
 /// Below this many word matches, approximate matches are added. A fixed number, so `tidings
@@ -122,7 +123,13 @@ pub fn find(
     // Cards loaded but not yet indexed are left out until they are.
     let slots = cards.slots().min(index.covers().1);
     let stop = || interrupt.load(Ordering::Relaxed);
-    // Every word term's grades, looked up once.
+    // Every word term's grades, looked up once; a short term (one or two letters start tens
+    // of thousands of words) is graded on the few cards the other terms leave, if they do.
+    let short = |term: &Term| {
+        !term.negated
+            && matches!(&term.kind, TermKind::Words { words, .. }
+                if words.len() == 1 && words[0].chars().count() <= 2)
+    };
     let mut lookups: Vec<Option<Vec<Grade>>> = Vec::new();
     for term in query.terms() {
         if stop() {
@@ -133,7 +140,7 @@ pub fn find(
                 scope,
                 words,
                 last_is_prefix,
-            } => Some(word_grades(
+            } if !short(term) => Some(word_grades(
                 index,
                 slots,
                 cards,
@@ -144,6 +151,34 @@ pub fn find(
             )),
             _ => None,
         });
+    }
+    let narrowed = {
+        let checks: Vec<Check> = query.terms().map(|_| Check::Words).collect();
+        let partial = Evaluator {
+            query,
+            cards,
+            lookups: &lookups,
+            checks: &checks,
+        };
+        partial.required_candidates(slots)
+    };
+    for (term, lookup) in query.terms().zip(lookups.iter_mut()) {
+        if let (
+            true,
+            TermKind::Words {
+                scope,
+                words,
+                last_is_prefix,
+            },
+        ) = (short(term), &term.kind)
+        {
+            *lookup = Some(match &narrowed {
+                Some(candidates) if candidates.len() <= NARROW_ENOUGH => {
+                    graded_by_text(cards, slots, candidates, *scope, &words[0], *last_is_prefix)
+                }
+                _ => word_grades(index, slots, cards, *scope, words, *last_is_prefix, None),
+            });
+        }
     }
     let checks: Vec<Check> = query.terms().map(Check::new).collect();
     let evaluator = Evaluator {
@@ -364,6 +399,21 @@ impl Evaluator<'_> {
         Some(self.finish(found))
     }
 
+    /// [`Evaluator::candidates`] when some group narrows them; `None` when every slot is one.
+    fn required_candidates(&self, slots: usize) -> Option<Vec<CardIx>> {
+        let mut n = 0;
+        let mut narrowing = false;
+        for group in &self.query.groups {
+            let mut all = true;
+            for term in &group.alternatives {
+                all &= self.lookups[n].is_some() && !term.negated;
+                n += 1;
+            }
+            narrowing |= all;
+        }
+        narrowing.then(|| self.candidates(slots))
+    }
+
     /// Slots that may match: those graded by every group made only of positive word terms,
     /// or every live slot when there is no such group.
     fn candidates(&self, slots: usize) -> Vec<CardIx> {
@@ -419,15 +469,64 @@ impl Evaluator<'_> {
                 }
             });
         }
-        ranked.par_sort_unstable();
-        ranked
-            .into_iter()
-            .map(|r| Hit {
-                ix: r.ix,
-                score: score(&r),
-                tier: r.tier,
+        // One integer per hit sorts several times faster than the struct compared field by
+        // field, which matters when a letter or two match most of the corpus.
+        let mut keys: Vec<u128> = ranked.par_iter().map(Rank::packed).collect();
+        keys.par_sort_unstable();
+        keys.into_par_iter()
+            .map(|key| {
+                let r = Rank::unpacked(key);
+                Hit {
+                    ix: r.ix,
+                    score: score(&r),
+                    tier: r.tier,
+                }
             })
             .collect()
+    }
+}
+
+impl Rank {
+    const TIME_BITS: u32 = 62;
+    /// Seconds are shifted by this so every time jiff knows is positive.
+    const EPOCH_SHIFT: i64 = 1 << 40;
+
+    /// The rank as one integer whose ascending order is the rank's: tier (2 bits), cost (10),
+    /// scattered score inverted (14), proximity (8), publication second inverted, unknown
+    /// last (62), slot (32). Fields past their width are clamped.
+    fn packed(&self) -> u128 {
+        let tier = self.tier as u128;
+        let cost = u128::from(self.cost.min(1023));
+        let scattered = (16_383 - (-self.scattered).clamp(0, 16_383)) as u128;
+        let proximity = u128::from(self.proximity.min(255));
+        let full = (1u128 << Self::TIME_BITS) - 1;
+        let time = match self.newest.0 {
+            None => full,
+            Some(t) => full - 1 - (t.as_second() + Self::EPOCH_SHIFT).max(0) as u128,
+        };
+        tier << 126
+            | cost << 116
+            | scattered << 102
+            | proximity << 94
+            | time << 32
+            | u128::from(self.ix)
+    }
+
+    /// A packed rank back (the time only as far as the tie-break needs: not kept).
+    fn unpacked(key: u128) -> Rank {
+        let tier = match key >> 126 {
+            0 => Tier::Words,
+            1 => Tier::Typos,
+            _ => Tier::Scattered,
+        };
+        Rank {
+            tier,
+            cost: (key >> 116 & 1023) as u32,
+            scattered: -(16_383 - (key >> 102 & 16_383) as i64),
+            proximity: (key >> 94 & 255) as u32,
+            newest: std::cmp::Reverse(None),
+            ix: (key & 0xFFFF_FFFF) as CardIx,
+        }
     }
 }
 
@@ -446,32 +545,29 @@ fn score(rank: &Rank) -> i64 {
 }
 
 /// How far apart the terms lie in `title`: the fewest words spanning one word starting with each
-/// term, less the number of terms; `u32::MAX / 2` where some term is missing.
+/// term, less the number of terms; `u32::MAX / 2` where some term is missing. One pass over the
+/// title's words, keeping where each term was last seen; nothing allocated per word.
 fn proximity(title: &str, terms: &[&[String]]) -> u32 {
-    let folded: Vec<String> = words(title).map(|w| w.folded).collect();
-    let hits: Vec<Vec<usize>> = terms
-        .iter()
-        .map(|t| {
-            folded
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| w.starts_with(t[0].as_str()))
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
-    if hits.iter().any(Vec::is_empty) {
-        return u32::MAX / 2;
-    }
+    let mut last: Vec<Option<usize>> = vec![None; terms.len()];
     let mut best = usize::MAX;
-    for start in 0..folded.len() {
-        let end = hits
-            .iter()
-            .map(|h| h.iter().copied().find(|&i| i >= start))
-            .try_fold(start, |acc, i| i.map(|i| acc.max(i)));
-        if let Some(end) = end {
-            best = best.min(end - start + 1);
+    let mut folded = String::new();
+    for (position, (start, end)) in spans(title).enumerate() {
+        folded.clear();
+        fold_into(&title[start..end], &mut folded);
+        let mut seen = false;
+        for (term, at) in terms.iter().zip(last.iter_mut()) {
+            if folded.starts_with(term[0].as_str()) {
+                *at = Some(position);
+                seen = true;
+            }
         }
+        if seen && last.iter().all(Option::is_some) {
+            let first = last.iter().flatten().copied().min().unwrap_or(position);
+            best = best.min(position - first + 1);
+        }
+    }
+    if best == usize::MAX {
+        return u32::MAX / 2;
     }
     u32::try_from(best.saturating_sub(terms.len())).unwrap_or(u32::MAX / 2)
 }
@@ -588,9 +684,20 @@ fn word_grades(
     typos: Option<&Typos>,
 ) -> Vec<Grade> {
     if let [word] = terms {
+        // A term of a letter or two walks most of the index: its grades are kept.
+        let key = (typos.is_none() && word.chars().count() <= 2)
+            .then(|| format!("{scope:?}\u{0}{word}\u{0}{last_is_prefix}"));
+        if let Some(kept) = key.as_deref().and_then(|k| index.remembered(k))
+            && kept.len() == slots
+        {
+            return kept.to_vec();
+        }
         let mut grades = vec![NONE; slots];
         for &place in places(scope) {
             look_up(index, place, word, last_is_prefix, typos, &mut grades);
+        }
+        if let Some(key) = key {
+            index.remember(key, Arc::new(grades.clone()));
         }
         return grades;
     }
@@ -624,6 +731,52 @@ fn word_grades(
             .and_then(|card| phrase_grade(card, scope, terms, last_is_prefix))
             .unwrap_or(NONE);
     });
+    grades
+}
+
+/// Above this many candidates, a short term is looked up in the index rather than on the cards.
+const NARROW_ENOUGH: usize = 1_000;
+
+/// A single-word term's grades for `candidates` only, found in the cards' texts by the index's
+/// own rules (the same words, folded the same way), best field first.
+fn graded_by_text(
+    cards: &CardStore,
+    slots: usize,
+    candidates: &[CardIx],
+    scope: Scope,
+    word: &str,
+    prefix: bool,
+) -> Vec<Grade> {
+    let mut grades = vec![NONE; slots];
+    let found: Vec<(CardIx, Grade)> = candidates
+        .par_iter()
+        .filter_map(|&ix| {
+            let card = cards.get(ix)?;
+            let mut best = NONE;
+            let mut folded = String::new();
+            for &place in places(scope) {
+                // Fields come best first: one that cannot do better ends the search.
+                if grade(place, WHOLE) >= best {
+                    break;
+                }
+                for text in place.texts(card) {
+                    for (start, end) in spans(text) {
+                        folded.clear();
+                        fold_into(&text[start..end], &mut folded);
+                        if folded == word {
+                            best = best.min(grade(place, WHOLE));
+                        } else if prefix && folded.starts_with(word) {
+                            best = best.min(grade(place, PREFIX));
+                        }
+                    }
+                }
+            }
+            (best != NONE).then_some((ix, best))
+        })
+        .collect();
+    for (ix, g) in found {
+        grades[ix as usize] = g;
+    }
     grades
 }
 
@@ -733,9 +886,45 @@ fn look_up(
     }
 }
 
+/// Looks up, ahead of the user, the plain terms of one letter or digit (the costliest to look
+/// up, and the first key of nearly every query), so they answer from what is kept.
+pub fn warm(index: &WordIndex, cards: &CardStore, first: char) {
+    let slots = cards.slots().min(index.covers().1);
+    word_grades(
+        index,
+        slots,
+        cards,
+        Scope::Any,
+        &[first.to_string()],
+        true,
+        None,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn packed_ranks_sort_as_ranks_do(
+            a in (0u8..3, 0u32..1024, 0i64..16_000, 0u32..256, proptest::option::of(-1_000_000_000i64..4_000_000_000), 0u32..1000),
+            b in (0u8..3, 0u32..1024, 0i64..16_000, 0u32..256, proptest::option::of(-1_000_000_000i64..4_000_000_000), 0u32..1000),
+        ) {
+            let rank = |(tier, cost, scattered, proximity, time, ix): (u8, u32, i64, u32, Option<i64>, u32)| Rank {
+                tier: [Tier::Words, Tier::Typos, Tier::Scattered][usize::from(tier)],
+                cost,
+                scattered: -scattered,
+                proximity,
+                newest: std::cmp::Reverse(time.map(|t| jiff::Timestamp::from_second(t).unwrap())),
+                ix,
+            };
+            let (a, b) = (rank(a), rank(b));
+            proptest::prop_assert_eq!(a.cmp(&b), a.packed().cmp(&b.packed()));
+            let back = Rank::unpacked(a.packed());
+            proptest::prop_assert_eq!((back.tier, back.cost, back.scattered, back.proximity, back.ix), (a.tier, a.cost, a.scattered, a.proximity, a.ix));
+        }
+    }
 
     #[test]
     fn proximity_counts_the_words_between() {

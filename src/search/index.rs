@@ -13,7 +13,7 @@
 //! document. Nothing of the card is stored; the store has it.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
@@ -23,7 +23,7 @@ use tantivy::{
     DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
 };
 
-use super::words::words;
+use super::words::{fold_into, spans};
 use crate::corpus::{Card, CardIx, CardStore};
 
 /// The indexed fields, in the order a match in them ranks: a word in the title says more about
@@ -148,10 +148,18 @@ pub struct WordIndex {
     indexed: Vec<bool>,
     /// Changes not yet committed.
     uncommitted: bool,
+    /// Slots the committed index covers: matching looks no further.
+    committed: usize,
     segments: Vec<Segment>,
     /// Slots of each segment, kept across reloads: a segment never changes its documents.
     slot_tables: HashMap<tantivy::index::SegmentId, Arc<[CardIx]>>,
+    /// Matching's costliest lookups (terms of a letter or two start tens of thousands of
+    /// words), kept until the committed index changes.
+    remembered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
+
+/// Lookups [`WordIndex::remember`] keeps at most.
+const REMEMBERED: usize = 128;
 
 /// How far [`WordIndex::catch_up`] got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,8 +196,10 @@ impl WordIndex {
             epoch: None,
             indexed: Vec::new(),
             uncommitted: false,
+            committed: 0,
             segments: Vec::new(),
             slot_tables: HashMap::new(),
+            remembered: Mutex::new(HashMap::new()),
         })
     }
 
@@ -201,6 +211,7 @@ impl WordIndex {
             // Slots of another epoch mean other cards: start again.
             self.writer.delete_all_documents().ok();
             self.indexed.clear();
+            self.committed = 0;
             self.epoch = Some(epoch);
             self.uncommitted = true;
         }
@@ -233,15 +244,46 @@ impl WordIndex {
         Progress { slots, done: true }
     }
 
-    /// Makes what [`WordIndex::catch_up`] did visible to matching.
-    pub fn commit(&mut self) -> Result<(), IndexError> {
-        if !self.uncommitted {
-            return Ok(());
+    /// Makes what [`WordIndex::catch_up`] did visible to matching. Once the index has caught
+    /// up, its segments are merged into one in tantivy's background threads (a query walks
+    /// every segment's dictionary, so one segment answers several times faster than the dozen
+    /// a load leaves); [`WordIndex::refresh`] picks the merged segment up.
+    pub fn commit(&mut self, caught_up: bool) -> Result<(), IndexError> {
+        if self.uncommitted {
+            self.writer.commit()?;
+            self.uncommitted = false;
+            self.committed = self.indexed.len();
         }
-        self.writer.commit()?;
+        self.refresh()?;
+        if caught_up && self.segments.len() > 1 {
+            let ids: Vec<_> = self
+                .segments
+                .iter()
+                .map(|s| s.reader.segment_id())
+                .collect();
+            // Not waited for: the merge runs on its own thread and is seen at a later refresh.
+            drop(self.writer.merge(&ids));
+        }
+        Ok(())
+    }
+
+    /// Brings matching up to the index's latest committed state (new commits, finished
+    /// merges); cheap when nothing changed. Whether anything did.
+    pub fn refresh(&mut self) -> Result<bool, IndexError> {
         self.reader.reload()?;
-        self.uncommitted = false;
         let searcher = self.reader.searcher();
+        let unchanged = searcher.segment_readers().len() == self.segments.len()
+            && searcher
+                .segment_readers()
+                .iter()
+                .zip(&self.segments)
+                .all(|(r, s)| {
+                    r.segment_id() == s.reader.segment_id()
+                        && r.delete_opstamp() == s.reader.delete_opstamp()
+                });
+        if unchanged {
+            return Ok(false);
+        }
         let mut tables = HashMap::new();
         let mut segments = Vec::new();
         for reader in searcher.segment_readers() {
@@ -258,7 +300,52 @@ impl WordIndex {
         }
         self.slot_tables = tables;
         self.segments = segments;
-        Ok(())
+        self.remembered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        Ok(true)
+    }
+
+    /// A lookup kept under `key` by [`WordIndex::remember`] since the index last changed.
+    pub fn remembered(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+        let kept = self
+            .remembered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        kept.get(key).cloned()
+    }
+
+    /// Keeps a lookup until the index changes (or, past a limit, forgets the others).
+    pub fn remember(&self, key: String, value: Arc<Vec<u8>>) {
+        let mut kept = self
+            .remembered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= REMEMBERED {
+            kept.clear();
+        }
+        kept.insert(key, value);
+    }
+
+    /// How many of `cards`' slots of `epoch` are not yet indexed (all of them, for another
+    /// epoch), plus any dead slot still indexed.
+    pub fn backlog(&self, cards: &CardStore, epoch: u64) -> usize {
+        if self.epoch != Some(epoch) {
+            return cards.slots();
+        }
+        let dying = self
+            .indexed
+            .iter()
+            .enumerate()
+            .filter(|&(ix, &indexed)| indexed && !cards.is_live(ix as CardIx))
+            .count();
+        cards.slots().saturating_sub(self.indexed.len()) + dying
+    }
+
+    /// Whether changes are waiting for a commit.
+    pub fn has_uncommitted(&self) -> bool {
+        self.uncommitted
     }
 
     /// The committed segments.
@@ -273,7 +360,7 @@ impl WordIndex {
 
     /// The epoch and the number of slots the committed index covers (live or not).
     pub fn covers(&self) -> (Option<u64>, usize) {
-        (self.epoch, self.indexed.len())
+        (self.epoch, self.committed)
     }
 
     fn document(&self, ix: CardIx, card: &Card) -> TantivyDocument {
@@ -306,40 +393,43 @@ fn slot_table(reader: &SegmentReader, slot: Field) -> Result<Arc<[CardIx]>, Inde
 #[derive(Clone)]
 struct WordTokenizer;
 
-struct WordStream {
-    tokens: Vec<Token>,
-    next: usize,
+struct WordStream<'a> {
+    text: &'a str,
+    spans: Box<dyn Iterator<Item = (usize, usize)> + 'a>,
+    token: Token,
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = WordStream;
+    type TokenStream<'a> = WordStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        let tokens = words(text)
-            .enumerate()
-            .map(|(position, word)| Token {
-                offset_from: word.start,
-                offset_to: word.end,
-                position,
-                text: word.folded,
-                position_length: 1,
-            })
-            .collect();
-        WordStream { tokens, next: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
+            text,
+            spans: Box::new(spans(text)),
+            token: Token::default(),
+        }
     }
 }
 
-impl TokenStream for WordStream {
+impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let Some((start, end)) = self.spans.next() else {
+            return false;
+        };
+        // One token, its text buffer reused: indexing allocates nothing per word.
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.text.clear();
+        fold_into(&self.text[start..end], &mut self.token.text);
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }

@@ -21,24 +21,27 @@ pub struct Word {
 
 /// The words of `text`, in order.
 pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
+    spans(text).map(|(start, end)| Word {
+        folded: fold(&text[start..end]),
+        start,
+        end,
+    })
+}
+
+/// Where the words of `text` are (byte ranges), in order, without folding or allocating: what
+/// the indexer walks for every card.
+pub fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     text.split_word_bound_indices()
         .filter(|(_, piece)| piece.chars().any(char::is_alphanumeric))
         .flat_map(|(at, piece)| {
+            // A run of an unspaced script is cut per character; anything else is one word.
             let per_char = piece.chars().any(is_unspaced);
-            let parts: Vec<(usize, &str)> = if per_char {
-                piece
-                    .char_indices()
-                    .filter(|(_, c)| c.is_alphanumeric())
-                    .map(|(i, c)| (at + i, &piece[i..i + c.len_utf8()]))
-                    .collect()
-            } else {
-                vec![(at, piece)]
-            };
-            parts.into_iter().map(|(start, part)| Word {
-                folded: fold(part),
-                start,
-                end: start + part.len(),
-            })
+            let whole = (!per_char).then_some((at, at + piece.len()));
+            let chars = piece
+                .char_indices()
+                .filter(move |&(_, c)| per_char && c.is_alphanumeric())
+                .map(move |(i, c)| (at + i, at + i + c.len_utf8()));
+            whole.into_iter().chain(chars)
         })
 }
 
@@ -59,10 +62,19 @@ pub fn is_unspaced(c: char) -> bool {
 /// `text` folded for case and accents, as the index keeps words.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        fold_char(c, &mut out);
-    }
+    fold_into(text, &mut out);
     out
+}
+
+/// Appends `text` folded to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    for c in text.chars() {
+        fold_char(c, out);
+    }
 }
 
 /// Appends `c` folded to `out`.

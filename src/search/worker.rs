@@ -11,8 +11,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use super::engine::{Found, find};
+use super::engine::{Found, find, warm};
 use super::index::{IndexError, WordIndex};
 use super::syntax::Query;
 use crate::corpus::CardStore;
@@ -35,6 +36,8 @@ pub struct FilterResult {
     pub generation: u64,
     /// The epoch the hits' positions belong to.
     pub epoch: u64,
+    /// Slots of the store the index had taken in: the cards after them were not searched.
+    pub covered: usize,
     /// The matches, or why the index could not be used.
     pub found: Result<Arc<Found>, IndexError>,
 }
@@ -57,8 +60,10 @@ pub enum Report {
 
 type Notify = Box<dyn Fn(Report) + Send>;
 
-/// Cards indexed between two looks for a newer request.
-const SLICE: usize = 4096;
+/// Cards indexed between two looks for a newer request: a few tens of milliseconds.
+const SLICE: usize = 1024;
+/// While indexing, how often what is indexed is committed (made searchable).
+const COMMIT_EVERY: Duration = Duration::from_millis(300);
 
 /// A background thread that filters the cards, always working on the newest request.
 pub struct FilterWorker {
@@ -82,6 +87,12 @@ struct Pending {
     request: Option<FilterRequest>,
     /// The newest store to index, with its epoch.
     store: Option<(CardStore, u64)>,
+    /// The store the index last caught up with, for the work done while idle.
+    latest: Option<CardStore>,
+    /// One-letter terms still to look up ahead of the user (see [`super::engine::warm`]).
+    warm: Vec<char>,
+    /// The index is merging its segments: look now and then whether it is done.
+    merging: bool,
     stop: bool,
 }
 
@@ -120,6 +131,9 @@ impl FilterWorker {
             // Everything is indexed first: no thread would index the rest later.
             if let Ok(index) = lock(&self.shared.index).as_mut() {
                 index.catch_up(&request.cards, request.epoch, usize::MAX);
+                // A failed commit leaves the cards out; the answer says nothing of it, so the
+                // next request tries again.
+                let _ = index.commit(false);
             }
             if let Some((result, _)) = answer(&self.shared, request, &never) {
                 (lock(&self.shared.notify))(Report::Filtered(result));
@@ -154,6 +168,7 @@ impl Drop for FilterWorker {
             pending.stop = true;
             pending.request = None;
             pending.store = None;
+            pending.latest = None;
             self.shared.interrupt.store(true, Ordering::Relaxed);
         }
         self.shared.wake.notify_all();
@@ -165,9 +180,17 @@ impl Drop for FilterWorker {
 enum Work {
     Answer(FilterRequest),
     Index(CardStore, u64),
+    /// Look up one one-letter term ahead of the user.
+    Warm(char, CardStore),
+    /// Nothing asked for a while: pick up merges the index finished meanwhile.
+    Idle,
 }
 
+/// How long the thread waits, idle, before it looks whether a merge has finished.
+const IDLE: Duration = Duration::from_secs(1);
+
 fn run(shared: &Shared) {
+    let mut last_commit = Instant::now();
     loop {
         let work = {
             let mut pending = lock(&shared.pending);
@@ -183,63 +206,99 @@ fn run(shared: &Shared) {
                 if let Some((cards, epoch)) = pending.store.take() {
                     break Work::Index(cards, epoch);
                 }
-                pending = shared
+                if let Some(cards) = pending.latest.clone()
+                    && let Some(first) = pending.warm.pop()
+                {
+                    break Work::Warm(first, cards);
+                }
+                let (guard, timeout) = shared
                     .wake
-                    .wait(pending)
+                    .wait_timeout(pending, IDLE)
                     .unwrap_or_else(PoisonError::into_inner);
+                pending = guard;
+                if timeout.timed_out() && pending.merging {
+                    break Work::Idle;
+                }
             }
         };
         match work {
             Work::Answer(request) => {
                 let result = answer(shared, request, &shared.interrupt);
+                if result.as_ref().is_some_and(|(_, changed)| *changed) {
+                    refill_warm(shared, cards_of(shared));
+                }
+                let result = result.map(|(result, _)| result);
                 // A newer request is waiting: this result is stale and the UI would discard it.
-                if let Some((result, indexed)) = result
+                if let Some(result) = result
                     && !shared.interrupt.load(Ordering::Relaxed)
                 {
-                    let notify = lock(&shared.notify);
-                    notify(Report::Filtered(result));
-                    if let Some(indexed) = indexed {
-                        notify(Report::Indexed(indexed));
-                    }
+                    (lock(&shared.notify))(Report::Filtered(result));
                 }
             }
             Work::Index(cards, epoch) => {
-                let progress = {
+                let report = {
                     let mut index = lock(&shared.index);
                     let Ok(index) = index.as_mut() else { continue };
                     let progress = index.catch_up(&cards, epoch, SLICE);
-                    // What is indexed is searchable only once committed; a failed commit is
-                    // tried again with the next slice or request.
-                    if index.commit().is_err() {
-                        continue;
-                    }
-                    progress
-                };
-                if !progress.done {
-                    // The rest after any request that came meanwhile, unless a newer store did.
+                    // What is indexed is searchable only once committed; a commit costs, so it
+                    // waits for the end or a while of indexing. A failed one is tried again.
+                    let due = progress.done || last_commit.elapsed() >= COMMIT_EVERY;
+                    let committed = due && index.has_uncommitted() && {
+                        last_commit = Instant::now();
+                        index.commit(progress.done).is_ok()
+                    };
                     let mut pending = lock(&shared.pending);
-                    if pending.store.is_none() {
+                    if progress.done {
+                        pending.merging = index.segments().len() > 1;
+                        pending.latest = Some(cards);
+                    } else if pending.store.is_none() {
+                        // The rest after any request that came meanwhile, unless a newer store
+                        // did.
                         pending.store = Some((cards, epoch));
                     }
+                    committed.then_some(Indexed {
+                        epoch,
+                        slots: index.covers().1,
+                        done: progress.done,
+                    })
+                };
+                if let Some(indexed) = report {
+                    if indexed.done {
+                        refill_warm(shared, cards_of(shared));
+                    }
+                    (lock(&shared.notify))(Report::Indexed(indexed));
                 }
-                (lock(&shared.notify))(Report::Indexed(Indexed {
-                    epoch,
-                    slots: progress.slots,
-                    done: progress.done,
-                }));
+            }
+            Work::Warm(first, cards) => {
+                if let Ok(index) = lock(&shared.index).as_ref() {
+                    warm(index, &cards, first);
+                }
+            }
+            Work::Idle => {
+                let (changed, merged) = match lock(&shared.index).as_mut() {
+                    Ok(index) => (
+                        index.refresh().unwrap_or(false),
+                        index.segments().len() <= 1,
+                    ),
+                    Err(_) => (false, true),
+                };
+                lock(&shared.pending).merging = !merged;
+                if changed {
+                    refill_warm(shared, cards_of(shared));
+                }
             }
         }
     }
 }
 
-/// Brings the index a slice nearer the request's store and searches what it covers; `None` if
-/// interrupted. Cards not yet indexed are left for the answer the owner asks again for once
+/// Searches what the index has committed of the request's store; `None` if interrupted. Cards
+/// not yet indexed are left to the background, and the owner asks again once
 /// [`Report::Indexed`] says more are in.
 fn answer(
     shared: &Shared,
     request: FilterRequest,
     interrupt: &AtomicBool,
-) -> Option<(FilterResult, Option<Indexed>)> {
+) -> Option<(FilterResult, bool)> {
     let FilterRequest {
         generation,
         query,
@@ -247,34 +306,56 @@ fn answer(
         epoch,
     } = request;
     let mut index = lock(&shared.index);
-    let mut indexed = None;
+    let mut changed = false;
+    let mut covered = 0;
     let found = match index.as_mut() {
         Err(e) => Err(e.clone()),
         Ok(index) => {
-            let progress = index.catch_up(&cards, epoch, SLICE);
-            indexed = Some(Indexed {
-                epoch,
-                slots: progress.slots,
-                done: progress.done,
-            });
-            if !progress.done {
+            // A small backlog (a live-reload delta, a few cards) is indexed before answering, so
+            // the answer has it; a big one (a load) is left to the background, slice by slice.
+            if index.backlog(&cards, epoch) <= SLICE {
+                index.catch_up(&cards, epoch, SLICE);
+                if index.has_uncommitted() {
+                    let _ = index.commit(true);
+                }
+            }
+            if index.covers() != (Some(epoch), cards.slots()) {
                 let mut pending = lock(&shared.pending);
                 if pending.store.is_none() {
                     pending.store = Some((cards.clone(), epoch));
                 }
             }
-            match index.commit() {
+            covered = index.covers().1;
+            match index.refresh() {
                 Err(e) => Err(e),
-                Ok(()) => Ok(Arc::new(find(&query, index, &cards, interrupt)?)),
+                Ok(refreshed) => {
+                    changed = refreshed;
+                    Ok(Arc::new(find(&query, index, &cards, interrupt)?))
+                }
             }
         }
     };
     let result = FilterResult {
         generation,
         epoch,
+        covered,
         found,
     };
-    Some((result, indexed))
+    Some((result, changed))
+}
+
+/// The store the index last caught up with.
+fn cards_of(shared: &Shared) -> Option<CardStore> {
+    lock(&shared.pending).latest.clone()
+}
+
+/// Queues the one-letter terms to look up ahead of the user, once the index has settled.
+fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
+    if cards.is_none() {
+        return;
+    }
+    let mut pending = lock(&shared.pending);
+    pending.warm = ('a'..='z').chain('0'..='9').rev().collect();
 }
 
 /// Searches `cards` once, without a thread: what `tidings search` and other one-shot commands
@@ -282,7 +363,7 @@ fn answer(
 pub fn search_once(query: &Query, cards: &CardStore, epoch: u64) -> Result<Found, IndexError> {
     let mut index = WordIndex::new()?;
     index.catch_up(cards, epoch, usize::MAX);
-    index.commit()?;
+    index.commit(false)?;
     let never = AtomicBool::new(false);
     Ok(find(query, &index, cards, &never).unwrap_or_default())
 }
@@ -402,7 +483,6 @@ mod tests {
                 Err(e) => panic!("indexing never finished: {e}"),
             }
         }
-        assert!(reports.len() > 1, "indexed a slice at a time: {reports:?}");
         assert_eq!(reports.last().map(|i| i.slots), Some(10_000));
         worker.submit(request(1, "market", &cards));
         let holding = cards

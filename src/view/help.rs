@@ -1,8 +1,10 @@
 //! The key help: generated from the live keymap, so it lists what the keys really do, each
-//! binding's keys as a keymap writes them and its action's description.
+//! binding's keys as a keymap writes them and its action's description; then the query
+//! language, from the same text the README and the man page show.
 
 use super::{Role, Row};
 use crate::config::Keymap;
+use crate::search::syntax::GUIDE;
 use crate::text;
 
 /// The help popup is no wider than this, so its rows stay easy to read on a wide screen.
@@ -64,6 +66,23 @@ pub fn rows(keymap: &Keymap, width: usize) -> Vec<Row> {
             };
             row.push(line, Role::Plain);
             rows.push(row);
+        }
+    }
+    rows.push(Row::blank());
+    rows.push(Row::new(
+        text::truncate("Query language", width).into_owned(),
+        Role::Heading,
+    ));
+    for line in GUIDE.lines() {
+        // Examples are indented; their wrapped rest keeps the indent.
+        let indent = line.len() - line.trim_start().len();
+        let rest = width.saturating_sub(indent + 1).max(1);
+        for (i, part) in text::wrap(line.trim_start(), rest).into_iter().enumerate() {
+            let pad = if i == 0 { indent + 1 } else { indent + 3 };
+            rows.push(Row::plain(format!(
+                "{}{part}",
+                " ".repeat(pad.min(width.saturating_sub(1)))
+            )));
         }
     }
     rows

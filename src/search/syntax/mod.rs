@@ -39,6 +39,8 @@ Numbers:
   quality:>50       also >=, <, <=, = or a plain number; quality:unknown for none
   heat:>=80  heat:unknown
 A colon is read as a scope: to search for one, quote the text ('10:30 or \"https://x.y\").
+Below 50 word matches the list goes on with approximate matches, marked ≈: words with a typo
+(one from 5 letters, two from 9), then the letters scattered through the title.
 ";
 
 /// What relative dates count back from, and the zone plain dates are read in: the reader's own,

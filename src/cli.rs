@@ -276,6 +276,9 @@ pub struct MarkArgs {
     pub paths: Vec<PathBuf>,
 
     #[command(flatten)]
+    pub config: FilterConfigArgs,
+
+    #[command(flatten)]
     pub load: LoadArgs,
 
     #[command(flatten)]
@@ -283,6 +286,20 @@ pub struct MarkArgs {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+/// The configuration file, of which the commands that search read the `[filter]` table only,
+/// so they find what the reader finds.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterConfigArgs {
+    /// Read the `[filter]` table from this file instead of $TIDINGS_CONFIG or
+    /// $XDG_CONFIG_HOME/tidings/config.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use the built-in meaning of plain terms, reading no configuration file (for scripts).
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -359,6 +376,9 @@ pub struct SearchArgs {
     /// prefix, with typos or as scattered letters (approximate matches are marked `≈`).
     #[arg(long, conflicts_with_all = ["format", "print0"])]
     pub explain: bool,
+
+    #[command(flatten)]
+    pub config: FilterConfigArgs,
 
     #[command(flatten)]
     pub load: LoadArgs,

@@ -60,6 +60,7 @@ pub fn run(args: ReaderArgs) -> u8 {
         select: args.select,
         keymap: config.keymap,
         list: config.list,
+        filter: config.filter,
         zone: jiff::tz::TimeZone::system(),
     };
     let theme = config.theme.theme(std::env::var_os("NO_COLOR").as_deref());

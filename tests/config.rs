@@ -549,3 +549,114 @@ fn the_readme_example_is_a_good_file() {
     let config = parse(&readme[start..end]).unwrap_or_else(|e| panic!("{e:#?}"));
     assert_ne!(config, Config::default());
 }
+
+#[test]
+fn filter_options_read_and_their_mistakes_are_named() {
+    use tidings::config::Matching;
+    use tidings::search::fields::{Place, Places};
+    let config = parse("[filter]\nfields = [\"title\", \"topics\"]\nmatch = \"fuzzy\"\n")
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(
+        config.filter.fields,
+        Places::of(&[Place::Title, Place::Topic])
+    );
+    assert_eq!(config.filter.matching, Matching::Fuzzy);
+    one_error(
+        "[filter]\nfields = [\"title\", \"summary\"]\n",
+        "2:20",
+        "no field is named \"summary\"; expected some of: title, topic, provider, domain, \
+         category, excerpt, body",
+    );
+    one_error("[filter]\nfields = []\n", "2:10", "name at least one field");
+    one_error(
+        "[filter]\nmatch = \"regex\"\n",
+        "2:9",
+        "no matching is named \"regex\"",
+    );
+    one_error(
+        "[filter]\nfuzzy = true\n",
+        "2:1",
+        "[filter] has no key \"fuzzy\"",
+    );
+}
+
+/// `[filter]` changes what plain terms find, in the reader's filter and in `tidings search`
+/// alike; `--no-config` gives scripts the built-in meaning.
+#[test]
+fn filter_options_reach_the_reader_and_search() {
+    use tidings::app::{Effect, Options, State};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let card = |id: &str, title: &str, excerpt: &str| {
+        std::fs::write(
+            dir.path().join(format!("{id}.txt")),
+            format!("---\ntitle: \"{title}\"\nexcerpt: \"{excerpt}\"\n---\n"),
+        )
+        .expect("write card");
+    };
+    card(
+        "000_00000000000000a1",
+        "Telescope finds a galaxy",
+        "Far away.",
+    );
+    card(
+        "000_00000000000000a2",
+        "Weekly roundup",
+        "A telescope and more.",
+    );
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, "[filter]\nfields = [\"title\"]\n").expect("write config");
+    let cards = dir.path().join("cards");
+    std::fs::create_dir(&cards).expect("mkdir");
+    for entry in std::fs::read_dir(dir.path()).expect("list") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            std::fs::rename(&path, cards.join(path.file_name().expect("name"))).expect("move");
+        }
+    }
+    let search = |extra: &[&str]| -> String {
+        let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary");
+        cmd.args(["search", "telescope", "-f", "paths", "--no-state"])
+            .arg(&cards)
+            .args(extra)
+            .env("TIDINGS_CACHE_DIR", dir.path().join("cache"));
+        let out = cmd.output().expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let configured = search(&["--config", config_path.to_str().expect("utf-8")]);
+    assert!(
+        configured.contains("a1") && !configured.contains("a2"),
+        "{configured}"
+    );
+    let defaults = search(&["--no-config"]);
+    assert!(
+        defaults.contains("a1") && defaults.contains("a2"),
+        "{defaults}"
+    );
+
+    // The reader: the same options make the same query mean the same.
+    let config = file::parse(
+        &std::fs::read_to_string(&config_path).expect("read"),
+        &config_path,
+    )
+    .expect("parses");
+    let options = Options {
+        filter: config.filter,
+        query: Some("telescope".into()),
+        ..Options::default()
+    };
+    let (state, effects) = State::new(120, 40, jiff::Timestamp::UNIX_EPOCH, options);
+    let Some(Effect::Filter { query, .. }) = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::Filter { .. }))
+    else {
+        panic!("a query option asks for a filter");
+    };
+    drop(state);
+    assert!(matches!(
+        query.terms().next().map(|t| &t.kind),
+        Some(tidings::search::syntax::TermKind::Words {
+            scope: tidings::search::syntax::Scope::Fields(_),
+            ..
+        })
+    ));
+}

@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::action::Action;
-use crate::config::{Key, Keymap, ListOptions, Mode};
+use crate::config::{FilterOptions, Key, Keymap, ListOptions, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
@@ -138,6 +138,8 @@ pub struct Options {
     pub keymap: Keymap,
     /// How the list starts and looks.
     pub list: ListOptions,
+    /// What plain terms of the filter mean.
+    pub filter: FilterOptions,
     /// The zone times are shown in (the system's, in the reader; fixed in tests).
     pub zone: TimeZone,
 }
@@ -149,6 +151,7 @@ impl Default for Options {
             select: None,
             keymap: Keymap::default(),
             list: ListOptions::default(),
+            filter: FilterOptions::default(),
             zone: TimeZone::UTC,
         }
     }
@@ -200,7 +203,7 @@ impl State {
             focus: Pane::List,
             list: ListState::new(options.list),
             query: QueryLine::default(),
-            filter: Filter::default(),
+            filter: Filter::with_options(options.filter),
             detail: DetailState::default(),
             related: RelatedState::default(),
             overlay: None,

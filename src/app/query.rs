@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::{Effect, State};
 use crate::action::Action;
+use crate::config::FilterOptions;
 use crate::corpus::CardIx;
 use crate::search::engine::{Found, Tier};
 use crate::search::syntax::{self, Clock, MAX_QUERY_CHARS, Query, QueryError};
@@ -104,6 +105,8 @@ pub struct Filter {
     pub indexing: Option<Indexed>,
     /// Slots the last answer searched: cards indexed after them need asking again.
     pub covered: usize,
+    /// What plain terms mean (the configuration's `[filter]`).
+    pub options: FilterOptions,
     /// The approximate hits of `found`, and how each matched: rows are marked and lit so.
     pub approximate: HashMap<CardIx, Tier>,
     /// Numbers the questions; an answer to any but the latest is dropped.
@@ -127,6 +130,14 @@ impl Filter {
         Effect::Filter {
             generation: self.generation,
             query: self.active.clone(),
+        }
+    }
+
+    /// No filter yet, its plain terms meaning what `options` say.
+    pub(super) fn with_options(options: FilterOptions) -> Filter {
+        Filter {
+            options,
+            ..Filter::default()
         }
     }
 
@@ -222,7 +233,7 @@ impl State {
             zone: self.zone.clone(),
         };
         let parsed = match syntax::parse(&self.query.text, &clock) {
-            Ok(parsed) => parsed,
+            Ok(parsed) => self.filter.options.apply(parsed),
             Err(err) => {
                 self.query.error = Some(err);
                 return Vec::new();

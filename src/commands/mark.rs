@@ -29,7 +29,7 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     // The query is checked before the cards are loaded: a typo should not cost a load.
     let parsed = match &args.query {
-        Some(typed) => match parse_query(typed, &state, err) {
+        Some(typed) => match parse_query(typed, &state, &args.config, err) {
             Ok(q) => Some(q),
             Err(status) => return status,
         },

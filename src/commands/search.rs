@@ -11,7 +11,7 @@ use std::path::Path;
 use super::output::{self, CardJson, Resolved, deliver};
 use super::state::Headless;
 use super::{exit, load_paths, report_diagnostics};
-use crate::cli::{SearchArgs, SearchFormat, SortArg};
+use crate::cli::{FilterConfigArgs, SearchArgs, SearchFormat, SortArg};
 
 use crate::corpus::{Card, CardId, CardIx, Corpus};
 use crate::library::state::Marks;
@@ -65,7 +65,7 @@ pub fn run(args: &SearchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 /// [`run`] for a given output environment.
 pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut state = Headless::open(&args.state, err);
-    let parsed = match parse_query(&args.query, &state, err) {
+    let parsed = match parse_query(&args.query, &state, &args.config, err) {
         Ok(q) => q,
         Err(status) => return status,
     };
@@ -175,7 +175,19 @@ pub(crate) fn sort_key(sort: SortArg) -> SortKey {
 /// `tidings: query error at column N: message`, then the query and a caret under column N.
 /// The query as typed, saved searches expanded, parsed with the clock and zone of this
 /// machine; a problem is written to `err` and becomes the usage status.
-pub(crate) fn parse_query(typed: &str, state: &Headless, err: &mut dyn Write) -> Result<Query, u8> {
+pub(crate) fn parse_query(
+    typed: &str,
+    state: &Headless,
+    config: &FilterConfigArgs,
+    err: &mut dyn Write,
+) -> Result<Query, u8> {
+    let options = match super::config::for_reader(config.config.as_deref(), config.no_config) {
+        Ok(config) => config.filter,
+        Err(message) => {
+            let _ = writeln!(err, "{message}");
+            return Err(exit::USAGE);
+        }
+    };
     let expanded = match state.expand(typed) {
         Ok(q) => q,
         Err(e) => {
@@ -187,10 +199,12 @@ pub(crate) fn parse_query(typed: &str, state: &Headless, err: &mut dyn Write) ->
         now: jiff::Timestamp::now(),
         zone: jiff::tz::TimeZone::system(),
     };
-    syntax::parse(&expanded, &clock).map_err(|e| {
-        let _ = write_query_error(&expanded, e.column.saturating_sub(1), &e.message, err);
-        exit::USAGE
-    })
+    syntax::parse(&expanded, &clock)
+        .map(|query| options.apply(query))
+        .map_err(|e| {
+            let _ = write_query_error(&expanded, e.column.saturating_sub(1), &e.message, err);
+            exit::USAGE
+        })
 }
 
 /// The matches of `query` in `corpus`, as the reader finds them; a failure of the word index is

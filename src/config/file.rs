@@ -15,13 +15,13 @@ use toml::de::DeTable;
 
 use super::error::{ConfigError, LoadError, Problems};
 use super::value::{self, entries};
-use super::{Config, Keymap, keys_table, list, merge, open, theme_table};
+use super::{Config, Keymap, filter, keys_table, list, merge, open, theme_table};
 
 /// The file is a few kilobytes; anything much larger is not a configuration.
 const MAX_BYTES: u64 = 1 << 20;
 
 /// The sections a file may have.
-const SECTIONS: [&str; 4] = ["keys", "list", "open", "theme"];
+const SECTIONS: [&str; 5] = ["filter", "keys", "list", "open", "theme"];
 
 /// Who chose the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,6 +179,11 @@ fn read_document(document: &DeTable<'_>, problems: &mut Problems) -> Config {
             "list" => {
                 if let Some(table) = value::table(value, &what, problems) {
                     config.list = list::read(table, problems);
+                }
+            }
+            "filter" => {
+                if let Some(table) = value::table(value, &what, problems) {
+                    config.filter = filter::read(table, problems);
                 }
             }
             "open" => {

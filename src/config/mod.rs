@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod file;
+pub mod filter;
 pub mod key;
 pub mod keymap;
 mod keys_table;
@@ -17,6 +18,7 @@ mod theme_table;
 mod value;
 
 pub use error::{ConfigError, LoadError};
+pub use filter::{FilterOptions, Matching};
 pub use key::{Key, KeyError, KeySeq};
 pub use keymap::{Binding, Keymap, Mode, Resolved, Scope, Section};
 pub use list::{Column, DateStyle, ListOptions};
@@ -30,4 +32,5 @@ pub struct Config {
     pub theme: ThemeConfig,
     pub open: OpenConfig,
     pub list: ListOptions,
+    pub filter: FilterOptions,
 }

@@ -9,10 +9,12 @@ use ratatui::style::{Color, Modifier, Style};
 use strum::IntoEnumIterator;
 
 use super::Config;
+use super::filter::Matching;
 use super::keymap::Scope;
 use super::list::{Column, DateStyle, SORTS};
 use super::theme::STYLE_DOCS;
 use crate::action::Action;
+use crate::search::fields::Place;
 
 /// The default configuration file, every setting at its default.
 pub fn default_file() -> String {
@@ -21,6 +23,7 @@ pub fn default_file() -> String {
     out.push_str(HEADER);
     keys_section(&mut out, &config);
     list_section(&mut out, &config);
+    filter_section(&mut out, &config);
     theme_section(&mut out, &config);
     open_section(&mut out);
     out
@@ -124,6 +127,35 @@ dates = {}
         dates[1],
         dates[2],
         quoted(list.dates.name()),
+    );
+}
+
+fn filter_section(out: &mut String, config: &Config) {
+    let filter = &config.filter;
+    let all: Vec<&str> = Place::ALL.iter().map(|p| p.name()).collect();
+    let fields: Vec<String> = filter
+        .fields
+        .list()
+        .iter()
+        .map(|p| quoted(p.name()))
+        .collect();
+    let _ = write!(
+        out,
+        "
+[filter]
+# Where plain terms (those without a scope such as title:) look; some or all of:
+#   {}.
+# `tidings search` reads this table too, so it finds what the reader finds.
+fields = [{}]
+# How plain terms match: {} (the start of a word, typos forgiven when few cards match) or
+# {} (the letters in order, scattered through the title, as fzf matches).
+match = {}
+",
+        all.join(", "),
+        fields.join(", "),
+        Matching::Words.name(),
+        Matching::Fuzzy.name(),
+        quoted(filter.matching.name()),
     );
 }
 

@@ -22,7 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use tantivy::postings::BlockSegmentPostings;
 
-use super::index::{Place, WordIndex};
+use super::fields::{Place, PlaceList, Places};
+use super::index::WordIndex;
 use super::needle::{Anchor, Needle};
 use super::skim;
 use super::syntax::{Measure, NumberTest, Query, Scope, Term, TermKind};
@@ -93,17 +94,19 @@ const WHOLE: u8 = 0;
 const PREFIX: u8 = 1;
 const TYPO: u8 = 2;
 
-/// The fields a scope looks in.
-pub fn places(scope: Scope) -> &'static [Place] {
-    match scope {
-        Scope::Any => &Place::ALL,
-        Scope::Title => &[Place::Title],
-        Scope::Topic => &[Place::Topic],
-        Scope::Provider => &[Place::Provider, Place::Domain],
-        Scope::Domain => &[Place::Domain],
-        Scope::Category => &[Place::Category],
-        Scope::Excerpt => &[Place::Excerpt],
-    }
+/// The fields a scope looks in, best first.
+pub fn places(scope: Scope) -> PlaceList {
+    let set = match scope {
+        Scope::Any => Places::ALL,
+        Scope::Title => Places::of(&[Place::Title]),
+        Scope::Topic => Places::of(&[Place::Topic]),
+        Scope::Provider => Places::of(&[Place::Provider, Place::Domain]),
+        Scope::Domain => Places::of(&[Place::Domain]),
+        Scope::Category => Places::of(&[Place::Category]),
+        Scope::Excerpt => Places::of(&[Place::Excerpt]),
+        Scope::Fields(set) => set,
+    };
+    set.list()
 }
 
 /// Whether `term` is a plain term that may be relaxed into the approximate tiers.
@@ -577,7 +580,7 @@ enum Check {
     /// A word term: its grades are looked up instead.
     Words,
     Text {
-        places: &'static [Place],
+        places: PlaceList,
         needle: Needle,
         anchor: Anchor,
     },
@@ -693,7 +696,7 @@ fn word_grades(
             return kept.to_vec();
         }
         let mut grades = vec![NONE; slots];
-        for &place in places(scope) {
+        for &place in places(scope).iter() {
             look_up(index, place, word, last_is_prefix, typos, &mut grades);
         }
         if let Some(key) = key {
@@ -706,7 +709,7 @@ fn word_grades(
     for (i, word) in terms.iter().enumerate() {
         let prefix = last_is_prefix && i + 1 == terms.len();
         let mut grades = vec![NONE; slots];
-        for &place in places(scope) {
+        for &place in places(scope).iter() {
             look_up(index, place, word, prefix, None, &mut grades);
         }
         together = Some(match together {
@@ -754,7 +757,7 @@ fn graded_by_text(
             let card = cards.get(ix)?;
             let mut best = NONE;
             let mut folded = String::new();
-            for &place in places(scope) {
+            for &place in places(scope).iter() {
                 // Fields come best first: one that cannot do better ends the search.
                 if grade(place, WHOLE) >= best {
                     break;

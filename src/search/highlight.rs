@@ -145,7 +145,7 @@ pub fn explain(query: &Query, card: &Card, tier: Tier) -> Vec<Explained> {
                 last_is_prefix,
             } = &term.kind
             {
-                for &place in places(*scope) {
+                for &place in places(*scope).iter() {
                     for text in place.texts(card) {
                         let lit = lit_term(term, place, text, tier);
                         let Some(&first) = lit.first() else { continue };
@@ -208,7 +208,7 @@ fn lit_term(term: &Term, place: Place, text: &str, tier: Tier) -> Vec<usize> {
 /// A term written back in the query language.
 pub fn describe(term: &Term) -> String {
     let scope = |scope: &Scope| match scope {
-        Scope::Any => String::new(),
+        Scope::Any | Scope::Fields(_) => String::new(),
         other => format!("{}:", format!("{other:?}").to_lowercase()),
     };
     let body = match &term.kind {

@@ -23,78 +23,9 @@ use tantivy::{
     DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
 };
 
+pub use super::fields::Place;
 use super::words::{fold_into, spans};
 use crate::corpus::{Card, CardIx, CardStore};
-
-/// The indexed fields, in the order a match in them ranks: a word in the title says more about
-/// a card than the same word in its excerpt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Place {
-    Title,
-    Topic,
-    Provider,
-    Domain,
-    Category,
-    Excerpt,
-    Body,
-}
-
-impl Place {
-    pub const ALL: [Place; 7] = [
-        Place::Title,
-        Place::Topic,
-        Place::Provider,
-        Place::Domain,
-        Place::Category,
-        Place::Excerpt,
-        Place::Body,
-    ];
-
-    /// How good a match here is: 0 best. Topics, provider and category rank together.
-    pub fn rank(self) -> u8 {
-        match self {
-            Place::Title => 0,
-            Place::Topic | Place::Provider | Place::Domain | Place::Category => 1,
-            Place::Excerpt => 2,
-            Place::Body => 3,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Place::Title => "title",
-            Place::Topic => "topic",
-            Place::Provider => "provider",
-            Place::Domain => "domain",
-            Place::Category => "category",
-            Place::Excerpt => "excerpt",
-            Place::Body => "body",
-        }
-    }
-
-    /// The card's texts in this field.
-    pub fn texts(self, card: &Card) -> Vec<&str> {
-        match self {
-            Place::Title => vec![card.display_title()],
-            Place::Topic => card.topics.iter().map(|t| &**t).collect(),
-            Place::Provider => card
-                .provider
-                .as_ref()
-                .and_then(|p| p.name.as_deref())
-                .into_iter()
-                .collect(),
-            Place::Domain => card
-                .provider
-                .as_ref()
-                .and_then(|p| p.domain.as_deref())
-                .into_iter()
-                .collect(),
-            Place::Category => card.category.as_deref().into_iter().collect(),
-            Place::Excerpt => card.excerpt.as_deref().into_iter().collect(),
-            Place::Body => card.body.as_deref().into_iter().collect(),
-        }
-    }
-}
 
 /// Why the index could not be built or read; tantivy's own words.
 #[derive(Debug, Clone, thiserror::Error)]

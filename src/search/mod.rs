@@ -6,6 +6,7 @@
 //! always answers the latest query.
 
 pub mod engine;
+pub mod fields;
 pub mod highlight;
 pub mod index;
 mod needle;

@@ -13,6 +13,8 @@ pub use parse::{MAX_QUERY_CHARS, MAX_TERM_CHARS, QueryError, parse};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::fields::Places;
+
 /// The query language in brief, one form a line with an example: for the help overlay, the
 /// manual page and the README.
 pub const GUIDE: &str = "\
@@ -67,6 +69,33 @@ impl Query {
     pub fn terms(&self) -> impl Iterator<Item = &Term> {
         self.groups.iter().flat_map(|g| g.alternatives.iter())
     }
+
+    /// The query as the configuration's `[filter]` table has plain terms (those without a
+    /// scope) mean: looking in `fields` only, or, `scattered`, as letters scattered through
+    /// the title, as fzf matches.
+    pub fn resolved(mut self, fields: Places, scattered: bool) -> Query {
+        for term in self
+            .groups
+            .iter_mut()
+            .flat_map(|g| g.alternatives.iter_mut())
+        {
+            if let TermKind::Words {
+                scope: scope @ Scope::Any,
+                words,
+                ..
+            } = &mut term.kind
+            {
+                if scattered {
+                    term.kind = TermKind::Scattered {
+                        text: words.concat(),
+                    };
+                } else if fields != Places::ALL {
+                    *scope = Scope::Fields(fields);
+                }
+            }
+        }
+        self
+    }
 }
 
 /// Terms joined by `|`: any one of them may hold. Never empty.
@@ -102,6 +131,9 @@ pub enum Scope {
     Category,
     /// `excerpt:`
     Excerpt,
+    /// What plain terms search when the configuration's `[filter] fields` names some fields
+    /// only (see [`Query::resolved`]); never from the parser.
+    Fields(Places),
 }
 
 /// What a term looks for. Texts are as typed unless said otherwise.

@@ -380,7 +380,11 @@ impl Evaluator<'_> {
                     let mut scratch = skim::Scratch::default();
                     let mut relax = |number: usize, card: &Card| {
                         let pattern = patterns.get(number)?.as_ref()?;
-                        skim::score(pattern, false, card.display_title(), &mut scratch)
+                        let title = card.display_title();
+                        if !may_hold_in_order(pattern, title) {
+                            return None;
+                        }
+                        skim::score(pattern, false, title, &mut scratch)
                     };
                     let mut scattered = 0;
                     let cost = self.cost(ix, card, &mut relax, &mut scattered)?;
@@ -533,8 +537,26 @@ impl Rank {
     }
 }
 
-/// Above this many hits, proximity is not worked out (it would cost more than a frame).
-const PROXIMITY_LIMIT: usize = 20_000;
+/// Above this many hits, proximity is not worked out: cutting every title into words costs
+/// more than a frame, and in so long a list the cost and the date order it well enough.
+const PROXIMITY_LIMIT: usize = 2_000;
+
+/// Whether `text` may hold the letters of `pattern` in order, ignoring ASCII case: a quick
+/// "no" for most titles before the scorer runs. Non-ASCII letters are left to the scorer.
+fn may_hold_in_order(pattern: &[char], text: &str) -> bool {
+    let mut rest = text.as_bytes();
+    for &c in pattern {
+        if !c.is_ascii() {
+            return true;
+        }
+        let (lower, upper) = (c.to_ascii_lowercase() as u8, c.to_ascii_uppercase() as u8);
+        match memchr::memchr2(lower, upper, rest) {
+            Some(at) => rest = &rest[at + 1..],
+            None => return false,
+        }
+    }
+    true
+}
 
 /// The score shown for a hit: higher is better, consistent with the ranking within a tier.
 fn score(rank: &Rank) -> i64 {

@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
@@ -81,6 +82,8 @@ pub struct WordIndex {
     uncommitted: bool,
     /// Slots the committed index covers: matching looks no further.
     committed: usize,
+    /// The first full load has been merged into one segment.
+    merged_once: bool,
     segments: Vec<Segment>,
     /// Slots of each segment, kept across reloads: a segment never changes its documents.
     slot_tables: HashMap<tantivy::index::SegmentId, Arc<[CardIx]>>,
@@ -115,6 +118,10 @@ impl WordIndex {
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(TOKENIZER, WordTokenizer);
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        // While the first load is indexed, segments are left alone: they are merged into one
+        // once it is all in (see `commit`), and a merge tantivy started meanwhile would keep
+        // some of them from that one.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -128,6 +135,7 @@ impl WordIndex {
             indexed: Vec::new(),
             uncommitted: false,
             committed: 0,
+            merged_once: false,
             segments: Vec::new(),
             slot_tables: HashMap::new(),
             remembered: Mutex::new(HashMap::new()),
@@ -141,6 +149,8 @@ impl WordIndex {
         if self.epoch != Some(epoch) {
             // Slots of another epoch mean other cards: start again.
             self.writer.delete_all_documents().ok();
+            self.writer.set_merge_policy(Box::new(NoMergePolicy));
+            self.merged_once = false;
             self.indexed.clear();
             self.committed = 0;
             self.epoch = Some(epoch);
@@ -186,7 +196,7 @@ impl WordIndex {
             self.committed = self.indexed.len();
         }
         self.refresh()?;
-        if caught_up && self.segments.len() > 1 {
+        if caught_up && !self.merged_once && self.segments.len() > 1 {
             let ids: Vec<_> = self
                 .segments
                 .iter()
@@ -194,6 +204,10 @@ impl WordIndex {
                 .collect();
             // Not waited for: the merge runs on its own thread and is seen at a later refresh.
             drop(self.writer.merge(&ids));
+            self.merged_once = true;
+            // From here on deltas are small: tantivy's usual policy merges their segments.
+            self.writer
+                .set_merge_policy(Box::new(LogMergePolicy::default()));
         }
         Ok(())
     }
@@ -272,6 +286,11 @@ impl WordIndex {
             .filter(|&(ix, &indexed)| indexed && !cards.is_live(ix as CardIx))
             .count();
         cards.slots().saturating_sub(self.indexed.len()) + dying
+    }
+
+    /// The committed index's size in bytes, as its files would take on disk.
+    pub fn bytes(&self) -> Result<u64, IndexError> {
+        Ok(self.reader.searcher().space_usage()?.total().get_bytes())
     }
 
     /// Whether changes are waiting for a commit.

@@ -357,13 +357,13 @@ impl State {
         self.notice = None;
         match self.mode() {
             Mode::Overlay => {
-                self.overlay_action(action);
+                let effects = self.overlay_action(action);
                 match action {
                     Action::Quit => self.should_quit = true,
                     Action::Suspend => return vec![Effect::Suspend],
                     _ => {}
                 }
-                Vec::new()
+                effects
             }
             Mode::Query | Mode::List | Mode::Detail | Mode::Related => {
                 if let Some(effects) = self.query_action(&action) {

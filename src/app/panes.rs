@@ -2,9 +2,10 @@
 //! selected card, following them, and the URL the selection stands for.
 
 use super::{Effect, Pane, State, layout};
-use crate::corpus::CardIx;
 use crate::corpus::url::may_open;
+use crate::corpus::{CardIx, Related};
 use crate::text;
+use crate::view::Row;
 use crate::view::detail::{self, Look};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +50,48 @@ impl State {
                 (!self.filter.active.is_empty() && !found.hits.is_empty())
                     .then(|| (self.filter.active.clone(), self.filter.tier(ix)))
             }),
+        }
+    }
+
+    /// The related entry the related pane has selected when it names no card of the corpus:
+    /// the detail pane shows it then, since there is no card to show and it can only be opened.
+    pub fn outside_entry(&self) -> Option<&Related> {
+        if self.focus != Pane::Related {
+            return None;
+        }
+        match self.related_items().get(self.related.selected)? {
+            RelatedItem::Entry {
+                index,
+                target: None,
+            } => self.selected_card()?.related.get(*index),
+            _ => None,
+        }
+    }
+
+    /// The detail pane's rows at `width` columns: the outside entry selected in the related
+    /// pane, else the selected card; empty when there is neither.
+    pub fn detail_rows(&self, width: usize) -> Vec<Row> {
+        let look = self.detail_look();
+        if let Some(entry) = self.outside_entry() {
+            // `o` opens the entry: its URL gets the mark the card's has elsewhere.
+            let look = Look {
+                mark_opens: true,
+                lit: None,
+                ..look
+            };
+            return detail::entry_rows(entry, width, &look);
+        }
+        self.selected_card()
+            .map_or_else(Vec::new, |card| detail::rows(card, width, &look))
+    }
+
+    /// The first detail row drawn: an outside entry is shown from its top, since the detail
+    /// pane cannot be scrolled while the related pane has the focus.
+    pub fn detail_first_row(&self) -> usize {
+        if self.outside_entry().is_some() {
+            0
+        } else {
+            self.detail.scroll
         }
     }
 

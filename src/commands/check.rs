@@ -9,7 +9,8 @@ use super::state::Headless;
 use super::{exit, load_and_walk};
 use crate::cli::CheckArgs;
 use crate::corpus::load::{self, Loaded};
-use crate::corpus::{Diagnostic, Severity};
+use crate::corpus::url::{Refusal, may_open};
+use crate::corpus::{Diagnostic, Severity, UrlKind};
 use crate::text;
 
 /// The `--json` report. `skipped` counts files found and not loaded, so it never exceeds
@@ -38,6 +39,8 @@ struct Report {
     loaded: Loaded,
     /// The folder walk's problems, printed first.
     walk: Vec<Diagnostic>,
+    /// URLs of loaded cards that the reader would not open, printed last.
+    urls: Vec<Diagnostic>,
     unreadable: Unreadable,
 }
 
@@ -70,6 +73,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     Headless::open(&args.state, err).see(&loaded.corpus, err);
     let report = Report {
         unreadable: Unreadable::count(&walk),
+        urls: refused_urls(&loaded),
         loaded,
         walk,
     };
@@ -98,8 +102,67 @@ pub(crate) fn diagnostic_line(d: &Diagnostic) -> String {
 
 impl Report {
     fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.walk.iter().chain(&self.loaded.diagnostics)
+        self.walk
+            .iter()
+            .chain(&self.loaded.diagnostics)
+            .chain(&self.urls)
     }
+}
+
+/// A warning for every URL of a loaded card (its own or a related entry's) that `o` and `y`
+/// would refuse, with the policy's reason, placed where the file writes it when it can be found.
+fn refused_urls(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (_, card) in loaded.corpus.cards().iter() {
+        let urls = std::iter::once(&card.urls).chain(card.related.iter().map(|r| &r.urls));
+        let refused: Vec<(UrlKind, &str, Refusal)> = urls
+            .flat_map(|urls| urls.iter())
+            .filter_map(|(kind, url)| may_open(url).err().map(|why| (kind, url, why)))
+            .collect();
+        if refused.is_empty() {
+            continue;
+        }
+        // Only files with something to report are read again, to find where.
+        let source = std::fs::read_to_string(&card.path).unwrap_or_default();
+        for (kind, url, why) in refused {
+            let (line, column) = find_url(&source, key(kind), url).unwrap_or((1, 1));
+            out.push(Diagnostic {
+                line,
+                column,
+                ..Diagnostic::file(
+                    card.path.clone(),
+                    Severity::Warning,
+                    format!("{} would not be opened: {why}: {url}", key(kind)),
+                )
+            })
+        }
+    }
+    out
+}
+
+/// The front matter key of a kind of URL.
+fn key(kind: UrlKind) -> &'static str {
+    match kind {
+        UrlKind::Web => "webUrl",
+        UrlKind::Original => "originalUrl",
+        UrlKind::Amp => "ampWebUrl",
+        UrlKind::CdnAmp => "cdnAmpWebUrl",
+    }
+}
+
+/// Line and column (1-based, in characters) of `url` written after `key:` in `source`: the
+/// first line holding both. `None` when the file does not write it as is (escaped, folded).
+fn find_url(source: &str, key: &str, url: &str) -> Option<(usize, usize)> {
+    if url.is_empty() {
+        return None;
+    }
+    let key = format!("{key}:");
+    source.lines().enumerate().find_map(|(i, line)| {
+        let after_key = line.find(&key)? + key.len();
+        let at = after_key + line.get(after_key..)?.find(url)?;
+        let column = line.get(..at)?.chars().count() + 1;
+        Some((i + 1, column))
+    })
 }
 
 fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -159,6 +222,14 @@ fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_is_found_after_its_key() {
+        let source = "---\ntitle: --help\nwebUrl: --help\nrelated:\n  - webUrl: \"javascript:x\"\n";
+        assert_eq!(find_url(source, "webUrl", "--help"), Some((3, 9)));
+        assert_eq!(find_url(source, "webUrl", "javascript:x"), Some((5, 14)));
+        assert_eq!(find_url(source, "ampWebUrl", "--help"), None);
+    }
 
     #[test]
     fn walk_problems_are_folders_or_other_entries() {

@@ -469,6 +469,8 @@ fn default_bindings() -> Vec<Binding> {
             [k(key!(esc)), k(key!(q)), k(key!('?')), k(key!('!'))],
             CloseOverlay,
         ),
+        bind(&[Overlay], [k(key!(enter))], Activate)
+            .described("In the problems: show the card the chosen one is about."),
         bind(&Mode::ALL, [k(key!(ctrl - c))], Quit),
         bind(&Mode::ALL, [k(key!(ctrl - z))], Suspend),
     ]
@@ -688,9 +690,9 @@ mod tests {
             .iter()
             .filter(|b| b.description.is_some())
             .collect();
-        assert_eq!(described.len(), 2, "kept for where the meaning differs");
+        assert_eq!(described.len(), 3, "kept for where the meaning differs");
         for b in described {
-            assert_eq!(b.modes, [Mode::Query]);
+            assert!(b.modes == [Mode::Query] || b.modes == [Mode::Overlay]);
             assert_ne!(b.description(), b.action.description());
         }
     }

@@ -9,22 +9,29 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::Theme;
 use crate::app::{Pane, State};
 use crate::text;
-use crate::view::{detail, thousands};
+use crate::view::thousands;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let focused = state.has_focus(Pane::Detail);
     let inner_w = usize::from(area.width.saturating_sub(2));
     let inner_h = usize::from(area.height.saturating_sub(2));
-    let all = match state.selected_card() {
-        Some(card) => super::lines(detail::rows(card, inner_w, &state.detail_look()), theme),
-        None => vec![Line::styled(
+    let rows = state.detail_rows(inner_w);
+    let all = if rows.is_empty() {
+        vec![Line::styled(
             text::truncate("no card selected", inner_w).into_owned(),
             theme.dim,
-        )],
+        )]
+    } else {
+        super::lines(rows, theme)
     };
     let total = all.len();
-    let first = state.detail.scroll.min(total.saturating_sub(inner_h));
-    let mut block = theme.pane_block(Line::from(" detail "), focused);
+    let first = state.detail_first_row().min(total.saturating_sub(inner_h));
+    let title = if state.outside_entry().is_some() {
+        " related entry "
+    } else {
+        " detail "
+    };
+    let mut block = theme.pane_block(Line::from(title), focused);
     if total > inner_h {
         let last = (first + inner_h).min(total);
         let indicator = format!(" {}–{}/{} ", first + 1, last, thousands(total));

@@ -14,7 +14,7 @@ pub mod status;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
@@ -85,6 +85,12 @@ impl Theme {
             Role::Error => self.error,
             Role::Warning => self.warning,
             Role::Match => self.matched,
+            // The body's roles are the text's style with a modifier, which every theme shows,
+            // monochrome included.
+            Role::Emphasis => self.text.add_modifier(Modifier::ITALIC),
+            Role::Code => self.heading.remove_modifier(Modifier::BOLD),
+            Role::Quote => self.dim.add_modifier(Modifier::ITALIC),
+            Role::LinkText => self.text.add_modifier(Modifier::UNDERLINED),
         }
     }
 

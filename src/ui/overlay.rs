@@ -98,7 +98,23 @@ pub(crate) fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, the
     let inner = block.inner(main);
     let height = usize::from(inner.height);
     let width = usize::from(inner.width);
-    let all = super::lines(view::diagnostics::rows(&state.diagnostics, width), theme);
+    let (rows, starts) = view::diagnostics::layout(&state.diagnostics, width);
+    let total = rows.len();
+    // The chosen problem, whose card Enter shows, stands out over its rows.
+    let chosen = state.overlay.map_or(0, |o| o.selected);
+    let chosen = starts.get(chosen).copied().unwrap_or(total)
+        ..starts.get(chosen + 1).copied().unwrap_or(total);
+    let all: Vec<Line<'static>> = super::lines(rows, theme)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            if chosen.contains(&i) {
+                line.patch_style(theme.selected)
+            } else {
+                line
+            }
+        })
+        .collect();
     let rows = all.len();
     let first = first_row(state.overlay.map_or(0, |o| o.scroll), rows, height);
     if let Some(pos) = position(first, height, rows) {

@@ -6,9 +6,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::time::{format_time, relative};
-use super::{Role, Row, thousands};
+use super::{Role, Row, markdown, thousands};
 use crate::corpus::url::may_open;
-use crate::corpus::{Card, Image};
+use crate::corpus::{Card, Image, Related, Urls};
 use crate::search::engine::Tier;
 use crate::search::highlight;
 use crate::search::index::Place;
@@ -72,15 +72,8 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
         "category",
         &pair(card.category.as_deref(), card.kind.as_deref()),
     );
-    let date = card.published_date_time.map_or_else(
-        || MISSING.to_string(),
-        |t| format!("{} ({})", format_time(t, &look.zone), relative(look.now, t)),
-    );
-    b.field("date", &date);
-    let quality = card
-        .quality
-        .map_or_else(|| MISSING.to_string(), |q| q.to_string());
-    b.field("quality", &quality);
+    b.field("date", &date(card.published_date_time, look));
+    b.field("quality", &quality(card.quality));
     let heat = match card.heat {
         Some(h) if h >= 0 => h.to_string(),
         Some(_) => "unknown".to_string(),
@@ -101,32 +94,10 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
     };
     b.field_lit("topics", &topics, &[Place::Topic], look);
 
-    if let Some(excerpt) = card.excerpt.as_deref() {
-        let excerpt = text::clean_block(excerpt);
-        if !excerpt.is_empty() {
-            b.out.push(Row::blank());
-            for row in text::wrap(&excerpt, width) {
-                b.out
-                    .push(Row::lit(&row, Role::Plain, &look.lit(Place::Excerpt, &row)));
-            }
-        }
-    }
+    b.excerpt(card.excerpt.as_deref(), look);
 
     b.out.push(Row::blank());
-    // Only a URL `o` would really open gets the mark.
-    let preferred = card
-        .urls
-        .preferred()
-        .filter(|(_, url)| look.mark_opens && may_open(url).is_ok())
-        .map(|(kind, _)| kind);
-    let mut any_url = false;
-    for (kind, url) in card.urls.iter() {
-        any_url = true;
-        b.url(kind.label(), url, Some(kind) == preferred);
-    }
-    if !any_url {
-        b.field("url", MISSING);
-    }
+    b.urls(&card.urls, look.mark_opens);
     for image in card.images.iter() {
         b.image(image);
     }
@@ -143,7 +114,7 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
     );
 
     if let Some(body) = card.body.as_deref() {
-        let body = text::clean_block(body);
+        let body = markdown::rows(body, width);
         if !body.is_empty() {
             // The body comes last: a long one must not push the links and ids out of reach.
             b.out.push(Row::blank());
@@ -151,12 +122,65 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
                 text::truncate("── body ──", width).into_owned(),
                 Role::Dim,
             ));
-            for row in text::wrap(&body, width) {
-                b.out.push(Row::plain(row));
-            }
+            b.out.extend(body);
         }
     }
     out
+}
+
+/// The detail of a related entry that names no card of the corpus, at `width` columns: what
+/// the card says of it (title, provider, date, excerpt, URL), so it can be judged before it is
+/// opened. `o` opens its URL (the related pane has the focus), so that one is marked.
+pub fn entry_rows(entry: &Related, width: usize, look: &Look) -> Vec<Row> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut b = Builder {
+        out: &mut out,
+        width,
+    };
+    let title = entry
+        .title
+        .as_deref()
+        .map(text::clean_line)
+        .filter(|t| !t.is_empty());
+    let title = title.as_deref().unwrap_or("(untitled)");
+    for row in text::wrap(title, width) {
+        b.out.push(Row::new(row, Role::Strong));
+    }
+    b.out.push(Row::new(
+        text::truncate("not among the cards loaded", width).into_owned(),
+        Role::Dim,
+    ));
+    b.out.push(Row::blank());
+    let provider = entry.provider.as_ref();
+    b.field(
+        "provider",
+        &pair(
+            provider.and_then(|p| p.name.as_deref()),
+            provider.and_then(|p| p.domain.as_deref()),
+        ),
+    );
+    b.field("type", &pair(entry.kind.as_deref(), None));
+    b.field("date", &date(entry.published_date_time, look));
+    b.field("quality", &quality(entry.quality));
+    b.excerpt(entry.excerpt.as_deref(), look);
+    b.out.push(Row::blank());
+    b.urls(&entry.urls, look.mark_opens);
+    for image in entry.images.iter() {
+        b.image(image);
+    }
+    out
+}
+
+fn date(t: Option<Timestamp>, look: &Look) -> String {
+    t.map_or_else(
+        || MISSING.to_string(),
+        |t| format!("{} ({})", format_time(t, &look.zone), relative(look.now, t)),
+    )
+}
+
+fn quality(q: Option<i64>) -> String {
+    q.map_or_else(|| MISSING.to_string(), |q| q.to_string())
 }
 
 /// `a · b`, either alone, or the missing mark; each part through the gate.
@@ -240,6 +264,35 @@ impl Builder<'_> {
         self.push_lit_rows(label, rows.into_iter().map(|r| Row::new(r, role)).collect());
     }
 
+    /// The excerpt under a blank row, the filter's matches lit; nothing when there is none.
+    fn excerpt(&mut self, excerpt: Option<&str>, look: &Look) {
+        let Some(excerpt) = excerpt.map(text::clean_block).filter(|e| !e.is_empty()) else {
+            return;
+        };
+        self.out.push(Row::blank());
+        for row in text::wrap(&excerpt, self.width) {
+            self.out
+                .push(Row::lit(&row, Role::Plain, &look.lit(Place::Excerpt, &row)));
+        }
+    }
+
+    /// Every URL, labelled by kind; the one `o` opens marked when `mark_opens`.
+    fn urls(&mut self, urls: &Urls, mark_opens: bool) {
+        // Only a URL `o` would really open gets the mark.
+        let preferred = urls
+            .preferred()
+            .filter(|(_, url)| mark_opens && may_open(url).is_ok())
+            .map(|(kind, _)| kind);
+        let mut any_url = false;
+        for (kind, url) in urls.iter() {
+            any_url = true;
+            self.url(kind.label(), url, Some(kind) == preferred);
+        }
+        if !any_url {
+            self.field("url", MISSING);
+        }
+    }
+
     /// A URL, broken anywhere since it has no spaces worth keeping, with the mark of the one `o`
     /// opens after it, or on a row of its own when it does not fit.
     fn url(&mut self, label: &str, url: &str, opens: bool) {
@@ -299,7 +352,6 @@ impl Builder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Urls;
 
     fn marks(url: &str, mark_opens: bool) -> usize {
         let card = Card {

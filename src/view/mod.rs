@@ -11,6 +11,7 @@
 pub mod detail;
 pub mod diagnostics;
 pub mod help;
+pub mod markdown;
 pub mod time;
 
 use crate::text;
@@ -29,10 +30,18 @@ pub enum Role {
     LinkMark,
     /// Text the filter matched.
     Match,
-    /// A section header.
+    /// A section header; a heading of a card's body.
     Heading,
     Error,
     Warning,
+    /// Emphasised text of a card's body.
+    Emphasis,
+    /// Code in a card's body.
+    Code,
+    /// A block quote of a card's body, and its bar.
+    Quote,
+    /// The text of a link in a card's body (its URL follows, [`Role::Dim`]).
+    LinkText,
 }
 
 /// Clean text with a role.

@@ -496,11 +496,27 @@ fn limit_reverse_and_sort() {
     assert!(qualities.windows(2).all(|w| w[0] >= w[1]), "{qualities:?}");
 
     let by_title = demo_cards(&["", "--sort", "title"]);
+    // Without case or accents, from the first letter: `Über` with U, `🚀 Student` with S.
     let titles: Vec<String> = by_title
         .iter()
-        .filter_map(|c| c["title"].as_str().map(str::to_lowercase))
+        .filter_map(|c| c["title"].as_str())
+        .map(|t| {
+            let folded = tidings::search::words::fold(t);
+            folded
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .to_string()
+        })
         .collect();
     assert!(titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
+    let at = |start: &str| titles.iter().position(|t| t.starts_with(start));
+    assert!(
+        at("uber") > at("teenage") && at("uber") < at("wind"),
+        "{titles:?}"
+    );
+    assert!(
+        at("student") > at("sodium") && at("student") < at("teenage"),
+        "{titles:?}"
+    );
 
     let ranked = demo_cards(&["climate"]);
     let scores: Vec<i64> = ranked.iter().filter_map(|c| c["score"].as_i64()).collect();

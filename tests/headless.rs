@@ -773,7 +773,7 @@ fn check_counts_folders_and_entries_apart_from_files() {
     let expected = if locked_out {
         "0 cards loaded from 0 files, 0 skipped, 0 warnings; could not read 1 folder and 1 other entry"
     } else {
-        "1 cards loaded from 1 files, 0 skipped, 0 warnings; could not read 1 other entry"
+        "1 card loaded from 1 file, 0 skipped, 0 warnings; could not read 1 other entry"
     };
     assert_eq!(last, expected);
 }

@@ -11,6 +11,7 @@ use crate::cli::CheckArgs;
 use crate::corpus::load::{self, Loaded};
 use crate::corpus::{Diagnostic, Severity};
 use crate::text;
+use crate::view::{count, thousands};
 
 /// The `--json` report. `skipped` counts files found and not loaded, so it never exceeds
 /// `files`; what the folder walk could not read is counted apart.
@@ -113,11 +114,11 @@ fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let loaded = &report.loaded;
     write!(
         out,
-        "{} cards loaded from {} files, {} skipped, {} warnings",
-        loaded.corpus.len(),
-        loaded.files,
-        loaded.skipped,
-        warnings
+        "{} loaded from {}, {} skipped, {}",
+        count(loaded.corpus.len(), "card"),
+        count(loaded.files, "file"),
+        thousands(loaded.skipped),
+        count(warnings, "warning")
     )?;
     let Unreadable { folders, entries } = report.unreadable;
     let unreadable: Vec<String> = [

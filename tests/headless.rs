@@ -264,6 +264,35 @@ fn table_fits_100_columns_when_piped() {
     assert!(stdout.contains('…'), "long titles are cut with an ellipsis");
 }
 
+/// A missing value is `—` in the tables a person reads, as in the reader; the machine formats
+/// keep their null.
+#[test]
+fn missing_values_are_one_mark_in_tables_and_null_in_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("000_00000000000000ab.txt"),
+        "---\ntitle: \"Nothing else known\"\nheat: -1\n---\n",
+    )
+    .expect("write card");
+    let path = path_str(dir.path());
+    let table = run_ok(&["search", "", path, "-f", "table"]);
+    let row = table.lines().nth(1).expect("a row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells[3..7],
+        ["—", "—", "—", "—"],
+        "provider, date, quality, heat: {row}"
+    );
+    let md = run_ok(&["search", "", path, "-f", "md"]);
+    assert!(md.contains("| — | — | — | — |"), "{md}");
+    let json = run_ok(&["search", "", path, "-f", "jsonl"]);
+    let card: Value = serde_json::from_str(json.trim()).expect("JSON");
+    assert!(
+        card["quality"].is_null() && card["publishedDateTime"].is_null(),
+        "{json}"
+    );
+}
+
 #[test]
 fn csv_has_a_header_quotes_and_defuses_formulas() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -22,6 +22,8 @@ pub enum Action {
     Quit,
     /// Suspend to the shell (fg resumes).
     Suspend,
+    /// Redraw every cell of the screen, after something else wrote over it.
+    Repaint,
     /// Next row; in the detail pane, help or problems, scroll down a line.
     MoveDown,
     /// Previous row; in the detail pane, help or problems, scroll up a line.
@@ -48,6 +50,9 @@ pub enum Action {
     Activate,
     /// Back to the card before the last jump.
     Back,
+    /// Back to the list (the filter stays).
+    #[strum(message = "list")]
+    ShowList,
     /// Filter the list by words (`?` shows the query language).
     #[strum(message = "filter")]
     StartQuery,
@@ -60,10 +65,18 @@ pub enum Action {
     QueryDelete,
     /// Delete the word before the cursor.
     QueryDeleteWord,
+    /// Delete from the start of the line to the cursor.
+    QueryDeleteToStart,
+    /// Delete from the cursor to the end of the line.
+    QueryDeleteToEnd,
     /// Cursor left.
     QueryLeft,
     /// Cursor right.
     QueryRight,
+    /// Cursor to the start of this word, or of the one before.
+    QueryWordLeft,
+    /// Cursor to the end of this word, or of the one after.
+    QueryWordRight,
     /// Cursor to the start.
     QueryHome,
     /// Cursor to the end.
@@ -77,6 +90,8 @@ pub enum Action {
     /// Cycle the sort: date, quality, heat, title, provider (and relevance while filtering).
     #[strum(message = "sort")]
     CycleSort,
+    /// Reverse the order: oldest first, lowest first, Z to A (the best match stays first).
+    Reverse,
     /// Open the URL in the browser (http and https only): the card's, or in the related pane
     /// the entry's.
     #[strum(message = "open")]

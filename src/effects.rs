@@ -104,6 +104,11 @@ impl Effects {
             Effect::Index => self
                 .worker
                 .catch_up(state.corpus.cards().clone(), state.corpus.epoch()),
+            Effect::Repaint => {
+                if let Err(e) = guard.repaint() {
+                    self.notice(format!("could not repaint: {e}"));
+                }
+            }
             Effect::Suspend => {
                 // The signal thread stops the process with the terminal given back, as it does
                 // for a SIGTSTP sent from outside, and asks for a repaint when it continues.

@@ -127,13 +127,16 @@ impl Guard {
         self.terminal.resize(Rect::new(0, 0, width, height))
     }
 
-    /// Forgets what is on screen, so the next draw repaints every cell: after a suspend, or
-    /// when the terminal garbled the screen. (`Terminal::clear` would first ask the terminal
-    /// where its cursor is, a reply the input thread may swallow.)
+    /// Clears the screen and forgets what was on it, so the next draw paints every cell:
+    /// after a suspend, or when something else garbled the screen (Ctrl-L). Forgetting alone
+    /// is not enough: the next frame would then skip every cell it believes blank, leaving
+    /// the garbage there. (`Terminal::clear` would first ask the terminal where its cursor
+    /// is, a reply the input thread may swallow.)
     pub fn repaint(&mut self) -> io::Result<()> {
         let (width, height) = terminal::size()?;
         self.terminal = self::terminal(width, height)?;
-        Ok(())
+        let _lock = lock();
+        execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))
     }
 
     /// Runs a program that needs the terminal (a terminal browser): the terminal is given back

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use tidings::action::Action;
 use tidings::app::{self, Effect, Msg, Options, Pane, State};
 use tidings::corpus::id::IdArg;
@@ -169,10 +171,8 @@ fn sort_cycles_and_keeps_the_selected_card() {
         SortKey::Date,
         "no relevance without a filter"
     );
-    assert_eq!(
-        state.notice.as_ref().map(|n| n.text.as_str()),
-        Some("sorted by date")
-    );
+    // The status row names the order: a notice saying it too would repeat it.
+    assert_eq!(state.notice, None);
 }
 
 #[test]
@@ -920,4 +920,157 @@ fn the_chosen_sort_comes_back_when_the_filter_is_cleared() {
     user(&mut state, Action::QueryClear);
     assert_eq!(state.effective_sort(), SortKey::Quality);
     assert_eq!(titles(&state), ["Lupus b", "other", "Lupus a"]);
+}
+
+/// A key as the terminal reports it, through the live keymap.
+fn press(state: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    app::update(state, Msg::Key(KeyEvent::new(code, modifiers)))
+}
+
+#[test]
+fn ctrl_l_asks_for_a_repaint_in_every_mode_and_keeps_the_notice() {
+    let mut state = state_with(vec![dated(1, "One", "2020-01-01T00:00:00Z")]);
+    let ctrl_l = |state: &mut State| press(state, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert_eq!(ctrl_l(&mut state), [Effect::Repaint]);
+    user(&mut state, Action::Activate);
+    assert_eq!(state.focus, Pane::Detail);
+    assert_eq!(ctrl_l(&mut state), [Effect::Repaint]);
+    user(&mut state, Action::StartQuery);
+    assert_eq!(ctrl_l(&mut state), [Effect::Repaint]);
+    assert_eq!(state.query.text, "", "Ctrl-L types nothing");
+    user(&mut state, Action::QueryClear);
+    user(&mut state, Action::ToggleHelp);
+    assert_eq!(ctrl_l(&mut state), [Effect::Repaint]);
+    assert!(state.overlay.is_some(), "the help stays open");
+    user(&mut state, Action::CloseOverlay);
+    user(&mut state, Action::Back);
+    let notice = state.notice.clone();
+    assert!(notice.is_some());
+    ctrl_l(&mut state);
+    assert_eq!(state.notice, notice);
+}
+
+#[test]
+fn the_query_line_has_readline_keys() {
+    let mut state = state_with(vec![dated(1, "One", "2020-01-01T00:00:00Z")]);
+    user(&mut state, Action::StartQuery);
+    for c in "lupus title:café-2024 x".chars() {
+        user(&mut state, Action::QueryInsert(c));
+    }
+    let (alt, ctrl) = (KeyModifiers::ALT, KeyModifiers::CONTROL);
+    // Alt-B: to the start of the last word, then the one before (a word is letters and digits).
+    press(&mut state, KeyCode::Char('b'), alt);
+    assert_eq!(&state.query.text[state.query.cursor..], "x");
+    press(&mut state, KeyCode::Char('b'), alt);
+    assert_eq!(&state.query.text[state.query.cursor..], "2024 x");
+    press(&mut state, KeyCode::Char('b'), alt);
+    assert_eq!(&state.query.text[state.query.cursor..], "café-2024 x");
+    // Alt-F: to the end of the word, over a multi-byte letter.
+    press(&mut state, KeyCode::Char('f'), alt);
+    assert_eq!(&state.query.text[state.query.cursor..], "-2024 x");
+    // Ctrl-K deletes to the end, Ctrl-U to the start.
+    press(&mut state, KeyCode::Char('k'), ctrl);
+    assert_eq!(state.query.text, "lupus title:café");
+    press(&mut state, KeyCode::Char('b'), alt);
+    press(&mut state, KeyCode::Char('u'), ctrl);
+    assert_eq!(state.query.text, "café");
+    assert_eq!(state.query.cursor, 0);
+    // At the ends they stay put.
+    press(&mut state, KeyCode::Char('b'), alt);
+    assert_eq!(state.query.cursor, 0);
+    press(&mut state, KeyCode::Char('f'), alt);
+    press(&mut state, KeyCode::Char('f'), alt);
+    assert_eq!(state.query.cursor, state.query.text.len());
+    // An Alt key with nothing bound still types nothing.
+    press(&mut state, KeyCode::Char('x'), alt);
+    assert_eq!(state.query.text, "café");
+}
+
+#[test]
+fn in_one_pane_esc_h_and_left_go_back_to_the_list_keeping_the_filter() {
+    let mut state = state_with(vec![
+        dated(1, "lupus one", "2024-01-01T00:00:00Z"),
+        dated(2, "other", "2024-01-02T00:00:00Z"),
+    ]);
+    app::update(
+        &mut state,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    filter(&mut state, "lupus");
+    user(&mut state, Action::QueryAccept);
+    for (code, pane) in [
+        (KeyCode::Esc, Pane::Detail),
+        (KeyCode::Char('h'), Pane::Detail),
+        (KeyCode::Left, Pane::Detail),
+        (KeyCode::Esc, Pane::Related),
+        (KeyCode::Char('h'), Pane::Related),
+        (KeyCode::Left, Pane::Related),
+    ] {
+        user(&mut state, Action::Activate);
+        if pane == Pane::Related {
+            user(&mut state, Action::Activate);
+        }
+        assert_eq!(state.focus, pane);
+        press(&mut state, code, KeyModifiers::NONE);
+        assert_eq!(state.focus, Pane::List, "{code:?} in {pane:?}");
+        assert_eq!(state.query.text, "lupus", "the filter stays");
+        assert_eq!(titles(&state), ["lupus one"]);
+    }
+    user(&mut state, Action::Activate);
+    press(&mut state, KeyCode::Char('q'), KeyModifiers::NONE);
+    assert!(state.should_quit, "q still quits");
+}
+
+#[test]
+fn r_reverses_the_order_and_it_survives_filtering() {
+    let mut state = state_with(vec![
+        dated(1, "lupus old", "2020-01-01T00:00:00Z"),
+        dated(2, "mid", "2022-01-01T00:00:00Z"),
+        dated(3, "lupus new", "2024-01-01T00:00:00Z"),
+    ]);
+    assert_eq!(titles(&state), ["lupus new", "mid", "lupus old"]);
+    press(&mut state, KeyCode::Char('r'), KeyModifiers::NONE);
+    assert!(state.list.options.reverse);
+    assert_eq!(titles(&state), ["lupus old", "mid", "lupus new"]);
+    // Filtered in relevance order, the best match stays first, and the notice says why.
+    filter(&mut state, "lupus");
+    user(&mut state, Action::QueryAccept);
+    user(&mut state, Action::CycleSort);
+    assert_eq!(state.effective_sort(), SortKey::Date);
+    assert_eq!(
+        titles(&state),
+        ["lupus old", "lupus new"],
+        "reversed while filtered"
+    );
+    user(&mut state, Action::QueryClear);
+    assert_eq!(titles(&state), ["lupus old", "mid", "lupus new"]);
+    press(&mut state, KeyCode::Char('r'), KeyModifiers::NONE);
+    assert_eq!(titles(&state), ["lupus new", "mid", "lupus old"]);
+}
+
+#[test]
+fn titles_sort_without_case_or_accents_and_emoji_by_their_first_letter() {
+    let mut state = state_with(vec![
+        dated(1, "Wind farms", "2024-01-01T00:00:00Z"),
+        dated(2, "Über die Alpen", "2024-01-02T00:00:00Z"),
+        dated(3, "\u{1F30D} Earth day", "2024-01-03T00:00:00Z"),
+        dated(4, "apples", "2024-01-04T00:00:00Z"),
+        dated(5, "Zebras", "2024-01-05T00:00:00Z"),
+    ]);
+    while state.effective_sort() != SortKey::Title {
+        user(&mut state, Action::CycleSort);
+    }
+    assert_eq!(
+        titles(&state),
+        [
+            "apples",
+            "\u{1F30D} Earth day",
+            "Über die Alpen",
+            "Wind farms",
+            "Zebras"
+        ]
+    );
 }

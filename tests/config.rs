@@ -352,7 +352,10 @@ fn key_bindings_merge_over_the_defaults() {
         keymap.action_for(Mode::Detail, &esc),
         Some(Action::FocusPrev)
     );
-    assert_eq!(keymap.action_for(Mode::Related, &esc), Some(Action::Back));
+    assert_eq!(
+        keymap.action_for(Mode::Related, &esc),
+        Some(Action::ShowList)
+    );
     let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
     let held = keymap.resolve(Mode::List, None, &ctrl('x'));
     assert!(held.pending.is_some());

@@ -678,3 +678,33 @@ fn a_key_rebound_in_the_config_file_quits_and_help_shows_it() {
     let end = t.wait_text("EXITED:");
     assert!(end.contains("EXITED:0"), "{end}");
 }
+
+/// Writes `bytes` to the pane's terminal as if another program had: what garbles a screen.
+fn garble(t: &Tmux, bytes: &str) {
+    let tty = t.format("#{pane_tty}");
+    std::fs::write(&tty, bytes).expect("write to the pane's terminal");
+    sleep(Duration::from_millis(100));
+}
+
+#[test]
+fn ctrl_l_repaints_a_garbled_screen_in_every_mode() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(100, 30, &[]);
+    t.wait_text("Alpine glacier");
+    // Into cells the reader draws blank (inside the detail pane, below the list's rows), and
+    // over text, so only a full repaint takes it all away.
+    let junk = "\x1b[20;60HXGARBLEX\x1b[2;3HXGARBLEX\x1b[30;1HXGARBLEX";
+    for keys in [&[][..], &["/"][..], &["?"][..]] {
+        t.keys(keys);
+        garble(&t, junk);
+        t.wait_text("XGARBLEX");
+        t.keys(&["C-l"]);
+        let screen = t.wait_for("the repaint", |s| !s.contains("GARBLE"));
+        assert!(screen.contains("cards"), "{screen}");
+        t.keys(&["Escape"]);
+    }
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}

@@ -264,6 +264,35 @@ fn table_fits_100_columns_when_piped() {
     assert!(stdout.contains('…'), "long titles are cut with an ellipsis");
 }
 
+/// A missing value is `—` in the tables a person reads, as in the reader; the machine formats
+/// keep their null.
+#[test]
+fn missing_values_are_one_mark_in_tables_and_null_in_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("000_00000000000000ab.txt"),
+        "---\ntitle: \"Nothing else known\"\nheat: -1\n---\n",
+    )
+    .expect("write card");
+    let path = path_str(dir.path());
+    let table = run_ok(&["search", "", path, "-f", "table"]);
+    let row = table.lines().nth(1).expect("a row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells[3..7],
+        ["—", "—", "—", "—"],
+        "provider, date, quality, heat: {row}"
+    );
+    let md = run_ok(&["search", "", path, "-f", "md"]);
+    assert!(md.contains("| — | — | — | — |"), "{md}");
+    let json = run_ok(&["search", "", path, "-f", "jsonl"]);
+    let card: Value = serde_json::from_str(json.trim()).expect("JSON");
+    assert!(
+        card["quality"].is_null() && card["publishedDateTime"].is_null(),
+        "{json}"
+    );
+}
+
 #[test]
 fn csv_has_a_header_quotes_and_defuses_formulas() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -496,11 +525,27 @@ fn limit_reverse_and_sort() {
     assert!(qualities.windows(2).all(|w| w[0] >= w[1]), "{qualities:?}");
 
     let by_title = demo_cards(&["", "--sort", "title"]);
+    // Without case or accents, from the first letter: `Über` with U, `🚀 Student` with S.
     let titles: Vec<String> = by_title
         .iter()
-        .filter_map(|c| c["title"].as_str().map(str::to_lowercase))
+        .filter_map(|c| c["title"].as_str())
+        .map(|t| {
+            let folded = tidings::search::words::fold(t);
+            folded
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .to_string()
+        })
         .collect();
     assert!(titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
+    let at = |start: &str| titles.iter().position(|t| t.starts_with(start));
+    assert!(
+        at("uber") > at("teenage") && at("uber") < at("wind"),
+        "{titles:?}"
+    );
+    assert!(
+        at("student") > at("sodium") && at("student") < at("teenage"),
+        "{titles:?}"
+    );
 
     let ranked = demo_cards(&["climate"]);
     let scores: Vec<i64> = ranked.iter().filter_map(|c| c["score"].as_i64()).collect();
@@ -757,7 +802,7 @@ fn check_counts_folders_and_entries_apart_from_files() {
     let expected = if locked_out {
         "0 cards loaded from 0 files, 0 skipped, 0 warnings; could not read 1 folder and 1 other entry"
     } else {
-        "1 cards loaded from 1 files, 0 skipped, 0 warnings; could not read 1 other entry"
+        "1 card loaded from 1 file, 0 skipped, 0 warnings; could not read 1 other entry"
     };
     assert_eq!(last, expected);
 }

@@ -556,3 +556,71 @@ fn detail_rows_fit_their_width() {
         }
     }
 }
+
+/// A card from a few YAML lines; `n` makes its file name, id and URL unique.
+fn yaml_card(n: u64, fields: &str) -> Card {
+    let text = format!("---\nwebUrl: \"https://news.example/{n}\"\n{fields}\n---\n");
+    let name = format!("{n:03}_{n:016x}.txt");
+    let parsed = tidings::corpus::parse::parse_card(
+        text.as_bytes(),
+        std::path::Path::new(&name),
+        std::path::Path::new(&name),
+        &tidings::corpus::intern::Interner::default(),
+    );
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    parsed.card.expect("a card")
+}
+
+/// A card dated ahead of the clock reads `in 3d` in the list and the detail alike, and every
+/// missing value is one mark, `—`, right-aligned in its cell.
+#[test]
+fn future_dates_and_missing_values() {
+    let mut state = new_state(120, 16);
+    let cards = vec![
+        yaml_card(
+            1,
+            "title: \"Launch window opens\"\npublishedDateTime: 2026-11-26T12:00:00Z\n\
+             quality: 80\nheat: 12\nprovider: {name: Space Agency}",
+        ),
+        yaml_card(2, "title: \"Nothing known about this one\"\nheat: -1"),
+        yaml_card(
+            3,
+            "title: \"Yesterday's news\"\npublishedDateTime: 2026-11-22T12:00:00Z\nquality: 5\n\
+             related:\n  - title: \"Launch window opens\"\n    webUrl: \"https://news.example/1\"",
+        ),
+    ];
+    let effects = update(
+        &mut state,
+        Msg::Loaded {
+            cards,
+            diagnostics: Vec::new(),
+            progress: Progress {
+                files_done: 3,
+                files_total: 3,
+                ..Progress::default()
+            },
+        },
+    );
+    run(&mut state, effects);
+    update(&mut state, Msg::LoadDone);
+    snapshot("future_and_missing", &state);
+    act(&mut state, Action::MoveDown);
+    snapshot("future_and_missing_detail", &state);
+}
+
+/// The footer gives up its least essential hints first: help and quit stay to the last.
+#[test]
+fn narrow_footers_keep_help_and_quit() {
+    for width in [20, 30, 40, 50, 60] {
+        let state = demo_state(width, 12);
+        let footer = buffer_text(&draw(&state))
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string();
+        if width >= 30 {
+            assert!(footer.contains("? help"), "{width}: {footer}");
+        }
+        assert!(footer.contains("q quit"), "{width}: {footer}");
+    }
+}

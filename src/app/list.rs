@@ -102,6 +102,26 @@ impl State {
         self.areas().list.map_or(1, layout::inner_height).max(1)
     }
 
+    /// `r`: every order the other way round, now and after the filter changes, as the
+    /// configuration's `reverse` does; the best match still comes first, which is said when
+    /// that is the order shown, since the list then does not change.
+    pub(super) fn reverse_order(&mut self) {
+        self.list.options.reverse = !self.list.options.reverse;
+        self.list.unfiltered = None;
+        self.rebuild_view();
+        if self.effective_sort() == SortKey::Relevance {
+            let how = if self.list.options.reverse {
+                "reversed"
+            } else {
+                "in their own direction"
+            };
+            self.notify(
+                format!("the best match stays first; the other orders are {how}"),
+                false,
+            );
+        }
+    }
+
     /// Rebuilds the view from the filter's hits (or every card) and the sort, keeping the
     /// selection on its card, or on the row it had when the card is no longer listed.
     pub(super) fn rebuild_view(&mut self) {

@@ -74,6 +74,8 @@ pub enum Effect {
     Index,
     /// Give the terminal back to the shell until `fg`.
     Suspend,
+    /// Clear the screen and draw every cell again.
+    Repaint,
 }
 
 /// What the reader reacts to: the user, and the background work it started.
@@ -354,6 +356,10 @@ impl State {
     // ----- actions -----
 
     fn user(&mut self, action: Action) -> Vec<Effect> {
+        // A repaint changes nothing shown, so the notice stays for the person to read.
+        if action == Action::Repaint {
+            return vec![Effect::Repaint];
+        }
         self.notice = None;
         match self.mode() {
             Mode::Overlay => {
@@ -391,7 +397,9 @@ impl State {
             Action::FocusPrev => self.focus = self.focus.prev(),
             Action::Activate => return self.activate(),
             Action::Back => return self.back(),
+            Action::ShowList => self.focus = Pane::List,
             Action::CycleSort => self.cycle_sort(),
+            Action::Reverse => self.reverse_order(),
             Action::OpenUrl => {
                 let url = self.selected_url();
                 return self.open_url(url);
@@ -464,11 +472,8 @@ impl State {
                 .filter(|s| *s != SortKey::Relevance)
                 .unwrap_or(SortKey::Date);
         }
+        // The status row names the order; a notice saying it again would repeat it.
         self.rebuild_view();
-        self.notify(
-            format!("sorted by {}", self.effective_sort().label()),
-            false,
-        );
     }
 
     fn click(&mut self, column: u16, row: u16) {

@@ -81,14 +81,42 @@ impl QueryLine {
                 self.text.replace_range(start..cursor, "");
                 self.cursor = start;
             }
+            Action::QueryDeleteToStart => {
+                self.text.replace_range(..cursor, "");
+                self.cursor = 0;
+            }
+            Action::QueryDeleteToEnd => self.text.truncate(cursor),
             Action::QueryLeft => self.cursor = prev.unwrap_or(cursor),
             Action::QueryRight => self.cursor = next.unwrap_or(cursor),
+            Action::QueryWordLeft => self.cursor = word_start_before(&self.text, cursor),
+            Action::QueryWordRight => self.cursor = word_end_after(&self.text, cursor),
             Action::QueryHome => self.cursor = 0,
             Action::QueryEnd => self.cursor = self.text.len(),
             _ => return None,
         }
         Some(self.text.len() != before)
     }
+}
+
+/// A word is letters and digits, as readline's Alt-B and Alt-F take it: they stop inside
+/// `lupus-2024` and `title:glacier`, where a filter's parts meet.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Byte offset of the start of the word before `cursor` (or the one it is in).
+fn word_start_before(text: &str, cursor: usize) -> usize {
+    let before = &text[..cursor];
+    let end = before.trim_end_matches(|c| !is_word(c)).len();
+    before[..end].trim_end_matches(is_word).len()
+}
+
+/// Byte offset of the end of the word after `cursor` (or the one it is in).
+fn word_end_after(text: &str, cursor: usize) -> usize {
+    let after = &text[cursor..];
+    let start = after.len() - after.trim_start_matches(|c| !is_word(c)).len();
+    let rest = &after[start..];
+    cursor + start + (rest.len() - rest.trim_start_matches(is_word).len())
 }
 
 /// The filter in force and the question out to the worker.

@@ -66,7 +66,12 @@ fn info(folder: &Folder, files: &[PathBuf], out: &mut dyn Write, err: &mut dyn W
                         let root = root.display().to_string();
                         writeln!(out, "  folder:  {}", text::clean_line(&root))?;
                     }
-                    writeln!(out, "  cards:   {} (from {} files)", c.cards, c.files)?;
+                    writeln!(
+                        out,
+                        "  cards:   {} (from {})",
+                        c.cards,
+                        crate::view::count(c.files, "file")
+                    )?;
                     writeln!(out, "  written: {}", time(c.written_ns))?;
                 }
                 Err(why) => writeln!(

@@ -12,6 +12,7 @@ use crate::corpus::load::{self, Loaded};
 use crate::corpus::url::{Refusal, may_open};
 use crate::corpus::{Diagnostic, Severity, UrlKind};
 use crate::text;
+use crate::view::{count, thousands};
 
 /// The `--json` report. `skipped` counts files found and not loaded, so it never exceeds
 /// `files`; what the folder walk could not read is counted apart.
@@ -176,11 +177,11 @@ fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let loaded = &report.loaded;
     write!(
         out,
-        "{} cards loaded from {} files, {} skipped, {} warnings",
-        loaded.corpus.len(),
-        loaded.files,
-        loaded.skipped,
-        warnings
+        "{} loaded from {}, {} skipped, {}",
+        count(loaded.corpus.len(), "card"),
+        count(loaded.files, "file"),
+        thousands(loaded.skipped),
+        count(warnings, "warning")
     )?;
     let Unreadable { folders, entries } = report.unreadable;
     let unreadable: Vec<String> = [

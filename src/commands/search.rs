@@ -21,6 +21,7 @@ use crate::search::sort::{SortKey, sort_view};
 use crate::search::syntax::{self, Clock, Query};
 use crate::search::worker::search_once;
 use crate::text;
+use crate::view::MISSING;
 
 /// Width of a table written to a pipe (`--format table` when stdout is not a terminal).
 pub(crate) const PIPE_WIDTH: usize = 100;
@@ -474,14 +475,16 @@ fn write_table(results: &Results, width: usize, out: &mut dyn Write) -> std::io:
         }
         let row = Row {
             title: text::clean_line(card.display_title()).into_owned(),
-            provider: text::clean_line(card.provider_name().unwrap_or("")).into_owned(),
+            provider: text::clean_line(card.provider_name().unwrap_or(MISSING)).into_owned(),
             date: card
                 .published_date_time
-                .map_or_else(String::new, output::local_date),
-            quality: card.quality.map_or_else(String::new, |q| q.to_string()),
+                .map_or_else(|| MISSING.into(), output::local_date),
+            quality: card
+                .quality
+                .map_or_else(|| MISSING.into(), |q| q.to_string()),
             heat: card
                 .heat_known()
-                .map_or_else(|| "-".into(), |h| h.to_string()),
+                .map_or_else(|| MISSING.into(), |h| h.to_string()),
             id: card.id.to_string(),
         };
         writeln!(out, "{}", table_line(&layout, &row))?;
@@ -531,12 +534,13 @@ fn write_md(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "| {} | {} | {} | {} | {} | `{}` |",
             output::md_link(card.display_title(), output::opening_url(&card.urls)),
-            output::md_text(card.provider_name().unwrap_or("")),
+            output::md_text(card.provider_name().unwrap_or(MISSING)),
             card.published_date_time
-                .map_or_else(String::new, output::local_date),
-            card.quality.map_or_else(String::new, |q| q.to_string()),
+                .map_or_else(|| MISSING.into(), output::local_date),
+            card.quality
+                .map_or_else(|| MISSING.into(), |q| q.to_string()),
             card.heat_known()
-                .map_or_else(|| "-".into(), |h| h.to_string()),
+                .map_or_else(|| MISSING.into(), |h| h.to_string()),
             card.id,
         )?;
     }

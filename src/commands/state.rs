@@ -206,9 +206,17 @@ fn import(file: &Path, arg: &StateFileArg, out: &mut dyn Write, err: &mut dyn Wr
     };
     match store.import(&records) {
         Ok(n) => {
+            let searches = if n.searches == 1 {
+                "search"
+            } else {
+                "searches"
+            };
+            let history = if n.history == 1 { "entry" } else { "entries" };
             let summary = format!(
-                "imported {} marks, {} saved searches, {} history entries",
-                n.marks, n.searches, n.history
+                "imported {}, {} saved {searches}, {} history {history}",
+                crate::view::count(n.marks, "mark"),
+                crate::view::thousands(n.searches),
+                crate::view::thousands(n.history),
             );
             match deliver(out, err, |out| writeln!(out, "{summary}")) {
                 Ok(()) => exit::OK,

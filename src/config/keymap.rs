@@ -334,10 +334,17 @@ impl Keymap {
     /// The footer's hints for a mode: keys and the action's short word. An action the mode
     /// does not bind, or that has no short word, is left out.
     pub fn hints(&self, mode: Mode) -> impl Iterator<Item = (KeySeq, &'static str)> + '_ {
+        self.hinted(mode)
+            .filter_map(|(keys, action)| Some((keys, action.hint()?)))
+    }
+
+    /// The footer's hints for a mode as keys and actions, for a footer that must choose which
+    /// of them to keep; only actions with a short word.
+    pub fn hinted(&self, mode: Mode) -> impl Iterator<Item = (KeySeq, Action)> + '_ {
         self.hints
             .iter()
-            .filter(move |(m, _)| *m == mode)
-            .filter_map(move |(_, action)| Some((self.key_for(mode, *action)?, action.hint()?)))
+            .filter(move |(m, action)| *m == mode && action.hint().is_some())
+            .filter_map(move |(_, action)| Some((self.key_for(mode, *action)?, *action)))
     }
 
     /// The bindings live in a mode.
@@ -447,21 +454,35 @@ fn default_bindings() -> Vec<Binding> {
         bind(panes, [k(key!(enter))], Activate),
         bind(panes, [k(key!(backspace))], Back),
         bind(panes, [k(key!(s))], CycleSort),
+        bind(panes, [k(key!(r))], Reverse),
         bind(panes, [k(key!(o))], OpenUrl),
         bind(panes, [k(key!(y))], CopyUrl),
         bind(panes, [k(key!('!'))], ToggleDiagnostics),
         bind(panes, [k(key!('?'))], ToggleHelp),
         bind(panes, [k(key!(q))], Quit),
         bind(&[List], [k(key!(esc))], QueryClear),
-        bind(&[Detail], [k(key!(esc))], Back),
-        bind(&[Related], [k(key!(esc))], Back),
+        // One binding per pane, so that help lists the keys under each.
+        bind(
+            &[Detail],
+            [k(key!(esc)), k(key!(h)), k(key!(left))],
+            ShowList,
+        ),
+        bind(
+            &[Related],
+            [k(key!(esc)), k(key!(h)), k(key!(left))],
+            ShowList,
+        ),
         bind(&[Query], [k(key!(enter))], QueryAccept),
         bind(&[Query], [k(key!(esc))], QueryClear),
         bind(&[Query], [k(key!(backspace))], QueryBackspace),
         bind(&[Query], [k(key!(del)), k(key!(ctrl - d))], QueryDelete),
         bind(&[Query], [k(key!(ctrl - w))], QueryDeleteWord),
+        bind(&[Query], [k(key!(ctrl - u))], QueryDeleteToStart),
+        bind(&[Query], [k(key!(ctrl - k))], QueryDeleteToEnd),
         bind(&[Query], [k(key!(left)), k(key!(ctrl - b))], QueryLeft),
         bind(&[Query], [k(key!(right)), k(key!(ctrl - f))], QueryRight),
+        bind(&[Query], [k(key!(alt - b))], QueryWordLeft),
+        bind(&[Query], [k(key!(alt - f))], QueryWordRight),
         bind(&[Query], [k(key!(home)), k(key!(ctrl - a))], QueryHome),
         bind(&[Query], [k(key!(end)), k(key!(ctrl - e))], QueryEnd),
         bind(
@@ -473,6 +494,7 @@ fn default_bindings() -> Vec<Binding> {
             .described("In the problems: show the card the chosen one is about."),
         bind(&Mode::ALL, [k(key!(ctrl - c))], Quit),
         bind(&Mode::ALL, [k(key!(ctrl - z))], Suspend),
+        bind(&Mode::ALL, [k(key!(ctrl - l))], Repaint),
     ]
 }
 
@@ -481,6 +503,10 @@ fn default_hints() -> Vec<(Mode, Action)> {
     use Action::*;
     let mut hints = Vec::new();
     for pane in Mode::PANES {
+        // Where one pane fills the screen, the way back to the list must be in sight.
+        if pane != Mode::List {
+            hints.push((pane, ShowList));
+        }
         for action in [
             StartQuery, FocusNext, CycleSort, OpenUrl, CopyUrl, ToggleHelp, Quit,
         ] {
@@ -626,15 +652,27 @@ mod tests {
     }
 
     #[test]
-    fn esc_goes_back_in_the_panes_and_clears_the_filter_in_the_list() {
+    fn esc_goes_to_the_list_from_the_panes_and_clears_the_filter_in_the_list() {
         let keymap = Keymap::default();
         let esc = press(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(
             keymap.action_for(Mode::List, &esc),
             Some(Action::QueryClear)
         );
-        assert_eq!(keymap.action_for(Mode::Detail, &esc), Some(Action::Back));
-        assert_eq!(keymap.action_for(Mode::Related, &esc), Some(Action::Back));
+        for key in [
+            esc,
+            press(KeyCode::Char('h'), KeyModifiers::NONE),
+            press(KeyCode::Left, KeyModifiers::NONE),
+        ] {
+            assert_eq!(
+                keymap.action_for(Mode::Detail, &key),
+                Some(Action::ShowList)
+            );
+            assert_eq!(
+                keymap.action_for(Mode::Related, &key),
+                Some(Action::ShowList)
+            );
+        }
         assert_eq!(
             keymap.action_for(Mode::Query, &esc),
             Some(Action::QueryClear)

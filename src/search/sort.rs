@@ -45,7 +45,7 @@ pub(crate) fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
             (Reverse(get(ix).and_then(|c| c.heat_known())), date(ix))
         }),
         SortKey::Title => sort_by_key(view, |ix| {
-            (get(ix).map(|c| c.display_title().to_lowercase()), date(ix))
+            (get(ix).map(|c| title_key(c.display_title())), date(ix))
         }),
         SortKey::Provider => sort_by_key(view, |ix| {
             (
@@ -58,6 +58,17 @@ pub(crate) fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
     }
 }
 
+/// What a title sorts by: folded as the filter folds words (case and accents gone, so `Über`
+/// sorts with `U`), from its first letter or digit, so a title led by an emoji or a quotation
+/// mark sorts by its words. A title without any sorts by all of it, after the rest.
+fn title_key(title: &str) -> (bool, String) {
+    let folded = crate::search::words::fold(title);
+    match folded.find(char::is_alphanumeric) {
+        Some(start) => (false, folded[start..].to_string()),
+        None => (true, folded),
+    }
+}
+
 /// Sorts by `key`, then by position. Each key is computed once: a comparison that looked the
 /// cards up would chase two pointers per comparison, millions of times for a large corpus.
 fn sort_by_key<K: Ord>(view: &mut [CardIx], key: impl Fn(CardIx) -> K) {
@@ -65,5 +76,38 @@ fn sort_by_key<K: Ord>(view: &mut [CardIx], key: impl Fn(CardIx) -> K) {
     keyed.sort_unstable();
     for (slot, (_, ix)) in view.iter_mut().zip(keyed) {
         *slot = ix;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_sort_folded_from_their_first_letter() {
+        let mut titles = vec![
+            "Wind farms",
+            "Über alles",
+            "\u{1F30D} Earth day",
+            "apples",
+            "«Quoted» title",
+            "Éclair",
+            "???",
+            "Zebra",
+        ];
+        titles.sort_by_key(|t| title_key(t));
+        assert_eq!(
+            titles,
+            [
+                "apples",
+                "\u{1F30D} Earth day",
+                "Éclair",
+                "«Quoted» title",
+                "Über alles",
+                "Wind farms",
+                "Zebra",
+                "???",
+            ]
+        );
     }
 }

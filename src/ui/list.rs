@@ -11,15 +11,21 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::{Theme, spaces};
 use crate::app::{Pane, State};
 use crate::config::{Column, DateStyle, ListOptions};
-use crate::corpus::Card;
+use crate::corpus::{Card, CardIx};
 use crate::text;
-use crate::view::thousands;
 use crate::view::time::age_of;
+use crate::view::{MISSING, thousands};
 
 /// Columns of the selection gutter (`▸ `).
 const GUTTER: usize = 2;
-const PROVIDER_W: usize = 14;
-/// `11mo` is the widest age.
+/// The provider column is as wide as the names in sight need, within these bounds; its
+/// upper bound grows with the pane ([`PROVIDER_SHARE`]), so wide panes show whole names.
+const PROVIDER_MIN: usize = 8;
+const PROVIDER_MAX: usize = 24;
+/// The provider takes at most one part in this many of the row.
+const PROVIDER_SHARE: usize = 6;
+/// `11mo` is the widest past age; a time ahead of the clock (`in 11mo`) widens the column
+/// while one is in sight.
 const AGE_W: usize = 4;
 /// `2024-03-08`.
 const DAY_W: usize = 10;
@@ -36,79 +42,123 @@ const USEFULNESS: [Column; 4] = [
     Column::Provider,
 ];
 
-/// Which of the configured short columns fit beside the title, in their configured order.
+/// How wide the rows in sight need the variable columns: the widest provider name and the
+/// widest age.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Needs {
+    pub provider: usize,
+    pub age: usize,
+}
+
+impl Default for Needs {
+    /// As much as any row could want, as when the rows are not known.
+    fn default() -> Needs {
+        Needs {
+            provider: PROVIDER_MAX,
+            age: AGE_W,
+        }
+    }
+}
+
+/// Which of the configured short columns fit beside the title, in their configured order, and
+/// how wide the ones whose width varies are.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Columns {
     pub shown: Vec<Column>,
     pub dates: DateStyle,
+    pub provider_w: usize,
+    pub age_w: usize,
 }
 
 impl Columns {
     /// Adds the configured columns by usefulness while the title keeps [`TITLE_MIN`]
-    /// columns, stopping at the first that does not fit.
-    pub(crate) fn for_width(width: usize, options: &ListOptions) -> Columns {
-        let mut title = width.saturating_sub(GUTTER);
+    /// columns, stopping at the first that does not fit. Each column takes what its cells
+    /// need and no more; the title takes the rest.
+    pub(crate) fn for_width(width: usize, options: &ListOptions, needs: Needs) -> Columns {
+        let room = width.saturating_sub(GUTTER);
+        let mut columns = Columns {
+            shown: Vec::new(),
+            dates: options.dates,
+            provider_w: needs
+                .provider
+                .min((room / PROVIDER_SHARE).clamp(PROVIDER_MIN, PROVIDER_MAX))
+                .max(1),
+            age_w: needs.age.max(AGE_W),
+        };
+        let mut title = room;
         let mut fitting = Vec::new();
         for column in USEFULNESS {
             if !options.columns.contains(&column) {
                 continue;
             }
             // The column and the space before it.
-            let w = column_width(column, options.dates);
+            let w = columns.column_width(column);
             if title <= TITLE_MIN + w {
                 break;
             }
             title -= w + 1;
             fitting.push(column);
         }
-        Columns {
-            shown: options
-                .columns
-                .iter()
-                .copied()
-                .filter(|c| fitting.contains(c))
-                .collect(),
-            dates: options.dates,
-        }
+        columns.shown = options
+            .columns
+            .iter()
+            .copied()
+            .filter(|c| fitting.contains(c))
+            .collect();
+        columns
     }
 
     fn width(&self) -> usize {
-        self.shown
-            .iter()
-            .map(|c| column_width(*c, self.dates) + 1)
-            .sum()
+        self.shown.iter().map(|c| self.column_width(*c) + 1).sum()
+    }
+
+    fn column_width(&self, column: Column) -> usize {
+        match column {
+            Column::Provider => self.provider_w,
+            Column::Quality | Column::Heat => SCORE_W,
+            Column::Date => match self.dates {
+                DateStyle::Relative => self.age_w,
+                DateStyle::Absolute => DAY_W,
+                DateStyle::Both => DAY_W + 1 + self.age_w,
+            },
+        }
     }
 }
 
-fn column_width(column: Column, dates: DateStyle) -> usize {
-    match column {
-        Column::Provider => PROVIDER_W,
-        Column::Quality | Column::Heat => SCORE_W,
-        Column::Date => match dates {
-            DateStyle::Relative => AGE_W,
-            DateStyle::Absolute => DAY_W,
-            DateStyle::Both => DAY_W + 1 + AGE_W,
-        },
+/// What the rows in sight need of the variable columns.
+fn needs(state: &State, rows: &[CardIx]) -> Needs {
+    let mut needs = Needs {
+        provider: 1,
+        age: AGE_W,
+    };
+    for card in rows.iter().filter_map(|ix| state.corpus.get(*ix)) {
+        if let Some(provider) = card.provider_name() {
+            needs.provider = needs.provider.max(text::width(&text::clean_line(provider)));
+        }
+        needs.age = needs
+            .age
+            .max(text::width(&age_of(state.now, card.published_date_time)));
     }
+    needs
 }
 
 /// A card's time as the date column writes it, right-aligned in its width.
-fn date_cell(state: &State, card: &Card, dates: DateStyle) -> String {
+fn date_cell(state: &State, card: &Card, columns: &Columns) -> String {
     let age = age_of(state.now, card.published_date_time);
     let day = card.published_date_time.map_or_else(
-        || "?".to_string(),
+        || MISSING.to_string(),
         |t| {
             t.to_zoned(state.zone.clone())
                 .strftime("%Y-%m-%d")
                 .to_string()
         },
     );
-    let text = match dates {
+    let text = match columns.dates {
         DateStyle::Relative => age,
         DateStyle::Absolute => day,
-        DateStyle::Both => format!("{day:>DAY_W$} {age:>AGE_W$}"),
+        DateStyle::Both => format!("{} {}", right(&day, DAY_W), right(&age, columns.age_w)),
     };
-    right(&text, column_width(Column::Date, dates))
+    right(&text, columns.column_width(Column::Date))
 }
 
 /// The block title: the count, or matches out of the total while a filter is on.
@@ -149,7 +199,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.dim,
         )]
     } else {
-        let columns = Columns::for_width(width, &state.list.options);
+        let in_sight = state
+            .list
+            .view
+            .get(state.list.offset..)
+            .map_or(&[][..], |rest| &rest[..rest.len().min(height)]);
+        let columns = Columns::for_width(width, &state.list.options, needs(state, in_sight));
         let highlight = !state.filter.active.is_empty();
         state
             .list
@@ -233,23 +288,22 @@ fn row_line(
     let dim = theme.dim;
     for column in &columns.shown {
         let cell = match column {
-            Column::Provider => {
-                let provider = card.provider_name().unwrap_or("—");
-                text::pad_to(&text::clean_line(provider), PROVIDER_W)
-            }
-            Column::Date => date_cell(state, card, columns.dates),
+            Column::Provider => match card.provider_name() {
+                Some(provider) => text::pad_to(&text::clean_line(provider), columns.provider_w),
+                None => text::pad_to(MISSING, columns.provider_w),
+            },
+            Column::Date => date_cell(state, card, columns),
             Column::Quality => {
                 let q = card
                     .quality
-                    .map_or_else(|| "q?".to_string(), |q| format!("q{q}"));
+                    .map_or_else(|| MISSING.to_string(), |q| format!("q{q}"));
                 right(&q, SCORE_W)
             }
             Column::Heat => {
-                let h = match card.heat {
-                    Some(h) if h >= 0 => format!("h{h}"),
-                    Some(_) => "h–".to_string(),
-                    None => "h?".to_string(),
-                };
+                // A heat below zero means unknown: as missing as none.
+                let h = card
+                    .heat_known()
+                    .map_or_else(|| MISSING.to_string(), |h| format!("h{h}"));
                 right(&h, SCORE_W)
             }
         };
@@ -382,10 +436,12 @@ mod tests {
     }
 
     #[test]
-    fn future_times_read_now() {
+    fn future_times_read_ahead_beyond_a_minute() {
         let now = ts("2026-11-23T12:00:00Z");
-        assert_eq!(age(now, ts("2027-01-01T00:00:00Z")), "now");
-        assert_eq!(age_of(now, None), "?");
+        assert_eq!(age(now, ts("2026-11-23T12:00:30Z")), "now");
+        assert_eq!(age(now, ts("2026-11-26T12:00:00Z")), "in 3d");
+        assert_eq!(age(now, ts("2027-01-01T00:00:00Z")), "in 1mo");
+        assert_eq!(age_of(now, None), "—");
     }
 
     #[test]
@@ -401,11 +457,37 @@ mod tests {
     fn columns_drop_provider_first_then_scores() {
         use Column::*;
         let options = ListOptions::default();
-        let shown = |width| Columns::for_width(width, &options).shown;
+        let shown = |width| Columns::for_width(width, &options, Needs::default()).shown;
         assert_eq!(shown(64), [Provider, Date, Quality, Heat]);
         assert_eq!(shown(38), [Date, Quality, Heat]);
         assert_eq!(shown(28), [Date, Quality]);
         assert_eq!(shown(10), []);
+    }
+
+    /// The title gets what the other columns do not need: the provider column is as wide as
+    /// the names in sight, up to a share of the row that grows with it.
+    #[test]
+    fn titles_take_what_the_other_columns_do_not_need() {
+        let options = ListOptions::default();
+        let title = |width, provider| {
+            let columns = Columns::for_width(
+                width,
+                &options,
+                Needs {
+                    provider,
+                    age: AGE_W,
+                },
+            );
+            (width - GUTTER - columns.width(), columns.provider_w)
+        };
+        // The list's inner widths at 100, 120 and 200 columns: 53, 64 and 108.
+        assert_eq!(title(53, 20), (27, 8));
+        assert_eq!(title(64, 20), (36, 10));
+        assert_eq!(title(108, 20), (73, 17));
+        assert_eq!(title(200, 20), (162, 20));
+        assert_eq!(title(400, 40), (358, PROVIDER_MAX));
+        // Short names leave the rest to the title.
+        assert_eq!(title(64, 5), (41, 5));
     }
 
     #[test]
@@ -416,11 +498,24 @@ mod tests {
             dates: DateStyle::Both,
             ..ListOptions::default()
         };
-        let columns = Columns::for_width(80, &options);
+        let columns = Columns::for_width(80, &options, Needs::default());
         assert_eq!(columns.shown, [Heat, Provider, Date]);
         // The date first, then heat: the provider does not fit beside a wide date.
-        assert_eq!(Columns::for_width(46, &options).shown, [Heat, Date]);
-        assert_eq!(columns.width(), (4 + 1) + (14 + 1) + (15 + 1));
+        assert_eq!(
+            Columns::for_width(46, &options, Needs::default()).shown,
+            [Heat, Date]
+        );
+        assert_eq!(columns.width(), (4 + 1) + (13 + 1) + (15 + 1));
+        // A time ahead of the clock widens the age.
+        let ahead = Columns::for_width(
+            80,
+            &options,
+            Needs {
+                provider: 10,
+                age: 7,
+            },
+        );
+        assert_eq!(ahead.width(), (4 + 1) + (10 + 1) + (18 + 1));
     }
 
     #[test]

@@ -130,11 +130,13 @@ fn row_line(
     let gutter = text::truncate(gutter, width).into_owned();
     let mark = text::truncate(mark, width.saturating_sub(GUTTER)).into_owned();
     let rest = width.saturating_sub(GUTTER + text::width(&mark));
-    let show_age = rest > TITLE_MIN + AGE_W;
-    let show_provider = show_age && rest > TITLE_MIN + AGE_W + 1 + PROVIDER_W;
+    // A time ahead of the clock (`in 11mo`) is wider than any age.
+    let age_w = AGE_W.max(text::width(age));
+    let show_age = rest > TITLE_MIN + age_w;
+    let show_provider = show_age && rest > TITLE_MIN + age_w + 1 + PROVIDER_W;
     let mut title_w = rest;
     if show_age {
-        title_w -= AGE_W + 1;
+        title_w -= age_w + 1;
     }
     if show_provider {
         title_w -= PROVIDER_W + 1;
@@ -152,7 +154,7 @@ fn row_line(
         ));
     }
     if show_age {
-        let pad = spaces(AGE_W.saturating_sub(text::width(age)));
+        let pad = spaces(age_w.saturating_sub(text::width(age)));
         spans.push(Span::styled(format!(" {pad}{age}"), theme.dim));
     }
     Line::from(spans).style(selected.unwrap_or(theme.row))

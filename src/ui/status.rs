@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, fit_spans, spaces};
+use crate::action::Action;
 use crate::app::State;
 use crate::config::{Key, Keymap, Mode};
 use crate::text;
@@ -233,18 +234,54 @@ fn pending_spans(
     spans
 }
 
-/// `key word` pairs from the keymap, as many whole ones as fit.
+/// How much a footer hint is missed when it is left out: a narrow footer gives up the lowest
+/// first. Help and quit go last, since help names every other key.
+fn essential(action: Action) -> u8 {
+    match action {
+        Action::Quit | Action::CloseOverlay => 9,
+        Action::ToggleHelp => 8,
+        Action::QueryAccept | Action::QueryClear => 7,
+        Action::ShowList => 6,
+        Action::StartQuery => 5,
+        Action::OpenUrl => 4,
+        Action::FocusNext => 3,
+        Action::CycleSort => 2,
+        _ => 1,
+    }
+}
+
+/// `key word` pairs from the keymap in its order, the least essential left out until the rest
+/// fit (the trailing gap after the last may run off the edge).
 fn hint_spans(keymap: &Keymap, mode: Mode, width: usize, theme: &Theme) -> Vec<Span<'static>> {
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (key, word) in keymap.hints(mode) {
-        // A key may come from a configuration file: through the gate.
-        let keys = text::clean_line(&key.to_string()).into_owned();
-        let w = text::width(&keys) + 1 + text::width(word) + 2;
-        if used + w > width + 2 {
+    let mut hints: Vec<(String, &'static str, u8)> = keymap
+        .hinted(mode)
+        .filter_map(|(key, action)| {
+            // A key may come from a configuration file: through the gate.
+            let keys = text::clean_line(&key.to_string()).into_owned();
+            Some((keys, action.hint()?, essential(action)))
+        })
+        .collect();
+    let needed = |hints: &[(String, &str, u8)]| -> usize {
+        1 + hints
+            .iter()
+            .map(|(keys, word, _)| text::width(keys) + 1 + text::width(word) + 2)
+            .sum::<usize>()
+    };
+    while needed(&hints) > width.saturating_add(2) {
+        // The least essential, and of those the last.
+        let Some(drop) = hints
+            .iter()
+            .enumerate()
+            .rev()
+            .min_by_key(|(_, (_, _, rank))| *rank)
+            .map(|(i, _)| i)
+        else {
             break;
-        }
-        used += w;
+        };
+        hints.remove(drop);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, word, _) in hints {
         spans.push(Span::styled(keys, theme.strong));
         spans.push(Span::styled(format!(" {word}  "), theme.dim));
     }

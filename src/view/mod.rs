@@ -156,6 +156,10 @@ pub fn plain_text(rows: &[Row]) -> String {
     out
 }
 
+/// What every view shows where a card has no value: the list, the detail, `show` and the
+/// tables of `search` (machine formats keep their own null).
+pub const MISSING: &str = "—";
+
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();

@@ -10,10 +10,19 @@ pub(crate) fn format_time(t: Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-/// How long ago `then` was, in the list's few characters: `now`, `5m`, `3h`, `2d`, `5mo`, `3y`.
-/// A time in the future reads `now`: a clock a little ahead is not worth a stranger word.
+/// How long ago `then` was, in the list's few characters: `now`, `5m`, `3h`, `2d`, `5mo`, `3y`;
+/// or how far ahead it is, `in 3d`. Within a minute either way it reads `now`: a clock a
+/// little ahead is not worth a stranger word.
 pub fn age(now: Timestamp, then: Timestamp) -> String {
-    let secs = now.as_second().saturating_sub(then.as_second());
+    let ahead = then.as_second().saturating_sub(now.as_second());
+    if ahead >= 60 {
+        return format!("in {}", span(ahead));
+    }
+    span(now.as_second().saturating_sub(then.as_second()))
+}
+
+/// `secs` in the largest unit that fits: `now`, `5m`, `3h`, `2d`, `5mo`, `3y`.
+fn span(secs: i64) -> String {
     let minutes = secs / 60;
     let hours = minutes / 60;
     let days = hours / 24;
@@ -32,20 +41,21 @@ pub fn age(now: Timestamp, then: Timestamp) -> String {
     }
 }
 
-/// The age of an optional time, `?` when there is none.
+/// The age of an optional time, `—` (as every missing value) when there is none.
 pub(crate) fn age_of(now: Timestamp, then: Option<Timestamp>) -> String {
-    then.map_or_else(|| "?".to_string(), |t| age(now, t))
+    then.map_or_else(|| super::MISSING.to_string(), |t| age(now, t))
 }
 
-/// `2y ago`, `just now`, or `in the future` for a time ahead of the clock.
+/// `2y ago`, `just now`, or `in 3d` for a time ahead of the clock: the list's age in words.
 pub fn relative(now: Timestamp, then: Timestamp) -> String {
-    if then.as_second() > now.as_second().saturating_add(60) {
-        return "in the future".to_string();
-    }
     // No-break spaces keep `2y ago` whole when the date wraps.
-    match age(now, then).as_str() {
-        "now" => "just\u{a0}now".to_string(),
-        age => format!("{age}\u{a0}ago"),
+    let age = age(now, then);
+    if age == "now" {
+        "just\u{a0}now".to_string()
+    } else if let Some(ahead) = age.strip_prefix("in ") {
+        format!("in\u{a0}{ahead}")
+    } else {
+        format!("{age}\u{a0}ago")
     }
 }
 
@@ -74,7 +84,9 @@ mod tests {
         let now = ts("2026-11-23T12:00:00Z");
         assert_eq!(relative(now, ts("2024-03-08T00:00:00Z")), "2y\u{a0}ago");
         assert_eq!(relative(now, ts("2026-11-23T11:59:50Z")), "just\u{a0}now");
-        assert_eq!(relative(now, ts("2026-11-23T15:00:00Z")), "in the future");
-        assert_eq!(age_of(now, None), "?");
+        assert_eq!(relative(now, ts("2026-11-23T15:00:00Z")), "in\u{a0}3h");
+        assert_eq!(relative(now, ts("2026-11-26T12:00:00Z")), "in\u{a0}3d");
+        assert_eq!(age(now, ts("2026-11-26T12:00:00Z")), "in 3d");
+        assert_eq!(age_of(now, None), "—");
     }
 }

@@ -63,6 +63,7 @@ fn main() {
                         query,
                         cards: state.corpus.cards().clone(),
                         epoch: state.corpus.epoch(),
+                        marks: None,
                     });
                 }
             }
@@ -74,6 +75,7 @@ fn main() {
                     Ok(Report::Indexed(indexed)) => {
                         app::update(&mut state, Msg::Indexed(indexed));
                     }
+                    Ok(Report::Counted(_)) => {}
                     Err(_) => panic!("worker stopped"),
                 }
             }

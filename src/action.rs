@@ -104,6 +104,37 @@ pub enum Action {
     /// Show the keys (this help).
     #[strum(message = "help")]
     ToggleHelp,
+    /// Mark the card read, or unread again.
+    #[strum(message = "read")]
+    ToggleRead,
+    /// Mark every card of the list read (one step for undo).
+    MarkAllRead,
+    /// Undo the last marking (several steps back).
+    Undo,
+    /// Star the card, or take its star away.
+    ToggleStar,
+    /// Next unread card of the list.
+    NextUnread,
+    /// Previous unread card of the list.
+    PrevUnread,
+    /// Show unread cards only, or all again (adds or removes `is:unread` in the filter).
+    ToggleUnreadOnly,
+    /// Save the query in force under a name, to use as `@name`.
+    #[strum(message = "save")]
+    SaveSearch,
+    /// The saved searches, with how many cards each matches and how many are unread.
+    #[strum(message = "saved")]
+    SavedSearches,
+    /// In the saved searches: rename the chosen one.
+    #[strum(message = "rename")]
+    RenameSaved,
+    /// In the saved searches: delete the chosen one (pressed twice).
+    #[strum(message = "delete")]
+    DeleteSaved,
+    /// An older query from the history, in the filter line.
+    HistoryBack,
+    /// A newer query from the history (past the newest, the text typed before).
+    HistoryForward,
     /// Close help or problems.
     #[strum(message = "close")]
     CloseOverlay,

@@ -15,8 +15,9 @@ use base64::Engine;
 use crate::app::{Effect, Msg, Notice, State};
 use crate::config::OpenConfig;
 use crate::event::Event;
+use crate::library::state::Writer;
 use crate::opener::{self, Opened};
-use crate::search::worker::{FilterRequest, FilterWorker};
+use crate::search::worker::{CountRequest, FilterRequest, FilterWorker};
 use crate::text;
 use crate::tui::Guard;
 
@@ -26,6 +27,8 @@ const LAUNCH_GAP: Duration = Duration::from_secs(1);
 pub(crate) struct Effects {
     pub tx: Sender<Event>,
     pub worker: FilterWorker,
+    /// The reading state's writer; `None` with `--no-state`.
+    pub writer: Option<Writer>,
     /// The configured ways to open and copy URLs.
     open: OpenConfig,
     /// A browser is being launched: one at a time, so a held `o` cannot start hundreds.
@@ -40,10 +43,16 @@ pub(crate) fn osc52(text: &str) -> String {
 }
 
 impl Effects {
-    pub fn new(tx: Sender<Event>, worker: FilterWorker, open: OpenConfig) -> Effects {
+    pub fn new(
+        tx: Sender<Event>,
+        worker: FilterWorker,
+        writer: Option<Writer>,
+        open: OpenConfig,
+    ) -> Effects {
         Effects {
             tx,
             worker,
+            writer,
             open,
             launching: Arc::new(AtomicBool::new(false)),
         }
@@ -97,9 +106,25 @@ impl Effects {
             },
             Effect::Filter { generation, query } => self.worker.submit(FilterRequest {
                 generation,
-                query,
                 cards: state.corpus.cards().clone(),
                 epoch: state.corpus.epoch(),
+                marks: query
+                    .mark_term()
+                    .map(|_| std::sync::Arc::clone(&state.reading.marks)),
+                query,
+            }),
+            Effect::CountSaved {
+                generation,
+                queries,
+            } => self.worker.count(CountRequest {
+                generation,
+                queries,
+                cards: state.corpus.cards().clone(),
+                epoch: state.corpus.epoch(),
+                marks: state
+                    .reading
+                    .kept
+                    .then(|| std::sync::Arc::clone(&state.reading.marks)),
             }),
             Effect::Index => self
                 .worker
@@ -107,6 +132,12 @@ impl Effects {
             Effect::Repaint => {
                 if let Err(e) = guard.repaint() {
                     self.notice(format!("could not repaint: {e}"));
+                }
+            }
+            Effect::State(op) => {
+                // Without a writer (`--no-state`) the app sends no writes at all.
+                if let Some(writer) = &self.writer {
+                    writer.send(op);
                 }
             }
             Effect::Suspend => {

@@ -17,6 +17,8 @@ use crate::config::{OpenConfig, Theme};
 use crate::corpus::load::{self, LoadOptions};
 use crate::effects::Effects;
 use crate::event::{self, Event};
+use crate::library::state::location::{self, Location};
+use crate::library::state::{Marks, Problem, StateStore};
 use crate::search::worker::{FilterWorker, Report};
 use crate::text;
 use crate::tui::{self, Guard};
@@ -24,6 +26,9 @@ use crate::ui;
 
 /// How often card ages are brought up to date.
 const TICK: Duration = Duration::from_secs(30);
+
+/// How often the state file is asked whether another program changed it.
+const STATE_POLL: Duration = Duration::from_secs(2);
 
 /// How long the first key of a sequence waits for the second, as Vim's `timeoutlen`.
 const SEQUENCE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -55,7 +60,9 @@ pub fn run(args: ReaderArgs) -> u8 {
         eprintln!("tidings: {}", text::clean_line(&e.to_string()));
         return exit::USAGE;
     }
+    let (store, reading) = open_state(&args.state);
     let options = Options {
+        reading,
         query: args.query,
         select: args.select,
         keymap: config.keymap,
@@ -79,6 +86,7 @@ pub fn run(args: ReaderArgs) -> u8 {
         options,
         &theme,
         config.open,
+        store,
     );
     drop(guard);
     match result {
@@ -102,6 +110,47 @@ fn unusable_terminal(term: Option<&str>) -> Option<String> {
     }
 }
 
+/// The reading state the reader's arguments name, opened and read: the store (to poll and
+/// to write through) and what the app starts from; neither with `--no-state`.
+fn open_state(args: &crate::cli::StateArgs) -> (Option<StateStore>, Option<app::Loaded>) {
+    let path = match location::resolve(args.file.as_deref(), args.no_state) {
+        Ok(Location::Off) => return (None, None),
+        Ok(Location::File(path)) => path,
+        Err(e) => {
+            // No home to keep state in: the reader runs, saying why nothing is kept.
+            let loaded = app::Loaded {
+                notice: Some(e.to_string()),
+                ..app::Loaded::default()
+            };
+            return (None, Some(loaded));
+        }
+    };
+    let mut store = StateStore::open(&path);
+    let mut notice = store.notice();
+    let mut problem = |p: Problem| {
+        notice.get_or_insert_with(|| format!("reading state {}: {p}", path.display()));
+    };
+    let marks = store.load().unwrap_or_else(|p| {
+        problem(p);
+        Marks::default()
+    });
+    let saved = store.saved_searches().unwrap_or_else(|p| {
+        problem(p);
+        Vec::new()
+    });
+    let history = store.history().unwrap_or_else(|p| {
+        problem(p);
+        Vec::new()
+    });
+    let loaded = app::Loaded {
+        marks,
+        saved,
+        history,
+        notice: notice.map(|n| text::clean_line(&n).into_owned()),
+    };
+    (Some(store), Some(loaded))
+}
+
 /// How the event loop ended.
 enum Ending {
     Quit,
@@ -116,6 +165,7 @@ fn event_loop(
     options: Options,
     theme: &Theme,
     open: OpenConfig,
+    mut store: Option<StateStore>,
 ) -> std::io::Result<Ending> {
     let (tx, rx) = event::channel();
     event::spawn_input(tx.clone());
@@ -164,15 +214,23 @@ fn event_loop(
         let msg = match report {
             Report::Filtered(result) => Msg::Filtered(result),
             Report::Indexed(indexed) => Msg::Indexed(indexed),
+            Report::Counted(counted) => Msg::Counted(counted),
         };
         let _ = worker_tx.send(Event::App(msg));
     });
-    let effects_runner = Effects::new(tx.clone(), worker, open);
+    let writer = store.as_ref().map(|store| {
+        let state_tx = tx.clone();
+        store.writer(move |done| {
+            let _ = state_tx.send(Event::App(Msg::StateDone(done)));
+        })
+    });
+    let effects_runner = Effects::new(tx.clone(), worker, writer, open);
     for effect in effects {
         effects_runner.run(effect, &state, guard);
     }
 
     let mut last_tick = Instant::now();
+    let mut last_poll = Instant::now();
     // When the key now pending was pressed.
     let mut pending_since: Option<Instant> = None;
     loop {
@@ -182,9 +240,10 @@ fn event_loop(
                 .terminal
                 .draw(|frame| ui::draw(frame, &state, theme))?;
         }
+        let tick = if store.is_some() { STATE_POLL } else { TICK };
         let wait = match pending_since {
-            Some(since) => SEQUENCE_TIMEOUT.saturating_sub(since.elapsed()).min(TICK),
-            None => TICK,
+            Some(since) => SEQUENCE_TIMEOUT.saturating_sub(since.elapsed()).min(tick),
+            None => tick,
         };
         let first = match rx.recv_timeout(wait) {
             Ok(event) => Some(event),
@@ -195,6 +254,18 @@ fn event_loop(
             pending_since = None;
             for effect in app::update(&mut state, Msg::KeyTimeout) {
                 effects_runner.run(effect, &state, guard);
+            }
+        }
+        if let Some(store) = store.as_mut().filter(|_| last_poll.elapsed() >= STATE_POLL) {
+            last_poll = Instant::now();
+            // One cheap query; the marks are read again only when another connection (another
+            // tidings, or this reader's own writer) committed.
+            if store.changed()
+                && let Ok(marks) = store.load()
+            {
+                for effect in app::update(&mut state, Msg::MarksReloaded(marks)) {
+                    effects_runner.run(effect, &state, guard);
+                }
             }
         }
         if last_tick.elapsed() >= TICK {

@@ -1074,3 +1074,389 @@ fn titles_sort_without_case_or_accents_and_emoji_by_their_first_letter() {
         ]
     );
 }
+
+// ----- reading state -----
+
+use tidings::library::state::{FlagKind, Marks, Op};
+
+/// A reader that keeps reading state (an empty one), with these cards loaded.
+fn reading_with(cards: Vec<Card>) -> (State, Vec<Effect>) {
+    let options = Options {
+        reading: Some(app::Loaded::default()),
+        ..Options::default()
+    };
+    let (mut state, mut effects) = State::new(120, 40, now(), options);
+    effects.extend(load(&mut state, cards));
+    app::update(&mut state, Msg::LoadDone);
+    (state, effects)
+}
+
+fn writes(effects: &[Effect]) -> Vec<&Op> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::State(op) => Some(op),
+            _ => None,
+        })
+        .collect()
+}
+
+fn three() -> Vec<Card> {
+    vec![
+        dated(1, "one", "2024-01-03T00:00:00Z"),
+        dated(2, "two", "2024-01-02T00:00:00Z"),
+        dated(3, "three", "2024-01-01T00:00:00Z"),
+    ]
+}
+
+#[test]
+fn a_session_starts_and_loaded_cards_are_seen_once() {
+    let (mut state, effects) = reading_with(three());
+    let ops = writes(&effects);
+    assert!(matches!(ops[0], Op::StartSession { .. }), "{ops:?}");
+    assert!(
+        matches!(ops[1], Op::See { ids, .. } if ids.len() == 3),
+        "{ops:?}"
+    );
+    // The same cards again (a reload) are not first seen twice.
+    let again = load(&mut state, vec![dated(1, "one", "2024-01-03T00:00:00Z")]);
+    assert!(writes(&again).is_empty());
+}
+
+#[test]
+fn passing_over_cards_reads_none_and_opening_one_reads_it() {
+    let (mut state, _) = reading_with(three());
+    user(&mut state, Action::MoveDown);
+    user(&mut state, Action::MoveDown);
+    assert_eq!(state.unread_count(), 3);
+    let effects = user(&mut state, Action::Activate);
+    assert_eq!(state.focus, Pane::Detail);
+    let id = state.list.selected.expect("selected");
+    assert!(state.reading.marks.is_read(id));
+    assert!(matches!(writes(&effects)[..], [Op::Mark(c)] if c.kind == FlagKind::Read && c.on));
+    assert_eq!(state.unread_count(), 2);
+    // `m` in the detail pane makes it unread again, and it stays so.
+    user(&mut state, Action::ToggleRead);
+    assert!(!state.reading.marks.is_read(id));
+    user(&mut state, Action::MoveDown);
+    assert!(!state.reading.marks.is_read(id));
+    // Tab to the detail pane of another card reads that one.
+    user(&mut state, Action::FocusPrev);
+    assert_eq!(state.focus, Pane::List);
+    user(&mut state, Action::MoveUp);
+    user(&mut state, Action::FocusNext);
+    let other = state.list.selected.expect("selected");
+    assert_ne!(other, id);
+    assert!(state.reading.marks.is_read(other));
+}
+
+#[test]
+fn mark_all_is_one_step_and_undo_goes_several_back() {
+    let (mut state, _) = reading_with(three());
+    user(&mut state, Action::ToggleStar);
+    let first = state.list.selected.expect("selected");
+    assert!(state.reading.marks.is_starred(first));
+    let effects = user(&mut state, Action::MarkAllRead);
+    assert!(matches!(writes(&effects)[..], [Op::Mark(c)] if c.ids.len() == 3));
+    assert_eq!(state.unread_count(), 0);
+    let effects = user(&mut state, Action::Undo);
+    assert!(matches!(writes(&effects)[..], [Op::Restore(r)] if r.values.len() == 3));
+    assert_eq!(state.unread_count(), 3);
+    user(&mut state, Action::Undo);
+    assert!(!state.reading.marks.is_starred(first));
+    assert!(writes(&user(&mut state, Action::Undo)).is_empty());
+}
+
+#[test]
+fn next_unread_skips_read_cards_and_unread_only_edits_the_query() {
+    let (mut state, _) = reading_with(three());
+    user(&mut state, Action::MoveDown);
+    user(&mut state, Action::ToggleRead);
+    user(&mut state, Action::MoveUp);
+    user(&mut state, Action::NextUnread);
+    assert_eq!(selected_title(&state).as_deref(), Some("three"));
+    user(&mut state, Action::PrevUnread);
+    assert_eq!(selected_title(&state).as_deref(), Some("one"));
+
+    let effects = user(&mut state, Action::ToggleUnreadOnly);
+    assert_eq!(state.query.text, "is:unread");
+    let Some(Effect::Filter { generation, query }) = effects.into_iter().next() else {
+        panic!("asks for a filter");
+    };
+    let marks = Arc::clone(&state.reading.marks);
+    let found = tidings::search::worker::search_once_with(
+        &query,
+        state.corpus.cards(),
+        state.corpus.epoch(),
+        Some(&marks),
+    )
+    .map(Arc::new);
+    let epoch = state.corpus.epoch();
+    app::update(
+        &mut state,
+        Msg::Filtered(FilterResult {
+            covered: usize::MAX,
+            generation,
+            found,
+            epoch,
+        }),
+    );
+    let mut shown = titles(&state);
+    shown.sort();
+    assert_eq!(shown, ["one", "three"]);
+    // Marking while `is:` filters asks the filter again.
+    let effects = user(&mut state, Action::ToggleRead);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Filter { .. })));
+    user(&mut state, Action::ToggleUnreadOnly);
+    assert_eq!(state.query.text, "");
+}
+
+#[test]
+fn without_state_is_terms_are_a_query_error_and_nothing_is_marked() {
+    let mut state = state_with(three());
+    user(&mut state, Action::StartQuery);
+    for c in "is:read".chars() {
+        user(&mut state, Action::QueryInsert(c));
+    }
+    let err = state.query.error.clone().expect("an error");
+    assert_eq!(err.column, 1);
+    assert!(err.message.contains("--no-state"), "{}", err.message);
+    user(&mut state, Action::QueryClear);
+    assert!(user(&mut state, Action::ToggleRead).is_empty());
+    assert!(state.notice.is_some());
+}
+
+#[test]
+fn history_walks_back_and_forth_and_returns_to_the_typed_text() {
+    let (mut state, _) = reading_with(three());
+    for q in ["one", "two"] {
+        user(&mut state, Action::StartQuery);
+        for c in q.chars() {
+            user(&mut state, Action::QueryInsert(c));
+        }
+        let effects = user(&mut state, Action::QueryAccept);
+        assert!(matches!(writes(&effects)[..], [Op::RecordQuery { query, .. }] if query == q));
+        user(&mut state, Action::QueryClear);
+    }
+    assert_eq!(state.reading.history, ["two", "one"]);
+    user(&mut state, Action::StartQuery);
+    user(&mut state, Action::QueryInsert('t'));
+    user(&mut state, Action::HistoryBack);
+    assert_eq!(state.query.text, "two");
+    user(&mut state, Action::HistoryBack);
+    assert_eq!(state.query.text, "one");
+    user(&mut state, Action::HistoryBack);
+    assert_eq!(state.query.text, "one");
+    user(&mut state, Action::HistoryForward);
+    assert_eq!(state.query.text, "two");
+    user(&mut state, Action::HistoryForward);
+    assert_eq!(state.query.text, "t");
+}
+
+#[test]
+fn a_reload_keeps_the_changes_not_yet_written() {
+    let (mut state, _) = reading_with(three());
+    user(&mut state, Action::ToggleStar);
+    let id = state.list.selected.expect("selected");
+    // Another program's marks arrive before this reader's star was written.
+    app::update(&mut state, Msg::MarksReloaded(Marks::default()));
+    assert!(state.reading.marks.is_starred(id));
+}
+
+// ----- saved searches -----
+
+/// Types `text` on the open prompt and presses Enter.
+fn answer_prompt(state: &mut State, text: &str) -> Vec<Effect> {
+    for c in text.chars() {
+        user(state, Action::QueryInsert(c));
+    }
+    user(state, Action::QueryAccept)
+}
+
+/// Counts the saved searches as the worker would, from the effects asking for it.
+fn count_effects(state: &mut State, effects: &[Effect]) {
+    use tidings::search::worker::{Count, Counted, search_once_with};
+    for effect in effects {
+        if let Effect::CountSaved {
+            generation,
+            queries,
+        } = effect
+        {
+            let marks = Arc::clone(&state.reading.marks);
+            let counts = queries
+                .iter()
+                .map(|q| {
+                    let q = q.clone()?;
+                    let found = search_once_with(
+                        &q,
+                        state.corpus.cards(),
+                        state.corpus.epoch(),
+                        Some(&marks),
+                    )
+                    .map_err(|e| e.to_string())?;
+                    let unread = found
+                        .hits
+                        .iter()
+                        .filter_map(|h| state.corpus.get(h.ix))
+                        .filter(|c| !marks.is_read(c.id))
+                        .count();
+                    Ok(Count {
+                        matching: found.hits.len(),
+                        unread,
+                    })
+                })
+                .collect();
+            let epoch = state.corpus.epoch();
+            app::update(
+                state,
+                Msg::Counted(Counted {
+                    generation: *generation,
+                    epoch,
+                    counts,
+                }),
+            );
+        }
+    }
+}
+
+#[test]
+fn s_saves_the_filter_and_at_name_stands_for_it() {
+    let (mut state, _) = reading_with(three());
+    // Nothing to save yet.
+    user(&mut state, Action::SaveSearch);
+    assert!(state.prompt.is_none());
+    assert!(
+        state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("no filter"))
+    );
+
+    filter(&mut state, "one | two");
+    user(&mut state, Action::QueryAccept);
+    user(&mut state, Action::SaveSearch);
+    assert!(state.prompt.is_some());
+    // A name that could not follow `@` is refused, and the prompt stays to be put right.
+    let effects = answer_prompt(&mut state, "my list");
+    assert!(writes(&effects).is_empty());
+    assert!(state.prompt.is_some());
+    user(&mut state, Action::QueryDeleteToStart);
+    let effects = answer_prompt(&mut state, "firsts");
+    assert!(state.prompt.is_none());
+    assert!(matches!(
+        writes(&effects)[..],
+        [Op::SaveSearch { name, query, .. }] if name == "firsts" && query == "one | two"
+    ));
+    assert_eq!(state.reading.saved.len(), 1);
+
+    // `@firsts` in the filter line is the saved query.
+    user(&mut state, Action::QueryClear);
+    filter(&mut state, "@firsts");
+    assert_eq!(titles(&state), ["one", "two"]);
+    // An unknown name says so, where it is.
+    user(&mut state, Action::QueryClear);
+    user(&mut state, Action::StartQuery);
+    for c in "x @nope".chars() {
+        user(&mut state, Action::QueryInsert(c));
+    }
+    let error = state
+        .query
+        .error
+        .clone()
+        .expect("an unknown @name is an error");
+    assert_eq!(error.column, 3);
+    assert!(error.message.contains("@nope"), "{error}");
+}
+
+#[test]
+fn the_picker_counts_applies_renames_and_deletes() {
+    let (mut state, _) = reading_with(three());
+    for (name, query) in [("firsts", "one | two"), ("third", "three")] {
+        filter(&mut state, query);
+        user(&mut state, Action::QueryAccept);
+        user(&mut state, Action::SaveSearch);
+        answer_prompt(&mut state, name);
+        user(&mut state, Action::QueryClear);
+    }
+    let three_id = state
+        .corpus
+        .cards()
+        .iter()
+        .find(|(_, c)| c.title.as_deref() == Some("three"))
+        .map(|(_, c)| c.id);
+    // Read "three", so the unread counts differ.
+    app::update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+    );
+    assert_eq!(selected_title(&state).as_deref(), Some("three"));
+    user(&mut state, Action::ToggleRead);
+    assert!(three_id.is_some_and(|id| state.reading.marks.is_read(id)));
+
+    let effects = user(&mut state, Action::SavedSearches);
+    assert_eq!(state.overlay.map(|o| o.kind), Some(app::Overlay::Saved));
+    assert!(
+        state.saved_counts.counts.is_none(),
+        "counting until the worker answers"
+    );
+    count_effects(&mut state, &effects);
+    let counts = state.saved_counts.counts.clone().expect("counted");
+    let count = |name: &str| counts[name].clone().map(|c| (c.matching, c.unread));
+    assert_eq!(count("firsts"), Ok((2, 2)));
+    assert_eq!(count("third"), Ok((1, 0)));
+
+    // Rename the second one.
+    user(&mut state, Action::MoveDown);
+    user(&mut state, Action::RenameSaved);
+    user(&mut state, Action::QueryDeleteToStart);
+    let effects = answer_prompt(&mut state, "last");
+    assert!(matches!(
+        writes(&effects)[..],
+        [Op::RenameSearch { from, to, .. }] if from == "third" && to == "last"
+    ));
+    let names: Vec<_> = state
+        .reading
+        .saved
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["firsts", "last"]);
+    assert_eq!(
+        state.overlay.map(|o| o.selected),
+        Some(1),
+        "stays on the renamed one"
+    );
+    count_effects(&mut state, &effects);
+
+    // Delete asks first, then deletes.
+    user(&mut state, Action::MoveUp);
+    assert!(writes(&user(&mut state, Action::DeleteSaved)).is_empty());
+    assert_eq!(state.reading.saved.len(), 2);
+    let effects = user(&mut state, Action::DeleteSaved);
+    assert!(matches!(writes(&effects)[..], [Op::DeleteSearch { name }] if name == "firsts"));
+    assert_eq!(state.reading.saved.len(), 1);
+
+    // Enter applies the chosen one.
+    let effects = user(&mut state, Action::Activate);
+    assert!(state.overlay.is_none());
+    assert_eq!(state.query.text, "@last");
+    answer_effects(&mut state, effects);
+    assert_eq!(titles(&state), ["three"]);
+}
+
+#[test]
+fn without_state_nothing_is_saved_and_the_picker_says_why() {
+    let mut state = state_with(three());
+    filter(&mut state, "one");
+    user(&mut state, Action::QueryAccept);
+    user(&mut state, Action::SaveSearch);
+    assert!(state.prompt.is_none());
+    assert!(
+        state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("--no-state"))
+    );
+    user(&mut state, Action::SavedSearches);
+    assert!(state.overlay.is_none());
+}

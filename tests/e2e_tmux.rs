@@ -401,7 +401,9 @@ fn query_and_select_options_open_the_reader_there() {
     let t = Tmux::start(120, 40, &["--select", "1d7d1aaf7c40c74a"]);
     let screen = t.wait_text("│Heat pump installations outpace gas boilers for the");
     assert!(
-        screen.contains("▸ Heat pump installations"),
+        screen
+            .lines()
+            .any(|l| l.contains("▸") && l.contains("Heat pump installations")),
         "the list row is selected: {screen}"
     );
     t.keys(&["q"]);
@@ -705,6 +707,60 @@ fn ctrl_l_repaints_a_garbled_screen_in_every_mode() {
         assert!(screen.contains("cards"), "{screen}");
         t.keys(&["Escape"]);
     }
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+/// Reading state end to end: marks, a star and a saved search outlive the reader, and `u`
+/// undoes a mark.
+#[test]
+fn marks_stars_and_saved_searches_are_kept_between_runs() {
+    if !have_tmux() {
+        return;
+    }
+    let demo = fixtures("assets/demo");
+    let demo = demo.to_str().expect("utf-8 path");
+    let state_dir = tempfile::tempdir().expect("temp dir");
+    let state = state_dir.path().join("state.db");
+    let state = state.to_str().expect("utf-8 path");
+
+    let t = Tmux::start(120, 40, &["--state", state, demo]);
+    t.wait_text("36 unread");
+    t.keys(&["m"]);
+    t.wait_text("35 unread");
+    t.keys(&["u"]);
+    t.wait_text("36 unread");
+    t.keys(&["m", "*"]);
+    let screen = t.wait_text("35 unread");
+    let starred = screen
+        .lines()
+        .find(|l| l.contains('▸'))
+        .expect("a selected row")
+        .to_string();
+    assert!(starred.contains('★'), "{screen}");
+    t.keys(&["/"]);
+    t.typed("glacier");
+    t.keys(&["Enter", "S"]);
+    t.wait_text("save the filter as @");
+    t.typed("ice");
+    t.keys(&["Enter"]);
+    t.wait_text("saved @ice");
+    t.keys(&["q"]);
+    assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+
+    let t = Tmux::start(120, 40, &["--state", state, demo]);
+    let screen = t.wait_text("35 unread");
+    assert!(screen.contains('★'), "the star is kept: {screen}");
+    t.keys(&["@"]);
+    let screen = t.wait_text("matching");
+    assert!(
+        screen.contains("@ice") && screen.contains("glacier"),
+        "{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("the saved search applied", |s| {
+        s.contains("/@ice") && s.contains("Alpine glacier")
+    });
     t.keys(&["q"]);
     assert!(t.wait_text("EXITED:").contains("EXITED:0"));
 }

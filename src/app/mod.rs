@@ -13,6 +13,8 @@ pub mod list;
 pub mod overlay;
 pub mod panes;
 pub mod query;
+pub mod reading;
+pub mod saved;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -24,13 +26,15 @@ use crate::corpus::load::{LoadEvent, Progress};
 use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
 use crate::search::sort::SortKey;
 use crate::search::syntax::Query;
-use crate::search::worker::{FilterResult, Indexed};
+use crate::search::worker::{Counted, FilterResult, Indexed};
 
 pub use layout::Areas;
 pub use list::ListState;
 pub use overlay::{Overlay, OverlayState};
 pub use panes::{DetailState, RelatedItem, RelatedState, related_offset};
 pub use query::{Filter, QueryLine};
+pub use reading::{Loaded, Reading};
+pub use saved::{Prompt, Purpose, SavedCounts};
 
 /// The three panes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +80,15 @@ pub enum Effect {
     Suspend,
     /// Clear the screen and draw every cell again.
     Repaint,
+    /// Count every saved search's matches (and the unread among them) in the background; the
+    /// answer comes as [`Msg::Counted`]. A query that does not parse comes with why.
+    CountSaved {
+        generation: u64,
+        queries: Vec<Result<Query, String>>,
+    },
+    /// Write to the reading state, off the UI thread; the answer comes as
+    /// [`Msg::StateDone`], in the order the writes were asked for.
+    State(crate::library::state::Op),
 }
 
 /// What the reader reacts to: the user, and the background work it started.
@@ -102,6 +115,8 @@ pub enum Msg {
     Filtered(FilterResult),
     /// How far the word index has caught up with the cards.
     Indexed(Indexed),
+    /// The saved searches' counts, for the picker.
+    Counted(Counted),
     /// Text pasted into the terminal (bracketed paste), whole.
     Paste(String),
     Resize {
@@ -112,6 +127,10 @@ pub enum Msg {
     Tick(Timestamp),
     /// An effect failed or finished with something to say.
     Notice(Notice),
+    /// The reading state's writer carried out (or refused) the oldest write not answered yet.
+    StateDone(crate::library::state::Done),
+    /// The state file changed under the reader (another tidings marked cards): its marks.
+    MarksReloaded(crate::library::state::Marks),
 }
 
 impl From<LoadEvent> for Msg {
@@ -144,6 +163,8 @@ pub struct Options {
     pub filter: FilterOptions,
     /// The zone times are shown in (the system's, in the reader; fixed in tests).
     pub zone: TimeZone,
+    /// The reading state loaded at start-up; `None` with `--no-state`.
+    pub reading: Option<Loaded>,
 }
 
 impl Default for Options {
@@ -155,6 +176,7 @@ impl Default for Options {
             list: ListOptions::default(),
             filter: FilterOptions::default(),
             zone: TimeZone::UTC,
+            reading: None,
         }
     }
 }
@@ -180,9 +202,15 @@ pub struct State {
     pub detail: DetailState,
     pub related: RelatedState,
     pub overlay: Option<OverlayState>,
+    /// A name being asked for (saving or renaming a search), in the footer.
+    pub prompt: Option<Prompt>,
+    /// The picker's counts of the saved searches.
+    pub saved_counts: SavedCounts,
     /// Places to return to with Backspace, most recent last.
     pub history: Vec<list::Place>,
     pub notice: Option<Notice>,
+    /// Read and starred marks, undo, saved searches and the query history.
+    pub reading: Reading,
     /// A card to select once it can be: asked for with `--select` and not loaded yet (a prefix
     /// waits until every card has, since a later one could make it ambiguous), or going back
     /// to it while the filter it was shown under is being applied again.
@@ -192,6 +220,7 @@ pub struct State {
 
 impl State {
     pub fn new(width: u16, height: u16, now: Timestamp, options: Options) -> (State, Vec<Effect>) {
+        let (reading, unsaved) = Reading::new(options.reading);
         let mut state = State {
             corpus: Corpus::default(),
             diagnostics: Vec::new(),
@@ -209,8 +238,11 @@ impl State {
             detail: DetailState::default(),
             related: RelatedState::default(),
             overlay: None,
+            prompt: None,
+            saved_counts: SavedCounts::default(),
             history: Vec::new(),
             notice: None,
+            reading,
             pending: options.select.map(|card| Pending {
                 card,
                 detail_scroll: 0,
@@ -218,12 +250,19 @@ impl State {
             should_quit: false,
         };
         let mut effects = Vec::new();
+        if state.reading.kept {
+            effects.push(state.write(crate::library::state::Op::StartSession { at: now }));
+        }
         if let Some(q) = options.query {
             state.query.set(q);
-            effects = state.query_changed();
+            effects.extend(state.query_changed());
             if let Some(err) = &state.query.error {
                 state.notify(format!("query: {err}"), true);
             }
+        }
+        if let Some(text) = unsaved {
+            state.reading.unsaved = true;
+            state.notify(text, true);
         }
         (state, effects)
     }
@@ -234,7 +273,9 @@ impl State {
 
     /// Which key bindings are live.
     pub fn mode(&self) -> Mode {
-        if self.overlay.is_some() {
+        if self.prompt.is_some() {
+            Mode::Query
+        } else if self.overlay.is_some() {
             Mode::Overlay
         } else if self.query.editing {
             Mode::Query
@@ -304,11 +345,15 @@ impl State {
         progress: Progress,
     ) -> Vec<Effect> {
         self.loading = Some(progress);
-        self.apply_delta(Delta::arrivals(cards), diagnostics).1
+        let ids: Vec<_> = cards.iter().map(|c| c.id).collect();
+        let mut effects = self.apply_delta(Delta::arrivals(cards), diagnostics).1;
+        effects.extend(self.see(ids));
+        effects
     }
 
     fn changed(&mut self, delta: Delta, diagnostics: Vec<Diagnostic>) -> Vec<Effect> {
-        let (applied, effects) = self.apply_delta(delta, diagnostics);
+        let (applied, mut effects) = self.apply_delta(delta, diagnostics);
+        effects.extend(self.see(applied.added.to_vec()));
         let parts: Vec<String> = [
             (applied.added.len(), "new"),
             (applied.changed.len(), "changed"),
@@ -321,6 +366,7 @@ impl State {
         if !parts.is_empty() {
             self.notify(parts.join(" · "), false);
         }
+        effects.extend(self.request_counts());
         effects
     }
 
@@ -360,8 +406,19 @@ impl State {
         if action == Action::Repaint {
             return vec![Effect::Repaint];
         }
+        let before = (self.focus, self.list.selected);
+        let mut effects = self.act(action);
+        self.read_on_open(before, &mut effects);
+        effects
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
         self.notice = None;
         match self.mode() {
+            _ if self.prompt.is_some() => self.prompt_action(action),
+            Mode::Overlay if self.overlay.map(|o| o.kind) == Some(Overlay::Saved) => {
+                self.saved_action(action)
+            }
             Mode::Overlay => {
                 let effects = self.overlay_action(action);
                 match action {
@@ -402,11 +459,27 @@ impl State {
             Action::Reverse => self.reverse_order(),
             Action::OpenUrl => {
                 let url = self.selected_url();
-                return self.open_url(url);
+                let mut effects = self.open_url(url);
+                // In the related pane `o` opens the entry, not the card.
+                if self.focus != Pane::Related
+                    && effects.iter().any(|e| matches!(e, Effect::OpenUrl(_)))
+                {
+                    effects.extend(self.read_selected());
+                }
+                return effects;
             }
+            Action::ToggleRead => return self.toggle_read(),
+            Action::ToggleStar => return self.toggle_star(),
+            Action::MarkAllRead => return self.mark_all_read(),
+            Action::Undo => return self.undo(),
+            Action::NextUnread => self.next_unread(true),
+            Action::PrevUnread => self.next_unread(false),
+            Action::ToggleUnreadOnly => return self.toggle_unread_only(),
             Action::CopyUrl => return self.copy_url(),
             Action::ToggleDiagnostics => self.open_overlay(Overlay::Diagnostics),
             Action::ToggleHelp => self.open_overlay(Overlay::Help),
+            Action::SaveSearch => return self.start_save(),
+            Action::SavedSearches => return self.open_saved(),
             Action::Scroll { column, row, down } => {
                 if let Some(pane) = self.areas().pane_at(column, row) {
                     let focus = self.focus;
@@ -566,6 +639,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Changed { delta, diagnostics } => state.changed(delta, diagnostics),
         Msg::Filtered(result) => state.filtered(result),
         Msg::Indexed(indexed) => state.indexed(indexed),
+        Msg::Counted(counted) => state.counted(counted),
         Msg::Paste(text) => state.paste(&text),
         Msg::Resize { width, height } => {
             state.resize(width, height);
@@ -579,5 +653,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.notice = Some(notice);
             Vec::new()
         }
+        Msg::StateDone(done) => state.state_done(done),
+        Msg::MarksReloaded(marks) => state.marks_reloaded(marks),
     }
 }

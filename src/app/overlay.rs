@@ -11,6 +11,8 @@ use crate::view;
 pub enum Overlay {
     Help,
     Diagnostics,
+    /// The saved searches' picker.
+    Saved,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,11 +43,12 @@ impl State {
                 let width = usize::from(self.width.saturating_sub(2));
                 view::diagnostics::rows(&self.diagnostics, width).len()
             }
+            Overlay::Saved => self.reading.saved.len(),
         }
     }
 
     /// An overlay's inner height: the screen less the status, the footer and two borders.
-    fn overlay_page(&self) -> usize {
+    pub(super) fn overlay_page(&self) -> usize {
         usize::from(self.height.saturating_sub(4)).max(1)
     }
 

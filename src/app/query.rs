@@ -47,7 +47,7 @@ impl QueryLine {
 
     /// Applies an editing action; `None` when the action is not an edit, else whether the
     /// text changed.
-    fn edit(&mut self, action: &Action) -> Option<bool> {
+    pub(super) fn edit(&mut self, action: &Action) -> Option<bool> {
         let before = self.text.len();
         let cursor = self.cursor;
         let prev = self.text[..cursor]
@@ -201,11 +201,15 @@ impl State {
             }
             Action::QueryAccept => {
                 self.query.editing = false;
+                self.reading.walk = None;
                 if let Some(err) = &self.query.error {
                     self.notify(format!("query not applied: {err}"), true);
+                    return Some(Vec::new());
                 }
-                Some(Vec::new())
+                Some(self.record_query().into_iter().collect())
             }
+            Action::HistoryBack => Some(self.walk_history(true)),
+            Action::HistoryForward => Some(self.walk_history(false)),
             Action::QueryClear => {
                 self.query.editing = false;
                 if !self.query.text.is_empty() || self.filter.found.is_some() {
@@ -216,6 +220,9 @@ impl State {
             }
             _ => {
                 let changed = self.query.edit(action)?;
+                if changed {
+                    self.reading.walk = None;
+                }
                 Some(if changed {
                     self.query_changed()
                 } else {
@@ -228,6 +235,10 @@ impl State {
     /// Pasted text goes into the query line, as one edit; anywhere else it would be read as a
     /// stream of commands, so it is dropped.
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.prompt.is_some() {
+            self.paste_into_prompt(text);
+            return Vec::new();
+        }
         if !self.query.editing || self.overlay.is_some() {
             return Vec::new();
         }
@@ -260,13 +271,21 @@ impl State {
             now: self.now,
             zone: self.zone.clone(),
         };
-        let parsed = match syntax::parse(&self.query.text, &clock) {
-            Ok(parsed) => self.filter.options.apply(parsed),
-            Err(err) => {
-                self.query.error = Some(err);
-                return Vec::new();
-            }
-        };
+        let parsed =
+            match super::saved::parse_with_saved(&self.query.text, &self.reading.saved, &clock) {
+                Ok(parsed) => self.filter.options.apply(parsed),
+                Err(err) => {
+                    self.query.error = Some(err);
+                    return Vec::new();
+                }
+            };
+        if let Some(term) = parsed.mark_term().filter(|_| !self.reading.kept) {
+            self.query.error = Some(QueryError {
+                column: term.column,
+                message: syntax::NEEDS_STATE.to_string(),
+            });
+            return Vec::new();
+        }
         self.query.error = None;
         if parsed == self.filter.active && (self.filter.found.is_some() || parsed.is_empty()) {
             return Vec::new();
@@ -333,10 +352,14 @@ impl State {
             return Vec::new();
         }
         self.filter.indexing = (!indexed.done).then_some(indexed);
+        let mut effects: Vec<Effect> = Vec::new();
+        if indexed.done {
+            effects.extend(self.request_counts());
+        }
         let progressed = indexed.slots > self.filter.covered;
         if progressed && self.filter.found.is_some() && !self.filter.in_flight {
-            return vec![self.filter.request()];
+            effects.push(self.filter.request());
         }
-        Vec::new()
+        effects
     }
 }

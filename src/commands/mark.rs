@@ -43,7 +43,7 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     state.see(corpus, err);
 
     let ids = match &parsed {
-        Some(q) => match find(q, corpus, err) {
+        Some(q) => match find(q, corpus, state.marks(), err) {
             Ok(found) => found,
             Err(status) => return status,
         }

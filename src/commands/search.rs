@@ -19,7 +19,7 @@ use crate::search::engine::{Found, Tier};
 use crate::search::highlight::explain;
 use crate::search::sort::{SortKey, sort_view};
 use crate::search::syntax::{self, Clock, Query};
-use crate::search::worker::search_once;
+use crate::search::worker::search_once_with;
 use crate::text;
 use crate::view::MISSING;
 
@@ -89,7 +89,7 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
     let corpus = std::mem::take(&mut loaded.corpus);
     state.see(&corpus, err);
 
-    let found = match find(&parsed, &corpus, err) {
+    let found = match find(&parsed, &corpus, state.marks(), err) {
         Ok(found) => found,
         Err(status) => return status,
     };
@@ -200,18 +200,33 @@ pub(crate) fn parse_query(
         now: jiff::Timestamp::now(),
         zone: jiff::tz::TimeZone::system(),
     };
-    syntax::parse(&expanded, &clock)
+    let query = syntax::parse(&expanded, &clock)
         .map(|query| options.apply(query))
         .map_err(|e| {
             let _ = write_query_error(&expanded, e.column.saturating_sub(1), &e.message, err);
             exit::USAGE
-        })
+        })?;
+    if let Some(term) = query.mark_term().filter(|_| !state.has_state()) {
+        let _ = write_query_error(
+            &expanded,
+            term.column.saturating_sub(1),
+            syntax::NEEDS_STATE,
+            err,
+        );
+        return Err(exit::USAGE);
+    }
+    Ok(query)
 }
 
 /// The matches of `query` in `corpus`, as the reader finds them; a failure of the word index is
 /// written to `err` and becomes the usage status.
-pub(crate) fn find(query: &Query, corpus: &Corpus, err: &mut dyn Write) -> Result<Found, u8> {
-    search_once(query, corpus.cards(), corpus.epoch()).map_err(|e| {
+pub(crate) fn find(
+    query: &Query,
+    corpus: &Corpus,
+    marks: Option<&Marks>,
+    err: &mut dyn Write,
+) -> Result<Found, u8> {
+    search_once_with(query, corpus.cards(), corpus.epoch(), marks).map_err(|e| {
         let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
         exit::USAGE
     })

@@ -102,6 +102,11 @@ impl Headless {
         self.tell(err);
     }
 
+    /// Whether there is a state file at all (not `--no-state`, a home to keep it in).
+    pub(crate) fn has_state(&self) -> bool {
+        self.store.is_some()
+    }
+
     /// The marks after [`Headless::see`]; `None` without state.
     pub(crate) fn marks(&self) -> Option<&Marks> {
         self.marks.as_ref()

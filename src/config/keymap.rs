@@ -433,10 +433,10 @@ fn default_bindings() -> Vec<Binding> {
         bind(scrolling, [k(key!(j)), k(key!(down))], MoveDown),
         bind(scrolling, [k(key!(k)), k(key!(up))], MoveUp),
         // While typing, the focus is on the list: nothing scrolls.
-        bind(&[Query], [k(key!(down)), k(key!(ctrl - n))], MoveDown)
-            .described("Next row of the list, while typing."),
-        bind(&[Query], [k(key!(up)), k(key!(ctrl - p))], MoveUp)
-            .described("Previous row of the list, while typing."),
+        bind(&[Query], [k(key!(down))], MoveDown).described("Next row of the list, while typing."),
+        bind(&[Query], [k(key!(up))], MoveUp).described("Previous row of the list, while typing."),
+        bind(&[Query], [k(key!(ctrl - p))], HistoryBack),
+        bind(&[Query], [k(key!(ctrl - n))], HistoryForward),
         bind(scrolling, [k(key!(ctrl - d))], HalfPageDown),
         bind(scrolling, [k(key!(ctrl - u))], HalfPageUp),
         bind(
@@ -460,6 +460,15 @@ fn default_bindings() -> Vec<Binding> {
         bind(panes, [k(key!('!'))], ToggleDiagnostics),
         bind(panes, [k(key!('?'))], ToggleHelp),
         bind(panes, [k(key!(q))], Quit),
+        bind(panes, [k(key!(m))], ToggleRead),
+        bind(panes, [k(key!(shift - m))], MarkAllRead),
+        bind(panes, [k(key!(u))], Undo),
+        bind(panes, [k(key!('*'))], ToggleStar),
+        bind(panes, [k(key!(n))], NextUnread),
+        bind(panes, [k(key!(shift - n))], PrevUnread),
+        bind(panes, [k(key!(shift - u))], ToggleUnreadOnly),
+        bind(panes, [k(key!(shift - s))], SaveSearch),
+        bind(panes, [k(key!('@'))], SavedSearches),
         bind(&[List], [k(key!(esc))], QueryClear),
         // One binding per pane, so that help lists the keys under each.
         bind(
@@ -490,8 +499,12 @@ fn default_bindings() -> Vec<Binding> {
             [k(key!(esc)), k(key!(q)), k(key!('?')), k(key!('!'))],
             CloseOverlay,
         ),
-        bind(&[Overlay], [k(key!(enter))], Activate)
-            .described("In the problems: show the card the chosen one is about."),
+        bind(&[Overlay], [k(key!(enter))], Activate).described(
+            "In the problems: show the card the chosen one is about; in the saved searches: \
+             apply the chosen one.",
+        ),
+        bind(&[Overlay], [k(key!(r))], RenameSaved),
+        bind(&[Overlay], [k(key!(d))], DeleteSaved),
         bind(&Mode::ALL, [k(key!(ctrl - c))], Quit),
         bind(&Mode::ALL, [k(key!(ctrl - z))], Suspend),
         bind(&Mode::ALL, [k(key!(ctrl - l))], Repaint),

@@ -103,6 +103,11 @@ pub struct Theme {
     pub progress: Style,
     /// The cursor of the query line.
     pub cursor: Style,
+    /// A row of a card not read yet: bold where colours are on (without them bold is the
+    /// unfocused selection's, and the unread mark says it).
+    pub unread: Style,
+    /// The unread and starred marks beside a title.
+    pub mark: Style,
 }
 
 impl Default for Theme {
@@ -143,6 +148,8 @@ impl Theme {
             link_mark: fg(accent).add_modifier(Modifier::BOLD),
             heading: fg(accent).add_modifier(Modifier::BOLD),
             progress: fg(accent),
+            unread: modifier(Modifier::BOLD),
+            mark: fg(Color::Yellow).add_modifier(Modifier::BOLD),
             ..Theme::monochrome()
         }
     }
@@ -165,6 +172,8 @@ impl Theme {
             link_mark: fg(accent).add_modifier(Modifier::BOLD),
             heading: fg(accent).add_modifier(Modifier::BOLD),
             progress: fg(accent),
+            unread: modifier(Modifier::BOLD),
+            mark: fg(Color::Magenta).add_modifier(Modifier::BOLD),
             ..Theme::monochrome()
         }
     }
@@ -194,6 +203,8 @@ impl Theme {
             status: Style::new(),
             progress: Style::new(),
             cursor: modifier(Modifier::REVERSED),
+            unread: Style::new(),
+            mark: modifier(Modifier::BOLD),
         }
     }
 
@@ -218,12 +229,14 @@ impl Theme {
             "status" => &mut self.status,
             "progress" => &mut self.progress,
             "cursor" => &mut self.cursor,
+            "unread" => &mut self.unread,
+            "mark" => &mut self.mark,
             _ => return None,
         })
     }
 
     /// Every style with its field's name, for checks over the whole theme.
-    pub fn styles(&self) -> [(&'static str, Style); 18] {
+    pub fn styles(&self) -> [(&'static str, Style); 20] {
         [
             ("text", self.text),
             ("strong", self.strong),
@@ -243,13 +256,15 @@ impl Theme {
             ("status", self.status),
             ("progress", self.progress),
             ("cursor", self.cursor),
+            ("unread", self.unread),
+            ("mark", self.mark),
         ]
     }
 }
 
 /// What each style is for, in the order of [`Theme::styles`]: the default configuration file
 /// writes these beside the style names.
-pub const STYLE_DOCS: [(&str, &str); 18] = [
+pub const STYLE_DOCS: [(&str, &str); 20] = [
     ("text", "Ordinary text."),
     ("strong", "Titles, counts, the keys in help and the footer."),
     (
@@ -274,6 +289,14 @@ pub const STYLE_DOCS: [(&str, &str); 18] = [
     ("status", "The status row under the panes."),
     ("progress", "The filled part of the loading bar."),
     ("cursor", "The cursor of the query line."),
+    (
+        "unread",
+        "A row of a card not read yet (bold where colours are on).",
+    ),
+    (
+        "mark",
+        "The unread `•` and starred `★` marks beside a title.",
+    ),
 ];
 
 /// A change to one named style: each part given replaces the theme's, the rest stay.

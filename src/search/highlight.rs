@@ -233,6 +233,7 @@ pub fn describe(term: &Term) -> String {
             from.map_or(String::new(), |t| t.to_string()),
             until.map_or(String::new(), |t| t.to_string())
         ),
+        TermKind::Is(test) => format!("is:{}", test.name()),
         TermKind::Number { measure, test } => {
             let name = match measure {
                 Measure::Quality => "quality",

@@ -17,6 +17,7 @@ use super::engine::{Found, find, warm};
 use super::index::{IndexError, WordIndex};
 use super::syntax::Query;
 use crate::corpus::CardStore;
+use crate::library::state::Marks;
 
 /// What to filter: a query over a snapshot of the cards loaded so far.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct FilterRequest {
     pub cards: CardStore,
     /// The epoch of the snapshot `cards` comes from.
     pub epoch: u64,
+    /// The reading state `is:` terms test; `None` without one.
+    pub marks: Option<Arc<Marks>>,
 }
 
 /// The matches for one request.
@@ -40,6 +43,36 @@ pub struct FilterResult {
     pub covered: usize,
     /// The matches, or why the index could not be used.
     pub found: Result<Arc<Found>, IndexError>,
+}
+
+/// Every saved search's query, to count its matches in the background (the picker's counts).
+#[derive(Debug, Clone)]
+pub struct CountRequest {
+    pub generation: u64,
+    /// Each saved search's query, or why it does not parse (passed through as the answer).
+    pub queries: Vec<Result<Query, String>>,
+    pub cards: CardStore,
+    pub epoch: u64,
+    /// The reading state, for `is:` terms and the unread counts.
+    pub marks: Option<Arc<Marks>>,
+}
+
+/// How many cards a saved search matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    /// Word matches and, below [`super::engine`]'s threshold, approximate ones: the rows the
+    /// list would show.
+    pub matching: usize,
+    /// How many of those are unread.
+    pub unread: usize,
+}
+
+/// The answer to a [`CountRequest`], in the order of its queries.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    pub generation: u64,
+    pub epoch: u64,
+    pub counts: Vec<Result<Count, String>>,
 }
 
 /// How far the index has caught up with the newest store it was shown.
@@ -56,6 +89,7 @@ pub struct Indexed {
 pub enum Report {
     Filtered(FilterResult),
     Indexed(Indexed),
+    Counted(Counted),
 }
 
 type Notify = Box<dyn Fn(Report) + Send>;
@@ -85,6 +119,8 @@ struct Shared {
 #[derive(Default)]
 struct Pending {
     request: Option<FilterRequest>,
+    /// Saved searches to count, after any request.
+    counts: Option<CountRequest>,
     /// The newest store to index, with its epoch.
     store: Option<(CardStore, u64)>,
     /// The store the index last caught up with, for the work done while idle.
@@ -148,6 +184,20 @@ impl FilterWorker {
         self.shared.wake.notify_one();
     }
 
+    /// Queues counting the saved searches' matches, replacing any count not yet started; a
+    /// filter request goes first.
+    pub fn count(&self, request: CountRequest) {
+        if self.thread.is_none() {
+            let never = AtomicBool::new(false);
+            if let Some(counted) = count(&self.shared, &request, &never) {
+                (lock(&self.shared.notify))(Report::Counted(counted));
+            }
+            return;
+        }
+        lock(&self.shared.pending).counts = Some(request);
+        self.shared.wake.notify_one();
+    }
+
     /// Shows the worker the newest store, to index in the background.
     pub fn catch_up(&self, cards: CardStore, epoch: u64) {
         if self.thread.is_none() {
@@ -167,6 +217,7 @@ impl Drop for FilterWorker {
             let mut pending = lock(&self.shared.pending);
             pending.stop = true;
             pending.request = None;
+            pending.counts = None;
             pending.store = None;
             pending.latest = None;
             self.shared.interrupt.store(true, Ordering::Relaxed);
@@ -179,6 +230,7 @@ impl Drop for FilterWorker {
 /// What the thread does next.
 enum Work {
     Answer(FilterRequest),
+    Count(CountRequest),
     Index(CardStore, u64),
     /// Look up one one-letter term ahead of the user.
     Warm(char, CardStore),
@@ -202,6 +254,10 @@ fn run(shared: &Shared) {
                     // Under the lock, so a submit racing with this take is never missed.
                     shared.interrupt.store(false, Ordering::Relaxed);
                     break Work::Answer(request);
+                }
+                if let Some(request) = pending.counts.take() {
+                    shared.interrupt.store(false, Ordering::Relaxed);
+                    break Work::Count(request);
                 }
                 if let Some((cards, epoch)) = pending.store.take() {
                     break Work::Index(cards, epoch);
@@ -235,6 +291,13 @@ fn run(shared: &Shared) {
                     (lock(&shared.notify))(Report::Filtered(result));
                 }
             }
+            Work::Count(request) => match count(shared, &request, &shared.interrupt) {
+                Some(counted) => (lock(&shared.notify))(Report::Counted(counted)),
+                // A filter request came: count again after it, unless a newer count did.
+                None => {
+                    lock(&shared.pending).counts.get_or_insert(request);
+                }
+            },
             Work::Index(cards, epoch) => {
                 let report = {
                     let mut index = lock(&shared.index);
@@ -304,6 +367,7 @@ fn answer(
         query,
         cards,
         epoch,
+        marks,
     } = request;
     let mut index = lock(&shared.index);
     let mut changed = false;
@@ -330,7 +394,13 @@ fn answer(
                 Err(e) => Err(e),
                 Ok(refreshed) => {
                     changed = refreshed;
-                    Ok(Arc::new(find(&query, index, &cards, interrupt)?))
+                    Ok(Arc::new(find(
+                        &query,
+                        index,
+                        &cards,
+                        marks.as_deref(),
+                        interrupt,
+                    )?))
                 }
             }
         }
@@ -342,6 +412,37 @@ fn answer(
         found,
     };
     Some((result, changed))
+}
+
+/// Counts each query's matches in what the index holds; `None` if interrupted.
+fn count(shared: &Shared, request: &CountRequest, interrupt: &AtomicBool) -> Option<Counted> {
+    let index = lock(&shared.index);
+    let marks = request.marks.as_deref();
+    let mut counts = Vec::with_capacity(request.queries.len());
+    for query in &request.queries {
+        counts.push(match (query, index.as_ref()) {
+            (Err(why), _) => Err(why.clone()),
+            (Ok(_), Err(e)) => Err(e.to_string()),
+            (Ok(query), Ok(index)) => {
+                let found = find(query, index, &request.cards, marks, interrupt)?;
+                let unread = found
+                    .hits
+                    .iter()
+                    .filter_map(|h| request.cards.get(h.ix))
+                    .filter(|c| marks.is_some_and(|m| !m.is_read(c.id)))
+                    .count();
+                Ok(Count {
+                    matching: found.hits.len(),
+                    unread,
+                })
+            }
+        });
+    }
+    Some(Counted {
+        generation: request.generation,
+        epoch: request.epoch,
+        counts,
+    })
 }
 
 /// The store the index last caught up with.
@@ -361,11 +462,21 @@ fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
 /// Searches `cards` once, without a thread: what `tidings search` and other one-shot commands
 /// use, so they answer exactly as the reader does.
 pub fn search_once(query: &Query, cards: &CardStore, epoch: u64) -> Result<Found, IndexError> {
+    search_once_with(query, cards, epoch, None)
+}
+
+/// [`search_once`] with the reading state `is:` terms test.
+pub fn search_once_with(
+    query: &Query,
+    cards: &CardStore,
+    epoch: u64,
+    marks: Option<&Marks>,
+) -> Result<Found, IndexError> {
     let mut index = WordIndex::new()?;
     index.catch_up(cards, epoch, usize::MAX);
     index.commit(false)?;
     let never = AtomicBool::new(false);
-    Ok(find(query, &index, cards, &never).unwrap_or_default())
+    Ok(find(query, &index, cards, marks, &never).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -427,6 +538,7 @@ mod tests {
             query: words(query),
             cards: cards.clone(),
             epoch: 0,
+            marks: None,
         }
     }
 
@@ -434,7 +546,7 @@ mod tests {
         loop {
             match rx.recv_timeout(WAIT) {
                 Ok(Report::Filtered(r)) => return r,
-                Ok(Report::Indexed(_)) => continue,
+                Ok(Report::Indexed(_) | Report::Counted(_)) => continue,
                 Err(e) => panic!("no answer: {e}"),
             }
         }
@@ -479,7 +591,7 @@ mod tests {
                         break;
                     }
                 }
-                Ok(Report::Filtered(_)) => panic!("nothing was asked"),
+                Ok(Report::Filtered(_) | Report::Counted(_)) => panic!("nothing was asked"),
                 Err(e) => panic!("indexing never finished: {e}"),
             }
         }

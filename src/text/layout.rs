@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use super::gated::ZWJ;
+
 const ELLIPSIS: &str = "…";
 
 /// Display width of `s` in terminal columns.
@@ -35,7 +37,8 @@ pub(crate) fn truncate(s: &str, max_width: usize) -> Cow<'_, str> {
         used += w;
         end = i + g.len();
     }
-    let mut prefix = s.get(..end).unwrap_or("");
+    // As in `wrap`: a joiner the cut leaves at the end would join nothing.
+    let mut prefix = s.get(..end).unwrap_or("").trim_end_matches(ZWJ);
     // Summing cluster widths is only an estimate: unicode-width applies a few
     // rules across neighbouring characters. Measuring the real candidate
     // makes the bound a guarantee rather than a likelihood.
@@ -45,7 +48,7 @@ pub(crate) fn truncate(s: &str, max_width: usize) -> Cow<'_, str> {
             return Cow::Owned(candidate);
         }
         match prefix.grapheme_indices(true).next_back() {
-            Some((i, _)) => prefix = prefix.get(..i).unwrap_or(""),
+            Some((i, _)) => prefix = prefix.get(..i).unwrap_or("").trim_end_matches(ZWJ),
             // The ellipsis alone is one column and max_width >= 1 here, so
             // this is unreachable; returning empty still honours the bound.
             None => return Cow::Borrowed(""),
@@ -85,6 +88,12 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
         } else {
             hard_split(&line, width, &mut lines);
         }
+    }
+    // A cluster can end in a joiner that joined it to the next one (`🏽‍` before `👍`); cut
+    // there, the joiner would join nothing, which the gate never lets through.
+    for line in &mut lines {
+        let kept = line.trim_end_matches(ZWJ).len();
+        line.truncate(kept);
     }
     lines
 }

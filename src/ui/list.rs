@@ -24,6 +24,8 @@ const PROVIDER_MIN: usize = 8;
 const PROVIDER_MAX: usize = 24;
 /// The provider takes at most one part in this many of the row.
 const PROVIDER_SHARE: usize = 6;
+/// Columns of the reading marks (`•★`), when reading state is kept.
+const MARKS_W: usize = 2;
 /// `11mo` is the widest past age; a time ahead of the clock (`in 11mo`) widens the column
 /// while one is in sight.
 const AGE_W: usize = 4;
@@ -204,7 +206,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             .view
             .get(state.list.offset..)
             .map_or(&[][..], |rest| &rest[..rest.len().min(height)]);
-        let columns = Columns::for_width(width, &state.list.options, needs(state, in_sight));
+        // The reading marks take their columns from the title's room, as the gutter does.
+        let marks_w = if state.reading.kept { MARKS_W } else { 0 };
+        let columns = Columns::for_width(
+            width.saturating_sub(marks_w),
+            &state.list.options,
+            needs(state, in_sight),
+        );
         let highlight = !state.filter.active.is_empty();
         state
             .list
@@ -273,7 +281,8 @@ fn row_line(
     columns: &Columns,
     theme: &Theme,
 ) -> Line<'static> {
-    let title_w = width.saturating_sub(GUTTER + columns.width());
+    let marks_w = if state.reading.kept { MARKS_W } else { 0 };
+    let title_w = width.saturating_sub(GUTTER + marks_w + columns.width());
     // An approximate match (typos forgiven, or letters scattered through the title) is marked
     // beside the selection arrow, so the list shows where the word matches end.
     let gutter = match (selected, approximate) {
@@ -283,6 +292,10 @@ fn row_line(
         (false, false) => "  ",
     };
     let mut spans = vec![Span::raw(text::truncate(gutter, width).into_owned())];
+    let unread = state.reading.kept && !state.reading.marks.is_read(card.id);
+    if state.reading.kept {
+        spans.push(mark_span(state, card, width.saturating_sub(GUTTER), theme));
+    }
     spans.extend(title_spans(card.display_title(), positions, title_w, theme));
 
     let dim = theme.dim;
@@ -309,11 +322,31 @@ fn row_line(
         };
         spans.push(Span::styled(format!(" {cell}"), dim));
     }
-    Line::from(spans).style(match (selected, focused) {
+    let style = match (selected, focused) {
         (false, _) => theme.row,
         (true, true) => theme.selected,
         (true, false) => theme.selected_unfocused,
+    };
+    Line::from(spans).style(if unread {
+        style.patch(theme.unread)
+    } else {
+        style
     })
+}
+
+/// The reading marks of a row, in a column of their own: `•` unread, `★` starred.
+fn mark_span(state: &State, card: &Card, room: usize, theme: &Theme) -> Span<'static> {
+    let marks = &state.reading.marks;
+    let text = format!(
+        "{}{}",
+        if marks.is_read(card.id) { ' ' } else { '•' },
+        if marks.is_starred(card.id) {
+            '★'
+        } else {
+            ' '
+        }
+    );
+    Span::styled(text::truncate(&text, room).into_owned(), theme.mark)
 }
 
 /// `s` right-aligned in `w` columns, cut if longer.

@@ -66,6 +66,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     match state.overlay.map(|o| o.kind) {
         Some(Overlay::Help) => overlay::draw_help(frame, main, state, theme),
         Some(Overlay::Diagnostics) => overlay::draw_diagnostics(frame, main, state, theme),
+        Some(Overlay::Saved) => overlay::draw_saved(frame, main, state, theme),
         None => {}
     }
 }

@@ -1,15 +1,15 @@
 //! The overlays: key help and the problems found while loading, drawn from
-//! [`crate::view::help`] and [`crate::view::diagnostics`].
+//! [`crate::view::help`] and [`crate::view::diagnostics`]; and the saved searches' picker.
 //!
 //! Both are as tall as the panes' area, so their inner height is the terminal's minus four:
 //! the page `update` scrolls them by.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::Theme;
+use super::{Theme, spaces};
 use crate::action::Action;
 use crate::app::State;
 use crate::config::Mode;
@@ -127,6 +127,118 @@ pub(crate) fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, the
         )]
     } else {
         all.into_iter().skip(first).take(height).collect()
+    };
+    clear(frame, main);
+    frame.render_widget(block, main);
+    Paragraph::new(lines).render(inner, frame.buffer_mut());
+}
+
+/// The widest name column of the picker; longer names are cut.
+const SAVED_NAME_W: usize = 24;
+
+/// ` enter apply · r rename · d delete `, with the keys of the live keymap.
+fn saved_keys(state: &State) -> String {
+    let parts: Vec<String> = [
+        (Action::Activate, "apply"),
+        (Action::RenameSaved, "rename"),
+        (Action::DeleteSaved, "delete"),
+    ]
+    .into_iter()
+    .filter_map(|(action, word)| {
+        let key = state.keymap.key_for(Mode::Overlay, action)?;
+        Some(format!("{} {word}", text::clean_line(&key.to_string())))
+    })
+    .collect();
+    format!(" {} ", parts.join(" · "))
+}
+
+/// `12 matching · 3 unread`, `counting…`, or why the saved query cannot be used.
+fn saved_count(state: &State, name: &str) -> (String, bool) {
+    let Some(counts) = &state.saved_counts.counts else {
+        return ("counting…".to_string(), false);
+    };
+    match counts.get(name) {
+        Some(Ok(count)) => (
+            format!(
+                "{} matching · {} unread",
+                thousands(count.matching),
+                thousands(count.unread)
+            ),
+            false,
+        ),
+        Some(Err(why)) => (format!("✗ {why}"), true),
+        None => ("counting…".to_string(), false),
+    }
+}
+
+pub(crate) fn draw_saved(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
+    let title = format!(" saved searches{} ", closes(state));
+    let mut block = theme
+        .pane_block(Line::from(title), true)
+        .title_bottom(Line::from(saved_keys(state)).right_aligned());
+    let inner = block.inner(main);
+    let height = usize::from(inner.height);
+    let width = usize::from(inner.width);
+    let saved = &state.reading.saved;
+    let name_w = saved
+        .iter()
+        .map(|s| text::width(&text::clean_line(&s.name)) + 1)
+        .max()
+        .unwrap_or(0)
+        .min(SAVED_NAME_W);
+    let overlay = state.overlay.unwrap_or(crate::app::OverlayState {
+        kind: crate::app::Overlay::Saved,
+        scroll: 0,
+        selected: 0,
+    });
+    let first = first_row(overlay.scroll, saved.len(), height);
+    if let Some(pos) = position(first, height, saved.len()) {
+        block = block.title(pos);
+    }
+    let lines: Vec<Line<'static>> = if saved.is_empty() {
+        vec![Line::styled(
+            text::truncate(
+                "no saved searches yet: filter with /, then S saves the filter under a name",
+                width,
+            )
+            .into_owned(),
+            theme.dim,
+        )]
+    } else {
+        saved
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(i, search)| {
+                let name = format!("@{}", text::clean_line(&search.name));
+                let name = text::truncate(&name, name_w + 1).into_owned();
+                let name_pad = spaces((name_w + 1).saturating_sub(text::width(&name)));
+                let (count, failed) = saved_count(state, &search.name);
+                let count = text::truncate(&count, width / 2).into_owned();
+                let query_w = width
+                    .saturating_sub(name_w + 1 + 2 + text::width(&count) + 2)
+                    .max(1);
+                let query = text::truncate(&text::clean_line(&search.query), query_w).into_owned();
+                let gap = spaces(
+                    width
+                        .saturating_sub(name_w + 1 + 2 + text::width(&query) + text::width(&count)),
+                );
+                let line = Line::from(vec![
+                    Span::styled(name, theme.strong),
+                    Span::raw(name_pad),
+                    Span::raw("  "),
+                    Span::raw(query),
+                    Span::raw(gap),
+                    Span::styled(count, if failed { theme.error } else { theme.dim }),
+                ]);
+                if i == overlay.selected {
+                    line.patch_style(theme.selected)
+                } else {
+                    line
+                }
+            })
+            .collect()
     };
     clear(frame, main);
     frame.render_widget(block, main);

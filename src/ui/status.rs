@@ -11,7 +11,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, fit_spans, spaces};
 use crate::action::Action;
-use crate::app::State;
+use crate::app::{QueryLine, State};
 use crate::config::{Key, Keymap, Mode};
 use crate::text;
 use crate::view::thousands;
@@ -20,6 +20,8 @@ use crate::view::thousands;
 const BAR_W: usize = 10;
 /// Room kept for a notice before optional status segments are given up for it.
 const NOTICE_MIN: usize = 24;
+/// Segments kept below this give way to the whole of a notice.
+const NOTICE_OVER: u8 = 5;
 /// The filter shown in the status row is cut to this many columns.
 const FILTER_W: usize = 24;
 const SEPARATOR: &str = " · ";
@@ -71,6 +73,15 @@ fn segments(state: &State, theme: &Theme) -> Vec<Segment> {
         spans: vec![Span::styled(counts, theme.strong)],
         keep: u8::MAX,
     });
+    if state.reading.kept {
+        out.push(Segment {
+            spans: vec![Span::raw(format!(
+                "{} unread",
+                thousands(state.unread_count())
+            ))],
+            keep: 7,
+        });
+    }
     if let Some(error) = &state.filter.error {
         out.push(Segment {
             spans: vec![Span::styled(
@@ -156,27 +167,39 @@ pub(crate) fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &
         let style = if n.is_error { theme.error } else { theme.text };
         (text::clean_line(&n.text).into_owned(), style)
     });
-    let wanted = notice.as_ref().map_or(0, |(t, _)| {
-        text::width(SEPARATOR) + text::width(t).min(NOTICE_MIN)
-    });
+    let notice_w = notice.as_ref().map_or(0, |(t, _)| text::width(t));
     // One leading space, the segments, and a separator between each two.
     let used = |segs: &[Segment]| -> usize {
         1 + segs.iter().map(Segment::width).sum::<usize>()
             + text::width(SEPARATOR) * segs.len().saturating_sub(1)
     };
-    // Give up the least useful segments until everything (or the start of the notice) fits.
-    while used(&segments) + wanted > width {
-        let Some(drop) = segments
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.keep < u8::MAX)
-            .min_by_key(|(_, s)| s.keep)
-            .map(|(i, _)| i)
-        else {
-            break;
-        };
-        segments.remove(drop);
+    // A notice is what the person needs to read now: the less useful segments make way for
+    // all of it; the more useful ones only for its start.
+    let fit = |segments: &mut Vec<Segment>, wanted: usize, below: u8| {
+        while used(segments) + wanted > width {
+            let Some(drop) = segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.keep < below)
+                .min_by_key(|(_, s)| s.keep)
+                .map(|(i, _)| i)
+            else {
+                break;
+            };
+            segments.remove(drop);
+        }
+    };
+    if notice.is_some() {
+        fit(
+            &mut segments,
+            text::width(SEPARATOR) + notice_w,
+            NOTICE_OVER,
+        );
     }
+    let wanted = notice
+        .as_ref()
+        .map_or(0, |_| text::width(SEPARATOR) + notice_w.min(NOTICE_MIN));
+    fit(&mut segments, wanted, u8::MAX);
     let mut spans = vec![Span::raw(" ")];
     for (i, seg) in segments.into_iter().enumerate() {
         if i > 0 {
@@ -328,7 +351,40 @@ fn tail(s: &str, width: usize) -> String {
 /// `/query` with the cursor drawn as a reversed cell, the parse error after it, and the query
 /// keys on the right when there is room.
 fn query_line(state: &State, width: usize, theme: &Theme) -> Line<'static> {
-    let q = &state.query;
+    if let Some(prompt) = &state.prompt {
+        let keys = [(Action::QueryAccept, "ok"), (Action::QueryClear, "cancel")]
+            .into_iter()
+            .filter_map(|(action, word)| {
+                let key = state.keymap.key_for(Mode::Query, action)?;
+                Some(vec![
+                    Span::styled(
+                        text::clean_line(&key.to_string()).into_owned(),
+                        theme.strong,
+                    ),
+                    Span::styled(format!(" {word}  "), theme.dim),
+                ])
+            })
+            .flatten()
+            .collect();
+        // A name's problem is not at a column: the message alone says it.
+        let error = prompt.line.error.as_ref().map(|e| e.message.clone());
+        return edit_line(&prompt.label(), &prompt.line, error, keys, width, theme);
+    }
+    let hints = hint_spans(&state.keymap, Mode::Query, usize::MAX / 4, theme);
+    let error = state.query.error.as_ref().map(ToString::to_string);
+    edit_line("/", &state.query, error, hints, width, theme)
+}
+
+/// `label` and the line being typed, with the cursor drawn as a reversed cell, the line's
+/// error after it, and `hints` on the right when there is room.
+fn edit_line(
+    label: &str,
+    q: &QueryLine,
+    error: Option<String>,
+    hints: Vec<Span<'static>>,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let cursor = if q.text.is_char_boundary(q.cursor) {
         q.cursor.min(q.text.len())
     } else {
@@ -340,14 +396,11 @@ fn query_line(state: &State, width: usize, theme: &Theme) -> Line<'static> {
         None => (" ".to_string(), String::new()),
     };
     let before = visible(before);
-    let error = q.error.as_ref().map(|e| {
-        let msg = text::clean_line(&e.to_string()).into_owned();
-        format!("  ✗ {msg}")
-    });
+    let error = error.map(|e| format!("  ✗ {}", text::clean_line(&e)));
 
     // The cursor must stay on screen: the text before it gives way first.
-    let prompt = "/";
-    let room = width.saturating_sub(text::width(prompt) + text::width(&at));
+    let prompt = text::truncate(&text::clean_line(label), width / 2).into_owned();
+    let room = width.saturating_sub(text::width(&prompt) + text::width(&at));
     let before = tail(&before, room);
     let after_room = room.saturating_sub(text::width(&before));
     let after = text::truncate(&after, after_room).into_owned();
@@ -365,7 +418,6 @@ fn query_line(state: &State, width: usize, theme: &Theme) -> Line<'static> {
         rest = rest.saturating_sub(text::width(&shown));
         spans.push(Span::styled(shown, theme.error));
     }
-    let hints = hint_spans(&state.keymap, Mode::Query, usize::MAX / 4, theme);
     let hints_w: usize = hints.iter().map(|s| text::width(&s.content)).sum();
     if hints_w + 2 <= rest {
         spans.push(Span::raw(spaces(rest - hints_w)));

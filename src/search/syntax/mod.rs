@@ -37,6 +37,9 @@ Dates, in your time zone unless a time says Z or +02:00:
   date:2024-03-01   published that day (also date:2024, date:2024-03, date:2024-03-01T10:30)
   date:2024-01..2024-03  from January to the end of March 2024
   date:7d           the same as since:7d
+Reading state (not with --no-state):
+  is:unread  is:read  is:starred  is:new   new: first seen since the reader's last session
+  @name             a saved search's query (S saves the filter, @ lists the saved ones)
 Numbers:
   quality:>50       also >=, <, <=, = or a plain number; quality:unknown for none
   heat:>=80  heat:unknown
@@ -44,6 +47,11 @@ A colon is read as a scope: to search for one, quote the text ('10:30 or \"https
 Below 50 word matches the list goes on with approximate matches, marked ≈: words with a typo
 (one from 5 letters, two from 9), then the letters scattered through the title.
 ";
+
+/// Why an `is:` term is refused where there is no reading state (`--no-state`, or no state
+/// file to be had).
+pub const NEEDS_STATE: &str =
+    "`is:` terms test the reading state, and there is none (--no-state, or no state file)";
 
 /// What relative dates count back from, and the zone plain dates are read in: the reader's own,
 /// so `date:2024-03-01` is the day the reader shows as 1 March.
@@ -68,6 +76,12 @@ impl Query {
     /// Every term, in the order typed.
     pub fn terms(&self) -> impl Iterator<Item = &Term> {
         self.groups.iter().flat_map(|g| g.alternatives.iter())
+    }
+
+    /// The first `is:` term, if any: such a query needs the reading state, and its answer
+    /// changes when the marks do.
+    pub fn mark_term(&self) -> Option<&Term> {
+        self.terms().find(|t| matches!(t.kind, TermKind::Is(_)))
     }
 
     /// The query as the configuration's `[filter]` table has plain terms (those without a
@@ -168,6 +182,30 @@ pub enum TermKind {
     },
     /// `quality:>50`, `heat:>=80`, `heat:unknown`.
     Number { measure: Measure, test: NumberTest },
+    /// `is:unread`, `is:read`, `is:starred`, `is:new`: a test on the card's reading state.
+    Is(MarkTest),
+}
+
+/// What an `is:` term tests of a card's reading state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MarkTest {
+    Unread,
+    Read,
+    Starred,
+    /// First seen after the start of the reader's previous session.
+    New,
+}
+
+impl MarkTest {
+    /// The word after `is:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MarkTest::Unread => "unread",
+            MarkTest::Read => "read",
+            MarkTest::Starred => "starred",
+            MarkTest::New => "new",
+        }
+    }
 }
 
 /// The card's numbers a term can test.

@@ -7,7 +7,9 @@
 //! unknown `word:` may be a mistyped scope, so text with a colon has to be quoted.
 
 use super::dates::{self, DateWord};
-use super::{Clock, Comparison, Group, Measure, NumberTest, Query, Scope, Term, TermKind};
+use super::{
+    Clock, Comparison, Group, MarkTest, Measure, NumberTest, Query, Scope, Term, TermKind,
+};
 use crate::search::words::words;
 
 /// The longest query: what the query line holds at most, and what a paste is cut to.
@@ -28,7 +30,7 @@ pub struct QueryError {
 
 /// The names that may stand before a colon, for error messages.
 const SCOPE_NAMES: &str =
-    "title, excerpt, provider, domain, topic, category, since, until, date, quality, heat";
+    "title, excerpt, provider, domain, topic, category, since, until, date, quality, heat, is";
 
 /// The error for a `|` at the start or the end of a query.
 const BAR_ALONE: &str = "`|` needs a term on each side, as in `climate | energy`";
@@ -177,6 +179,7 @@ impl Parser<'_> {
             "date" => return self.date(DateWord::Date, &name, value_at),
             "quality" => return self.number(Measure::Quality, &name, value_at),
             "heat" => return self.number(Measure::Heat, &name, value_at),
+            "is" => return self.is(&name, value_at),
             _ => {
                 let whole = self.text(name_at, self.text_end(name_at));
                 let quote_it = format!(
@@ -374,6 +377,27 @@ impl Parser<'_> {
         Ok((TermKind::Date { from, until }, end))
     }
 
+    /// Reads the value of `is:` at `value_at`.
+    fn is(&self, name: &str, value_at: usize) -> Parsed<(TermKind, usize)> {
+        let end = self.text_end(value_at);
+        let value = self.text(value_at, end).to_lowercase();
+        let test = [
+            MarkTest::Unread,
+            MarkTest::Read,
+            MarkTest::Starred,
+            MarkTest::New,
+        ]
+        .into_iter()
+        .find(|t| t.name() == value)
+        .ok_or_else(|| {
+            QueryError::at(
+                value_at,
+                format!("`{name}:` takes unread, read, starred or new, as in `{name}:unread`"),
+            )
+        })?;
+        Ok((TermKind::Is(test), end))
+    }
+
     /// Reads the value of `quality:` or `heat:` at `value_at`.
     fn number(&self, measure: Measure, name: &str, value_at: usize) -> Parsed<(TermKind, usize)> {
         let end = self.text_end(value_at);
@@ -503,6 +527,25 @@ mod tests {
     fn blank_queries_are_empty() {
         assert!(ok("").is_empty());
         assert!(ok("  \t ").is_empty());
+    }
+
+    #[test]
+    fn is_terms_test_reading_state_and_negate_and_combine() {
+        assert_eq!(one("is:unread"), TermKind::Is(MarkTest::Unread));
+        assert_eq!(one("IS:Starred"), TermKind::Is(MarkTest::Starred));
+        assert_eq!(
+            kinds("!is:read is:new | is:starred"),
+            [
+                vec![(true, TermKind::Is(MarkTest::Read))],
+                vec![
+                    (false, TermKind::Is(MarkTest::New)),
+                    (false, TermKind::Is(MarkTest::Starred)),
+                ],
+            ]
+        );
+        assert_eq!(err_at("is:old", "unread, read, starred or new"), 4);
+        assert_eq!(ok("vacc !is:read").mark_term().map(|t| t.column), Some(6));
+        assert_eq!(ok("vacc").mark_term(), None);
     }
 
     #[test]
@@ -767,9 +810,8 @@ mod tests {
         assert!(e.message.contains("unknown scope `foo`"), "{e}");
         assert!(e.message.contains(SCOPE_NAMES), "{e}");
         assert!(e.message.contains("'foo:bar"), "{e}");
-        assert_eq!(err_at("is:read", "unknown scope `is`"), 1);
-        assert_eq!(err_at("!is:read", "unknown scope `is`"), 2);
-        assert_eq!(err_at("Is:", "unknown scope `Is`"), 1);
+        assert_eq!(err_at("isnt:read", "unknown scope `isnt`"), 1);
+        assert_eq!(err_at("Is:", "takes unread, read, starred or new"), 4);
         assert_eq!(err_at("at 10:30", "'10:30"), 6);
         assert_eq!(err_at("title:10:30", "'10:30"), 9);
         assert_eq!(err_at(":x", "quote it"), 1);

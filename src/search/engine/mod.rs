@@ -26,10 +26,19 @@ use super::fields::{Place, PlaceList, Places};
 use super::index::WordIndex;
 use super::needle::{Anchor, Needle};
 use super::skim;
-use super::syntax::{Measure, NumberTest, Query, Scope, Term, TermKind};
+use super::syntax::{MarkTest, Measure, NumberTest, Query, Scope, Term, TermKind};
 use super::typos::Typos;
 use super::words::{fold_into, spans, words};
 use crate::corpus::{Card, CardIx, CardStore};
+use crate::library::state::Marks;
+
+mod check;
+mod lookup;
+
+use check::Check;
+pub(crate) use lookup::phrase_at;
+pub use lookup::warm;
+use lookup::{NARROW_ENOUGH, graded_by_text, word_grades};
 
 /// Below this many word matches, approximate matches are added. A fixed number, so `tidings
 /// search` and the reader list the same cards.
@@ -116,11 +125,13 @@ fn relaxable(term: &Term) -> bool {
 }
 
 /// Finds `query`'s matches among the live cards of `cards`, using `index`, which must have
-/// caught up with `cards`. `None` if `interrupt` was raised meanwhile.
+/// caught up with `cards`. `is:` terms read `marks`; without marks they match no card (the
+/// caller refuses such a query where it parses it). `None` if `interrupt` was raised meanwhile.
 pub fn find(
     query: &Query,
     index: &WordIndex,
     cards: &CardStore,
+    marks: Option<&Marks>,
     interrupt: &AtomicBool,
 ) -> Option<Found> {
     // Cards loaded but not yet indexed are left out until they are.
@@ -183,7 +194,7 @@ pub fn find(
             });
         }
     }
-    let checks: Vec<Check> = query.terms().map(Check::new).collect();
+    let checks: Vec<Check> = query.terms().map(|t| Check::new(t, marks)).collect();
     let evaluator = Evaluator {
         query,
         cards,
@@ -245,7 +256,7 @@ struct Evaluator<'a> {
     query: &'a Query,
     cards: &'a CardStore,
     lookups: &'a [Option<Vec<Grade>>],
-    checks: &'a [Check],
+    checks: &'a [Check<'a>],
 }
 
 /// A hit being ranked: ascending order is best first.
@@ -595,335 +606,6 @@ fn proximity(title: &str, terms: &[&[String]]) -> u32 {
         return u32::MAX / 2;
     }
     u32::try_from(best.saturating_sub(terms.len())).unwrap_or(u32::MAX / 2)
-}
-
-/// A term that is not looked up in the index, prepared to be tested on cards.
-enum Check {
-    /// A word term: its grades are looked up instead.
-    Words,
-    Text {
-        places: PlaceList,
-        needle: Needle,
-        anchor: Anchor,
-    },
-    Scattered {
-        pattern: Vec<char>,
-        case_sensitive: bool,
-    },
-    Date {
-        from: Option<jiff::Timestamp>,
-        until: Option<jiff::Timestamp>,
-    },
-    Number {
-        measure: Measure,
-        test: NumberTest,
-    },
-}
-
-impl Check {
-    fn new(term: &Term) -> Check {
-        let text = |scope: Scope, text: &str, anchor| Check::Text {
-            places: places(scope),
-            needle: Needle::new(text),
-            anchor,
-        };
-        match &term.kind {
-            TermKind::Words { .. } => Check::Words,
-            TermKind::Exact { scope, text: t } => text(*scope, t, Anchor::Anywhere),
-            TermKind::Start { scope, text: t } => text(*scope, t, Anchor::Start),
-            TermKind::End { scope, text: t } => text(*scope, t, Anchor::End),
-            TermKind::Whole { scope, text: t } => text(*scope, t, Anchor::Whole),
-            TermKind::Scattered { text } => {
-                let pattern: Vec<char> = text.chars().collect();
-                Check::Scattered {
-                    case_sensitive: skim::smart_case(&pattern),
-                    pattern,
-                }
-            }
-            TermKind::Date { from, until } => Check::Date {
-                from: *from,
-                until: *until,
-            },
-            TermKind::Number { measure, test } => Check::Number {
-                measure: *measure,
-                test: *test,
-            },
-        }
-    }
-
-    /// Whether the check holds for `card` (before negation), and the scattered score it adds.
-    fn holds(&self, card: &Card) -> (bool, i64) {
-        match self {
-            Check::Words => (false, 0),
-            Check::Text {
-                places,
-                needle,
-                anchor,
-            } => {
-                let found = places
-                    .iter()
-                    .flat_map(|place| place.texts(card))
-                    .any(|field| needle.locate(*anchor, field).is_some());
-                (found, 0)
-            }
-            Check::Scattered {
-                pattern,
-                case_sensitive,
-            } => {
-                let mut scratch = skim::Scratch::default();
-                match skim::score(pattern, *case_sensitive, card.display_title(), &mut scratch) {
-                    Some(score) => (true, score),
-                    None => (false, 0),
-                }
-            }
-            Check::Date { from, until } => {
-                let holds = card.published_date_time.is_some_and(|t| {
-                    from.is_none_or(|from| t >= from) && until.is_none_or(|until| t < until)
-                });
-                (holds, 0)
-            }
-            Check::Number { measure, test } => {
-                let value = match measure {
-                    Measure::Quality => card.quality,
-                    Measure::Heat => card.heat,
-                };
-                let holds = match (test, value) {
-                    (NumberTest::Unknown, v) => v.is_none(),
-                    (NumberTest::Compare(cmp, than), Some(v)) => cmp.holds(v, *than),
-                    (NumberTest::Compare(..), None) => false,
-                };
-                (holds, 0)
-            }
-        }
-    }
-}
-
-/// The grade of every slot for a word term: the best place where it matched.
-fn word_grades(
-    index: &WordIndex,
-    slots: usize,
-    cards: &CardStore,
-    scope: Scope,
-    terms: &[String],
-    last_is_prefix: bool,
-    typos: Option<&Typos>,
-) -> Vec<Grade> {
-    if let [word] = terms {
-        // A term of a letter or two walks most of the index: its grades are kept.
-        let key = (typos.is_none() && word.chars().count() <= 2)
-            .then(|| format!("{scope:?}\u{0}{word}\u{0}{last_is_prefix}"));
-        if let Some(kept) = key.as_deref().and_then(|k| index.remembered(k))
-            && kept.len() == slots
-        {
-            return kept.to_vec();
-        }
-        let mut grades = vec![NONE; slots];
-        for &place in places(scope).iter() {
-            look_up(index, place, word, last_is_prefix, typos, &mut grades);
-        }
-        if let Some(key) = key {
-            index.remember(key, Arc::new(grades.clone()));
-        }
-        return grades;
-    }
-    // A phrase: the cards holding all its words somewhere, then checked word by word.
-    let mut together: Option<Vec<Grade>> = None;
-    for (i, word) in terms.iter().enumerate() {
-        let prefix = last_is_prefix && i + 1 == terms.len();
-        let mut grades = vec![NONE; slots];
-        for &place in places(scope).iter() {
-            look_up(index, place, word, prefix, None, &mut grades);
-        }
-        together = Some(match together {
-            None => grades,
-            Some(mut t) => {
-                for (a, b) in t.iter_mut().zip(grades) {
-                    if b == NONE {
-                        *a = NONE;
-                    }
-                }
-                t
-            }
-        });
-    }
-    let mut grades = together.unwrap_or_else(|| vec![NONE; slots]);
-    grades.par_iter_mut().enumerate().for_each(|(ix, g)| {
-        if *g == NONE {
-            return;
-        }
-        *g = cards
-            .get(ix as CardIx)
-            .and_then(|card| phrase_grade(card, scope, terms, last_is_prefix))
-            .unwrap_or(NONE);
-    });
-    grades
-}
-
-/// Above this many candidates, a short term is looked up in the index rather than on the cards.
-const NARROW_ENOUGH: usize = 1_000;
-
-/// A single-word term's grades for `candidates` only, found in the cards' texts by the index's
-/// own rules (the same words, folded the same way), best field first.
-fn graded_by_text(
-    cards: &CardStore,
-    slots: usize,
-    candidates: &[CardIx],
-    scope: Scope,
-    word: &str,
-    prefix: bool,
-) -> Vec<Grade> {
-    let mut grades = vec![NONE; slots];
-    let found: Vec<(CardIx, Grade)> = candidates
-        .par_iter()
-        .filter_map(|&ix| {
-            let card = cards.get(ix)?;
-            let mut best = NONE;
-            let mut folded = String::new();
-            for &place in places(scope).iter() {
-                // Fields come best first: one that cannot do better ends the search.
-                if grade(place, WHOLE) >= best {
-                    break;
-                }
-                for text in place.texts(card) {
-                    for (start, end) in spans(text) {
-                        folded.clear();
-                        fold_into(&text[start..end], &mut folded);
-                        if folded == word {
-                            best = best.min(grade(place, WHOLE));
-                        } else if prefix && folded.starts_with(word) {
-                            best = best.min(grade(place, PREFIX));
-                        }
-                    }
-                }
-            }
-            (best != NONE).then_some((ix, best))
-        })
-        .collect();
-    for (ix, g) in found {
-        grades[ix as usize] = g;
-    }
-    grades
-}
-
-/// Where `card` holds the phrase, as a grade.
-fn phrase_grade(
-    card: &Card,
-    scope: Scope,
-    terms: &[String],
-    last_is_prefix: bool,
-) -> Option<Grade> {
-    places(scope).iter().find_map(|&place| {
-        place.texts(card).into_iter().find_map(|text| {
-            let folded: Vec<String> = words(text).map(|w| w.folded).collect();
-            phrase_at(&folded, terms, last_is_prefix)
-                .map(|(_, whole)| grade(place, if whole { WHOLE } else { PREFIX }))
-        })
-    })
-}
-
-/// The first word of `folded` where the phrase starts, and whether its last word is whole.
-pub(crate) fn phrase_at(
-    folded: &[String],
-    terms: &[String],
-    last_is_prefix: bool,
-) -> Option<(usize, bool)> {
-    let n = terms.len();
-    if n == 0 || folded.len() < n {
-        return None;
-    }
-    (0..=folded.len() - n).find_map(|start| {
-        let run = &folded[start..start + n];
-        let body = run[..n - 1].iter().zip(terms).all(|(w, t)| w == t);
-        let (last, want) = (&run[n - 1], &terms[n - 1]);
-        let whole = last == want;
-        let ok = whole || (last_is_prefix && last.starts_with(want.as_str()));
-        (body && ok).then_some((start, whole))
-    })
-}
-
-/// Grades every slot holding `word` in `place` (or a word starting with it, or within the
-/// typos) at least that well.
-fn look_up(
-    index: &WordIndex,
-    place: Place,
-    word: &str,
-    prefix: bool,
-    typos: Option<&Typos>,
-    grades: &mut [Grade],
-) {
-    let field = index.field(place);
-    let mut upper = word.as_bytes().to_vec();
-    // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
-    upper.push(0xFF);
-    for segment in index.segments() {
-        let Ok(inverted) = segment.reader.inverted_index(field) else {
-            continue;
-        };
-        let dictionary = inverted.terms();
-        let mut postings = BlockSegmentPostings::empty();
-        let mut walk = |info: &tantivy::postings::TermInfo, g: Grade| {
-            if g == NONE
-                || inverted
-                    .reset_block_postings_from_terminfo(info, &mut postings)
-                    .is_err()
-            {
-                return;
-            }
-            loop {
-                let docs = postings.docs();
-                if docs.is_empty() {
-                    break;
-                }
-                for &doc in docs {
-                    if let Some(slot) = segment.live_slot(doc)
-                        && let Some(cell) = grades.get_mut(slot as usize)
-                    {
-                        *cell = (*cell).min(g);
-                    }
-                }
-                postings.advance();
-            }
-        };
-        let range = if prefix {
-            dictionary.range().ge(word).lt(&upper)
-        } else {
-            dictionary.range().ge(word).le(word)
-        };
-        if let Ok(mut stream) = range.into_stream() {
-            while stream.advance() {
-                let how = if stream.key() == word.as_bytes() {
-                    WHOLE
-                } else {
-                    PREFIX
-                };
-                walk(stream.value(), grade(place, how));
-            }
-        }
-        if let Some(typos) = typos
-            && let Ok(mut stream) = dictionary.search(typos).into_stream()
-        {
-            while stream.advance() {
-                if !stream.key().starts_with(word.as_bytes()) {
-                    walk(stream.value(), grade(place, TYPO));
-                }
-            }
-        }
-    }
-}
-
-/// Looks up, ahead of the user, the plain terms of one letter or digit (the costliest to look
-/// up, and the first key of nearly every query), so they answer from what is kept.
-pub fn warm(index: &WordIndex, cards: &CardStore, first: char) {
-    let slots = cards.slots().min(index.covers().1);
-    word_grades(
-        index,
-        slots,
-        cards,
-        Scope::Any,
-        &[first.to_string()],
-        true,
-        None,
-    );
 }
 
 #[cfg(test)]

@@ -21,15 +21,14 @@
 //! - [`text`]: the one gate untrusted text passes before it reaches a terminal.
 //! - [`config`] and [`action`]: keys and theme as data (the keymap, the named styles), the
 //!   config file that changes them, and the vocabulary of things a user can ask for.
-//! - [`library`]: what persists between runs: the cache of parsed cards and the reading state
-//!   (marks, saved searches, history) in SQLite.
+//! - [`library`]: what persists between runs: the cache of parsed cards (read in place from a
+//!   memory map, checked file by file against each file's key) and the reading state (read and
+//!   starred marks, first sightings, sessions, saved searches, query history) in SQLite, read as
+//!   immutable snapshots and written one transaction per action, off the UI thread.
 //! - [`opener`]: how a URL reaches a browser (`$BROWSER`, the platform opener, terminal
 //!   browsers in the foreground), never through a shell.
 //! - [`runtime`], [`event`], [`effects`], [`tui`]: the event loop, its one channel, the only
 //!   place that touches the world, and terminal setup and teardown.
-//! - [`library`]: what persists between runs: the reading state (read and starred marks,
-//!   first sightings, sessions, saved searches, query history) in SQLite, read as immutable
-//!   snapshots and written one transaction per action, off the UI thread.
 //! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`, `mark`,
 //!   `state`) on the same corpus, search, view and state code.
 //!
@@ -44,6 +43,15 @@
 //! hands that to the filter worker, whose answer comes back down the channel as
 //! [`app::Msg::Filtered`] and goes through `update` in turn. After each burst of events the
 //! runtime draws once ([`ui::draw`]).
+//!
+//! # A mark
+//!
+//! `m` reaches [`app::update`] as any key does; the state's copy of the marks changes at once
+//! (the list redraws from it), and the write goes out as [`app::Effect::State`] to the state
+//! writer's thread, which commits it as one transaction and answers with
+//! [`app::Msg::StateDone`]. The runtime asks the state file every two seconds whether another
+//! program committed (`PRAGMA data_version`); if so the marks are read again
+//! ([`app::Msg::MarksReloaded`]) with the writes not yet answered laid over them.
 //!
 //! # A changed file
 //!

@@ -10,6 +10,8 @@ pub(crate) const MIN_WIDTH: u16 = 20;
 pub(crate) const MIN_HEIGHT: u16 = 6;
 /// Below this width one pane is shown at a time.
 pub(crate) const NARROW_BELOW: u16 = 90;
+/// From this height, one-pane mode shows the detail under the related pane.
+const SPLIT_RELATED_FROM: u16 = 16;
 
 /// The screen, cut into areas. A pane that is not shown has no area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -71,6 +73,18 @@ pub fn areas(width: u16, height: u16, focus: Pane) -> Areas {
         match focus {
             Pane::List => areas.list = Some(main),
             Pane::Detail => areas.detail = Some(main),
+            // The related entries above the detail, when there is room for both: an entry
+            // outside the corpus can only be seen there before it is opened.
+            Pane::Related if main.height >= SPLIT_RELATED_FROM => {
+                let related_height = main.height * 2 / 5;
+                areas.related = Some(Rect::new(main.x, main.y, main.width, related_height));
+                areas.detail = Some(Rect::new(
+                    main.x,
+                    main.y + related_height,
+                    main.width,
+                    main.height - related_height,
+                ));
+            }
             Pane::Related => areas.related = Some(main),
         }
         return areas;
@@ -110,9 +124,23 @@ mod tests {
 
     #[test]
     fn narrow_screens_show_the_focused_pane_only() {
-        let a = areas(80, 24, Pane::Related);
+        let a = areas(80, 24, Pane::Detail);
+        assert_eq!((a.list, a.related), (None, None));
+        assert_eq!(a.detail, Some(Rect::new(0, 0, 80, 22)));
+        // Short: the related pane alone.
+        let a = areas(80, 16, Pane::Related);
         assert_eq!((a.list, a.detail), (None, None));
-        assert_eq!(a.related, Some(Rect::new(0, 0, 80, 22)));
+        assert_eq!(a.related, Some(Rect::new(0, 0, 80, 14)));
+    }
+
+    /// In one-pane mode the related entries have the detail under them, where an entry outside
+    /// the corpus shows, when the terminal is tall enough for both.
+    #[test]
+    fn narrow_related_shows_the_detail_under_it_when_tall_enough() {
+        let a = areas(80, 24, Pane::Related);
+        assert_eq!(a.list, None);
+        assert_eq!(a.related, Some(Rect::new(0, 0, 80, 8)));
+        assert_eq!(a.detail, Some(Rect::new(0, 8, 80, 14)));
     }
 
     #[test]

@@ -136,22 +136,6 @@ pub(crate) fn draw_diagnostics(frame: &mut Frame, main: Rect, state: &State, the
 /// The widest name column of the picker; longer names are cut.
 const SAVED_NAME_W: usize = 24;
 
-/// ` enter apply · r rename · d delete `, with the keys of the live keymap.
-fn saved_keys(state: &State) -> String {
-    let parts: Vec<String> = [
-        (Action::Activate, "apply"),
-        (Action::RenameSaved, "rename"),
-        (Action::DeleteSaved, "delete"),
-    ]
-    .into_iter()
-    .filter_map(|(action, word)| {
-        let key = state.keymap.key_for(Mode::Overlay, action)?;
-        Some(format!("{} {word}", text::clean_line(&key.to_string())))
-    })
-    .collect();
-    format!(" {} ", parts.join(" · "))
-}
-
 /// `12 matching · 3 unread`, `counting…`, or why the saved query cannot be used.
 fn saved_count(state: &State, name: &str) -> (String, bool) {
     let Some(counts) = &state.saved_counts.counts else {
@@ -173,9 +157,7 @@ fn saved_count(state: &State, name: &str) -> (String, bool) {
 
 pub(crate) fn draw_saved(frame: &mut Frame, main: Rect, state: &State, theme: &Theme) {
     let title = format!(" saved searches{} ", closes(state));
-    let mut block = theme
-        .pane_block(Line::from(title), true)
-        .title_bottom(Line::from(saved_keys(state)).right_aligned());
+    let mut block = theme.pane_block(Line::from(title), true);
     let inner = block.inner(main);
     let height = usize::from(inner.height);
     let width = usize::from(inner.width);
@@ -193,7 +175,7 @@ pub(crate) fn draw_saved(frame: &mut Frame, main: Rect, state: &State, theme: &T
     });
     let first = first_row(overlay.scroll, saved.len(), height);
     if let Some(pos) = position(first, height, saved.len()) {
-        block = block.title(pos);
+        block = block.title_bottom(pos);
     }
     let lines: Vec<Line<'static>> = if saved.is_empty() {
         vec![Line::styled(

@@ -11,8 +11,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, fit_spans, spaces};
 use crate::action::Action;
-use crate::app::{QueryLine, State};
-use crate::config::{Key, Keymap, Mode};
+use crate::app::{Overlay, QueryLine, State};
+use crate::config::{Key, KeySeq, Keymap, Mode};
 use crate::text;
 use crate::view::thousands;
 
@@ -222,9 +222,29 @@ pub(crate) fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: &
     let line = match (state.pending_key, state.mode()) {
         (Some(key), mode) => Line::from(pending_spans(&state.keymap, mode, key, width, theme)),
         (None, Mode::Query) => query_line(state, width, theme),
+        (None, Mode::Overlay) => Line::from(hint_spans_with(
+            &state.keymap,
+            Mode::Overlay,
+            overlay_keys(state),
+            width,
+            theme,
+        )),
         (None, mode) => Line::from(hint_spans(&state.keymap, mode, width, theme)),
     };
     Paragraph::new(line).render(area, frame.buffer_mut());
+}
+
+/// The keys of the open overlay beyond scrolling and closing, with what each does.
+fn overlay_keys(state: &State) -> &'static [(Action, &'static str)] {
+    match state.overlay.map(|o| o.kind) {
+        Some(Overlay::Diagnostics) => &[(Action::Activate, "show card")],
+        Some(Overlay::Saved) => &[
+            (Action::Activate, "apply"),
+            (Action::RenameSaved, "rename"),
+            (Action::DeleteSaved, "delete"),
+        ],
+        Some(Overlay::Help) | None => &[],
+    }
 }
 
 /// The first key of a sequence, waiting, and the keys that would complete it with the name of
@@ -276,13 +296,31 @@ fn essential(action: Action) -> u8 {
 /// `key word` pairs from the keymap in its order, the least essential left out until the rest
 /// fit (the trailing gap after the last may run off the edge).
 fn hint_spans(keymap: &Keymap, mode: Mode, width: usize, theme: &Theme) -> Vec<Span<'static>> {
-    let mut hints: Vec<(String, &'static str, u8)> = keymap
-        .hinted(mode)
-        .filter_map(|(key, action)| {
-            // A key may come from a configuration file: through the gate.
-            let keys = text::clean_line(&key.to_string()).into_owned();
-            Some((keys, action.hint()?, essential(action)))
+    hint_spans_with(keymap, mode, &[], width, theme)
+}
+
+/// [`hint_spans`] with `extra` actions first, each with its word: what the open overlay's own
+/// keys do.
+fn hint_spans_with(
+    keymap: &Keymap,
+    mode: Mode,
+    extra: &[(Action, &'static str)],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    // A key may come from a configuration file: through the gate.
+    let shown = |key: KeySeq| text::clean_line(&key.to_string()).into_owned();
+    let mut hints: Vec<(String, &'static str, u8)> = extra
+        .iter()
+        .filter_map(|(action, word)| {
+            let key = keymap.key_for(mode, *action)?;
+            Some((shown(key), *word, 6))
         })
+        .chain(
+            keymap
+                .hinted(mode)
+                .filter_map(|(key, action)| Some((shown(key), action.hint()?, essential(action)))),
+        )
         .collect();
     let needed = |hints: &[(String, &str, u8)]| -> usize {
         1 + hints

@@ -663,3 +663,42 @@ fn filter_options_reach_the_reader_and_search() {
         })
     ));
 }
+
+/// The saved searches' keys are bound like any other: `S` and `@` in the panes, rename and
+/// delete in the picker.
+#[test]
+fn saved_search_keys_are_bindable() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use tidings::action::Action;
+    use tidings::config::Mode;
+    let config = parse(
+        "[keys.browse]\n\"ctrl-s\" = \"save_search\"\n\"ctrl-o\" = \"saved_searches\"\n\
+         [keys.overlay]\nx = \"delete_saved\"\nd = \"none\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    let keymap = &config.keymap;
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let plain = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(
+        keymap.action_for(Mode::List, &ctrl('s')),
+        Some(Action::SaveSearch)
+    );
+    assert_eq!(
+        keymap.action_for(Mode::Detail, &ctrl('o')),
+        Some(Action::SavedSearches)
+    );
+    assert_eq!(
+        keymap.action_for(Mode::Overlay, &plain('x')),
+        Some(Action::DeleteSaved)
+    );
+    assert_eq!(keymap.action_for(Mode::Overlay, &plain('d')), None);
+    assert_eq!(
+        keymap.action_for(Mode::Overlay, &plain('r')),
+        Some(Action::RenameSaved)
+    );
+    let shift = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+    assert_eq!(
+        keymap.action_for(Mode::List, &shift('S')),
+        Some(Action::SaveSearch)
+    );
+}

@@ -41,7 +41,7 @@ const KEYS_INTRO: &str = "
 [keys]
 # What keys do, a table per mode: [keys.list], [keys.detail] and [keys.related] while that pane
 # has the focus, [keys.browse] in all three panes, [keys.query] while typing a filter,
-# [keys.overlay] in help and problems, and [keys.everywhere] in every mode.
+# [keys.overlay] in help, problems and the saved searches, and [keys.everywhere] in every mode.
 #
 # Keys are written like \"j\", \"G\" (shift-g), \"?\", \"ctrl-d\", \"alt-b\", \"shift-tab\", \"enter\",
 # \"esc\", \"backspace\", \"space\", \"pgdn\", \"home\", \"f5\". Two keys with a space between them

@@ -535,6 +535,7 @@ fn change(state: &mut State, upserts: Vec<Card>, removals: &[u64]) -> Vec<Effect
             delta: tidings::corpus::Delta {
                 upserts,
                 removals: removals.iter().map(|n| CardId(*n)).collect(),
+                forget: Vec::new(),
             },
             diagnostics: Vec::new(),
         },

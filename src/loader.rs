@@ -87,7 +87,12 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
         send(notice(&n, false));
     }
     let refreshed = cache.refresh(&paths, &options, &shown, |refresh| match refresh {
-        Refresh::Checked { walk, stale, .. } => {
+        Refresh::Checked {
+            walk,
+            stale,
+            to_parse,
+            ..
+        } => {
             let forget = stale
                 .into_iter()
                 .map(|s| Forget {
@@ -103,7 +108,16 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
                 delta,
                 diagnostics: walk,
             };
-            sent(msg, &mut tracker)
+            // The count of files to parse comes first, so the gauge has its total.
+            let total = Msg::Loaded {
+                cards: Vec::new(),
+                diagnostics: Vec::new(),
+                progress: Progress {
+                    files_total: to_parse,
+                    ..Progress::default()
+                },
+            };
+            sent(msg, &mut tracker) && (to_parse == 0 || send(total))
         }
         Refresh::Load(event) => sent(event.into(), &mut tracker),
     });

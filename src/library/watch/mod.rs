@@ -186,6 +186,21 @@ impl Watching {
         watching
     }
 
+    /// As [`Watching::start`], but polling from the start, as when events cannot be had.
+    pub fn polling(paths: &[PathBuf], options: LoadOptions) -> Watching {
+        let (tx, rx) = mpsc::channel();
+        let mut watching = Watching {
+            backend: None,
+            rx,
+            tx,
+            roots: resolved(paths),
+            options,
+            notices: Vec::new(),
+        };
+        watching.poll("polling was asked for");
+        watching
+    }
+
     /// Sentences to show once.
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)

@@ -72,7 +72,10 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
                 Msg::Loaded {
                     cards, diagnostics, ..
                 } => tracker.loaded(cards, diagnostics),
-                Msg::Changed { delta, .. } => tracker.forgotten(&delta.forget),
+                Msg::Changed { delta, diagnostics } => {
+                    tracker.forgotten(&delta.forget);
+                    tracker.loaded(&delta.upserts, diagnostics);
+                }
                 _ => {}
             }
         }

@@ -221,6 +221,11 @@ impl Tracker {
                 work.read.push((self.entry(&file.path, key.size), key));
             }
         }
+        let reported = found
+            .diagnostics
+            .iter()
+            .filter(|d| d.subject == Subject::File);
+        seen.extend(reported.map(|d| d.path.clone()));
         work.diagnostics.extend(found.diagnostics);
         let gone = self
             .known_under(path)
@@ -250,6 +255,12 @@ impl Tracker {
                 _ => work.read.push((file, key)),
             }
         }
+        // A file the walk reports (a FIFO, a socket) is still there, with the problem it had.
+        let reported = found
+            .diagnostics
+            .iter()
+            .filter(|d| d.subject == Subject::File);
+        seen.extend(reported.map(|d| d.path.clone()));
         // The walk's own problems were said at load; a rescan repeats none.
         work.gone = self
             .known
@@ -646,6 +657,38 @@ mod tests {
         let change = tracker.rescan(&disk, Some(400 * 1_000_000_000), NOW);
         assert_eq!(titles(&change), ["during", "missed"]);
         assert_eq!(forgotten(&change), ["c/during.txt"]);
+    }
+
+    #[test]
+    fn a_file_the_walk_reports_is_not_taken_for_gone() {
+        struct Reporting(Fake);
+        impl Disk for Reporting {
+            fn look(&self, path: &Path) -> Look {
+                self.0.look(path)
+            }
+            fn walk(&self, paths: &[PathBuf]) -> Discovered<FileKey> {
+                let mut found = self.0.walk(paths);
+                found.diagnostics.push(Diagnostic::file(
+                    "c/fifo.txt",
+                    Severity::Error,
+                    "is a FIFO, not a regular file",
+                ));
+                found
+            }
+            fn read(&self, files: &[FileEntry]) -> Vec<Parsed> {
+                self.0.read(files)
+            }
+        }
+        let disk = Reporting(Fake::default());
+        let mut tracker = Tracker::new(vec![Root {
+            path: PathBuf::from("c"),
+            is_dir: true,
+        }]);
+        let load = disk.walk(&paths(&["c"]));
+        tracker.loaded(&[], &load.diagnostics);
+        let change = tracker.rescan(&disk, Some(NOW), NOW);
+        assert!(change.is_empty(), "{change:?}");
+        assert_eq!(tracker.len(), 1);
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub struct ReaderArgs {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+
+    /// Do not follow the folders while reading: cards written, changed or removed after the
+    /// start show only on the next start.
+    #[arg(long)]
+    pub no_watch: bool,
 }
 
 /// Where reading state (read and starred marks, first sightings, saved searches, query

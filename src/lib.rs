@@ -21,14 +21,16 @@
 //! - [`text`]: the one gate untrusted text passes before it reaches a terminal.
 //! - [`config`] and [`action`]: keys and theme as data (the keymap, the named styles), the
 //!   config file that changes them, and the vocabulary of things a user can ask for.
-//! - [`library`]: what persists between runs: the cache of parsed cards (read in place from a
-//!   memory map, checked file by file against each file's key) and the reading state (read and
-//!   starred marks, first sightings, sessions, saved searches, query history) in SQLite, read as
-//!   immutable snapshots and written one transaction per action, off the UI thread.
+//! - [`library`]: what persists between runs and follows the folders: the cache of parsed
+//!   cards (read in place from a memory map, checked file by file against each file's key), the
+//!   watcher of live reload, and the reading state (read and starred marks, first sightings,
+//!   sessions, saved searches, query history) in SQLite, read as immutable snapshots and
+//!   written one transaction per action, off the UI thread.
 //! - [`opener`]: how a URL reaches a browser (`$BROWSER`, the platform opener, terminal
 //!   browsers in the foreground), never through a shell.
-//! - [`runtime`], [`event`], [`effects`], [`tui`]: the event loop, its one channel, the only
-//!   place that touches the world, and terminal setup and teardown.
+//! - [`runtime`], [`loader`], [`event`], [`effects`], [`tui`]: the event loop, the thread that
+//!   loads and follows the corpus, the loop's one channel, the only place that touches the
+//!   world, and terminal setup and teardown.
 //! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`, `mark`,
 //!   `state`) on the same corpus, search, view and state code.
 //!
@@ -57,7 +59,11 @@
 //!
 //! Cards reach the state only as deltas: the loader's batches ([`app::Msg::Loaded`]) and
 //! changes from disk ([`app::Msg::Changed`]) both become a [`corpus::Delta`] that
-//! [`corpus::Corpus::apply`] turns into the next version. `update` then rebuilds the list from
+//! [`corpus::Corpus::apply`] turns into the next version. The reader's loader thread
+//! ([`loader`]) sends the cache's cards first, then, as a change, the files the cache showed
+//! that no longer hold (by path: [`corpus::Forget`]) and the batches of files parsed again;
+//! then the watcher ([`library::watch`]) turns what the folders' events name into changes of
+//! the same kind, against each file's size and modification time. `update` then rebuilds the list from
 //! the new version, finds the selected card again by its id, and asks the worker to filter
 //! again if a filter is on. Positions ([`corpus::CardIx`]) are only ever read within the
 //! snapshot they came from.
@@ -71,6 +77,7 @@ pub mod corpus;
 pub mod effects;
 pub mod event;
 pub mod library;
+pub mod loader;
 pub mod opener;
 pub mod runtime;
 pub mod search;

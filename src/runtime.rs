@@ -3,7 +3,6 @@
 
 use std::io::IsTerminal;
 use std::sync::mpsc::RecvTimeoutError;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
@@ -12,13 +11,14 @@ use jiff::Timestamp;
 use crate::action::Action;
 use crate::app::{self, Msg, Notice, Options, State};
 use crate::cli::ReaderArgs;
-use crate::commands::{exit, files_for};
+use crate::commands::exit;
 use crate::config::{OpenConfig, Theme};
-use crate::corpus::load::{self, LoadOptions};
+use crate::corpus::load;
 use crate::effects::Effects;
 use crate::event::{self, Event};
 use crate::library::state::location::{self, Location};
 use crate::library::state::{Marks, Problem, StateStore};
+use crate::loader::{self, Start};
 use crate::search::worker::{FilterWorker, Report};
 use crate::text;
 use crate::tui::{self, Guard};
@@ -79,15 +79,13 @@ pub fn run(args: ReaderArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let result = event_loop(
-        &mut guard,
-        args.paths,
-        args.load.into(),
-        options,
-        &theme,
-        config.open,
-        store,
-    );
+    let start = Start {
+        paths: args.paths,
+        options: args.load.into(),
+        cache: args.cache.settings(),
+        watch: !args.no_watch,
+    };
+    let result = event_loop(&mut guard, start, options, &theme, config.open, store);
     drop(guard);
     match result {
         Ok(Ending::Quit) => exit::OK,
@@ -160,8 +158,7 @@ enum Ending {
 
 fn event_loop(
     guard: &mut Guard,
-    paths: Vec<std::path::PathBuf>,
-    load_options: LoadOptions,
+    start: Start,
     options: Options,
     theme: &Theme,
     open: OpenConfig,
@@ -175,39 +172,7 @@ fn event_loop(
     let (mut state, effects) = State::new(width, height, Timestamp::now(), options);
 
     let loader_tx = tx.clone();
-    thread::Builder::new()
-        .name("loader".into())
-        .spawn(move || {
-            let (files, walk_diagnostics) = match files_for(&paths, &load_options) {
-                Ok(found) => found,
-                Err(e) => {
-                    // The path went away since it was checked.
-                    let text = text::clean_line(&e.to_string()).into_owned();
-                    let _ = loader_tx.send(Event::App(Msg::Notice(Notice {
-                        text,
-                        is_error: true,
-                    })));
-                    (Vec::new(), Vec::new())
-                }
-            };
-            // The walk's problems and the file count come first, so the gauge has its total.
-            let found = Msg::Loaded {
-                cards: Vec::new(),
-                diagnostics: walk_diagnostics,
-                progress: load::Progress {
-                    files_total: files.len(),
-                    bytes_total: files.iter().map(|f| f.size).sum(),
-                    ..load::Progress::default()
-                },
-            };
-            if loader_tx.send(Event::App(found)).is_err() {
-                return;
-            }
-            load::stream(&files, &load_options, |event| {
-                // A closed channel means the reader quit: stop loading.
-                loader_tx.send(Event::App(event.into())).is_ok()
-            });
-        })?;
+    loader::spawn(start, move |msg| loader_tx.send(Event::App(msg)).is_ok())?;
 
     let worker_tx = tx.clone();
     let worker = FilterWorker::spawn(move |report| {

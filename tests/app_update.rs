@@ -535,6 +535,7 @@ fn change(state: &mut State, upserts: Vec<Card>, removals: &[u64]) -> Vec<Effect
             delta: tidings::corpus::Delta {
                 upserts,
                 removals: removals.iter().map(|n| CardId(*n)).collect(),
+                forget: Vec::new(),
             },
             diagnostics: Vec::new(),
         },
@@ -603,6 +604,66 @@ fn changes_from_disk_keep_the_selection_on_its_card() {
     change(&mut state, Vec::new(), &[1, 3, 4]);
     assert_eq!(selected_title(&state), None);
     assert!(titles(&state).is_empty());
+}
+
+/// A file read again, as the watcher sends it: its earlier reading forgotten by path, its card
+/// and diagnostics now.
+fn reread(state: &mut State, card: Card, diagnostics: Vec<tidings::corpus::Diagnostic>) {
+    let forget = tidings::corpus::Forget {
+        path: card.path.clone(),
+        id: Some(card.id),
+    };
+    app::update(
+        state,
+        Msg::Changed {
+            delta: tidings::corpus::Delta {
+                upserts: vec![card],
+                forget: vec![forget],
+                ..Default::default()
+            },
+            diagnostics,
+        },
+    );
+}
+
+#[test]
+fn a_file_read_again_is_one_change_and_its_old_problems_go() {
+    let mut state = state_with(vec![
+        dated(1, "one", "2024-01-01T00:00:00Z"),
+        dated(2, "two", "2024-01-02T00:00:00Z"),
+    ]);
+    user(&mut state, Action::MoveDown);
+    assert_eq!(selected_title(&state).as_deref(), Some("one"));
+    let edited = dated(1, "one, edited", "2024-01-01T00:00:00Z");
+    let warning = tidings::corpus::Diagnostic::file(
+        edited.path.clone(),
+        tidings::corpus::Severity::Warning,
+        "a warning",
+    );
+    reread(&mut state, edited.clone(), vec![warning]);
+    assert_eq!(selected_title(&state).as_deref(), Some("one, edited"));
+    assert_eq!(
+        state.notice.as_ref().map(|n| n.text.as_str()),
+        Some("1 changed")
+    );
+    assert_eq!(state.diagnostics.len(), 1);
+    // Read again without the problem: the warning goes with the earlier reading.
+    reread(&mut state, edited, Vec::new());
+    assert!(state.diagnostics.is_empty(), "{:?}", state.diagnostics);
+    assert_eq!(titles(&state), ["two", "one, edited"]);
+}
+
+#[test]
+fn changes_while_loading_are_part_of_the_load_not_news() {
+    let (mut state, _) = State::new(120, 40, now(), Options::default());
+    load(&mut state, vec![dated(1, "one", "2024-01-01T00:00:00Z")]);
+    reread(
+        &mut state,
+        dated(1, "one, newer", "2024-01-01T00:00:00Z"),
+        Vec::new(),
+    );
+    assert_eq!(titles(&state), ["one, newer"]);
+    assert!(state.notice.is_none(), "{:?}", state.notice);
 }
 
 #[test]

@@ -91,15 +91,16 @@ impl Tmux {
         }
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         // After tidings exits, the shell says how, and stays so the screen can be read. The
-        // configuration folder is the test's own, so a file of the person running the tests
-        // changes nothing.
+        // configuration and cache folders are the test's own, so a file of the person running
+        // the tests changes nothing, and no test leaves a cache behind.
         let command = format!(
-            "unset BROWSER TIDINGS_CONFIG; XDG_CONFIG_HOME='{}' PATH='{}':\"$PATH\" {env} '{}' {}; \
+            "unset BROWSER TIDINGS_CONFIG TIDINGS_CACHE_DIR; XDG_CONFIG_HOME='{dir}' \
+             XDG_CACHE_HOME='{dir}/cache' PATH='{}':\"$PATH\" {env} '{}' {}; \
              echo \"EXITED:$?\"; sleep 600",
-            tmux.dir.path().display(),
             bin.display(),
             self::bin(),
-            quoted.join(" ")
+            quoted.join(" "),
+            dir = tmux.dir.path().display(),
         );
         tmux.session(width, height, &["sh", "-c", &command]);
         tmux
@@ -763,4 +764,107 @@ fn marks_stars_and_saved_searches_are_kept_between_runs() {
     });
     t.keys(&["q"]);
     assert!(t.wait_text("EXITED:").contains("EXITED:0"));
+}
+
+/// A card file's text: its title, and a date that fixes its row in the date order.
+fn card_text(title: &str, day: u32) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\npublishedDateTime: 2024-03-{day:02}T00:00:00Z\n\
+         webUrl: \"https://example.com/{day}\"\n---\n"
+    )
+}
+
+/// The list's row of the selected card (marked ▸).
+fn selected_row(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains('▸'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn live_reload_shows_cards_written_changed_renamed_and_removed() {
+    if !have_tmux() {
+        return;
+    }
+    let corpus = tempfile::tempdir().expect("corpus folder");
+    let dir = corpus.path();
+    let write = |name: &str, title: &str, day: u32| {
+        std::fs::write(dir.join(name), card_text(title, day)).expect("card written");
+    };
+    write("a.txt", "Alpha story", 1);
+    write("b.txt", "Bravo story", 2);
+    write("c.txt", "Charlie story", 3);
+    let t = Tmux::start(120, 30, &[dir.to_str().expect("utf-8 path")]);
+    t.wait_text("3 cards");
+    // Newest first: Charlie, Bravo, Alpha. Select Bravo.
+    t.keys(&["j"]);
+    let screen = t.wait_for("Bravo selected", |s| selected_row(s).contains("Bravo"));
+    assert!(screen.contains("Charlie story"), "{screen}");
+
+    // A new card, newest of all: its row appears above, the selection stays on Bravo.
+    write("d.txt", "Delta story", 9);
+    let screen = t.wait_for("the new card", |s| {
+        s.contains("Delta story") && s.contains("4 cards")
+    });
+    assert!(screen.contains("1 new"), "{screen}");
+    assert!(selected_row(&screen).contains("Bravo"), "{screen}");
+
+    // Its title changes: the row changes.
+    write("d.txt", "Delta retitled", 9);
+    let screen = t.wait_for("the changed title", |s| s.contains("Delta retitled"));
+    assert!(!screen.contains("Delta story"), "{screen}");
+    assert!(screen.contains("1 changed"), "{screen}");
+
+    // Renamed: still one row.
+    std::fs::rename(dir.join("d.txt"), dir.join("e.txt")).expect("renamed");
+    sleep(Duration::from_millis(1500));
+    let screen = t.wait_text("Delta retitled");
+    assert_eq!(screen.matches("Delta retitled").count(), 1, "{screen}");
+    assert!(screen.contains("4 cards"), "{screen}");
+    assert!(selected_row(&screen).contains("Bravo"), "{screen}");
+
+    // Deleted: the row goes.
+    std::fs::remove_file(dir.join("e.txt")).expect("removed");
+    let screen = t.wait_for("the removal", |s| !s.contains("Delta retitled"));
+    assert!(screen.contains("3 cards"), "{screen}");
+    assert!(selected_row(&screen).contains("Bravo"), "{screen}");
+
+    // The selected card deleted: the selection moves to its neighbour.
+    std::fs::remove_file(dir.join("b.txt")).expect("removed");
+    let screen = t.wait_for("the selected card's removal", |s| !s.contains("Bravo"));
+    let row = selected_row(&screen);
+    assert!(row.contains("Alpha") || row.contains("Charlie"), "{screen}");
+    assert!(screen.contains("2 cards"), "{screen}");
+
+    // Many files at once: all appear, none twice.
+    let batch = tempfile::tempdir_in(dir.parent().expect("a parent")).expect("batch folder");
+    for i in 0..2000 {
+        let text = card_text(&format!("Batch card {i}"), 10 + (i % 18));
+        std::fs::write(batch.path().join(format!("{i:04}.txt")), text).expect("written");
+    }
+    std::fs::rename(batch.path(), dir.join("batch")).expect("moved in");
+    let screen = t.wait_text("2,002 cards");
+    assert!(screen.contains("2,000 new"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED:0");
+}
+
+#[test]
+fn no_watch_leaves_the_list_as_it_was_loaded() {
+    if !have_tmux() {
+        return;
+    }
+    let corpus = tempfile::tempdir().expect("corpus folder");
+    let dir = corpus.path();
+    std::fs::write(dir.join("a.txt"), card_text("Alpha story", 1)).expect("written");
+    let t = Tmux::start(100, 20, &["--no-watch", dir.to_str().expect("utf-8 path")]);
+    t.wait_text("1 card");
+    std::fs::write(dir.join("b.txt"), card_text("Bravo story", 2)).expect("written");
+    sleep(Duration::from_millis(1500));
+    let screen = t.screen();
+    assert!(!screen.contains("Bravo"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED:0");
 }

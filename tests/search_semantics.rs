@@ -176,6 +176,7 @@ fn corpus() -> Corpus {
     corpus.apply(Delta {
         upserts: cards,
         removals: Vec::new(),
+        forget: Vec::new(),
     });
     corpus
 }
@@ -325,6 +326,7 @@ fn approximate_matches_come_only_below_fifty_word_matches() {
         corpus.apply(Delta {
             upserts: cards,
             removals: Vec::new(),
+            forget: Vec::new(),
         });
         corpus
     };

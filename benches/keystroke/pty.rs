@@ -101,6 +101,12 @@ impl Term {
         })
     }
 
+    /// The reader's process id (the startup benchmark reads its memory from `/proc`).
+    #[allow(dead_code)] // The keystroke benchmark does not.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Writes `bytes` (a key) and returns the moment they were written.
     pub fn key(&mut self, bytes: &[u8]) -> std::io::Result<Instant> {
         let at = Instant::now();

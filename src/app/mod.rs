@@ -325,6 +325,13 @@ impl State {
         delta: Delta,
         diagnostics: Vec<Diagnostic>,
     ) -> (Applied, Vec<Effect>) {
+        if !delta.forget.is_empty() {
+            // A file read again or gone: what was said about it before no longer holds.
+            let forgotten: std::collections::HashSet<&std::path::Path> =
+                delta.forget.iter().map(|f| f.path.as_path()).collect();
+            self.diagnostics
+                .retain(|d| !forgotten.contains(d.path.as_path()));
+        }
         let applied = self.corpus.apply(delta);
         self.diagnostics.extend(diagnostics);
         self.diagnostics.extend(applied.diagnostics.iter().cloned());
@@ -363,7 +370,9 @@ impl State {
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| format!("{} {what}", crate::view::thousands(n)))
         .collect();
-        if !parts.is_empty() {
+        // While loading, a change is part of the load (the cache's cards checked against the
+        // files), not news.
+        if !parts.is_empty() && self.loading.is_none() {
             self.notify(parts.join(" · "), false);
         }
         effects.extend(self.request_counts());

@@ -431,7 +431,7 @@ impl Walk {
     }
 }
 
-fn has_card_extension(path: &Path) -> bool {
+pub(crate) fn has_card_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| CARD_EXTENSIONS.iter().any(|c| e.eq_ignore_ascii_case(c)))

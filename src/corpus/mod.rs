@@ -16,5 +16,5 @@ mod yaml;
 
 pub use card::{Card, CardId, CardIx, Image, Provider, Related, Secured, UrlKind, Urls};
 pub use diagnostic::{Diagnostic, Severity, Subject};
-pub use snapshot::{Applied, Corpus, Delta};
+pub use snapshot::{Applied, Corpus, Delta, Forget};
 pub use store::CardStore;

@@ -9,7 +9,7 @@
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -19,12 +19,25 @@ use super::id;
 use super::links::{CardKeys, Links};
 use super::store::CardStore;
 
-/// A change to the corpus: cards that are new or changed, and ids that are gone. Removals
-/// apply first, so a renamed file is one delta.
+/// A change to the corpus: cards that are new or changed, ids that are gone, and files whose
+/// earlier reading no longer holds. Removals apply first, so a renamed file is one delta.
 #[derive(Clone, Debug, Default)]
 pub struct Delta {
     pub upserts: Vec<Card>,
     pub removals: Vec<CardId>,
+    /// Files gone from disk, or read again: the card each one gave goes, whatever id a clash
+    /// gave it (the cache and the watcher know a file by its path, not by the id it ended up
+    /// with). Whoever holds the files' diagnostics drops them too.
+    pub forget: Vec<Forget>,
+}
+
+/// A file whose card (if it had one) and diagnostics are to go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forget {
+    pub path: PathBuf,
+    /// The id its card was read with, before any clash with another card's id was resolved;
+    /// `None` when the file gave no card.
+    pub id: Option<CardId>,
 }
 
 impl Delta {
@@ -32,7 +45,7 @@ impl Delta {
     pub(crate) fn arrivals(cards: Vec<Card>) -> Delta {
         Delta {
             upserts: cards,
-            removals: Vec::new(),
+            ..Delta::default()
         }
     }
 }
@@ -64,7 +77,12 @@ impl Corpus {
     /// Applies a delta and moves to the next version.
     pub fn apply(&mut self, delta: Delta) -> Applied {
         let mut applied = Applied::default();
-        for id in delta.removals {
+        let forgotten = delta
+            .forget
+            .iter()
+            .filter_map(|f| self.card_of_file(&f.path, f.id));
+        let removals: Vec<CardId> = delta.removals.into_iter().chain(forgotten).collect();
+        for id in removals {
             if let Some(ix) = self.ids.remove(&id) {
                 self.cards.kill(ix);
                 self.links.remove(id);
@@ -128,6 +146,22 @@ impl Corpus {
             batch.push(card);
         }
         self.cards.push_chunk(batch);
+        // A card removed and upserted in one delta (a file read again, a file renamed with its
+        // id) changed: it did not go.
+        if !applied.removed.is_empty() && !applied.added.is_empty() {
+            let added: std::collections::HashSet<CardId> = applied.added.iter().copied().collect();
+            let back: std::collections::HashSet<CardId> = applied
+                .removed
+                .iter()
+                .copied()
+                .filter(|id| added.contains(id))
+                .collect();
+            if !back.is_empty() {
+                applied.removed.retain(|id| !back.contains(id));
+                applied.added.retain(|id| !back.contains(id));
+                applied.changed.extend(back);
+            }
+        }
         self.version += 1;
         if self.cards.dead_slots() > COMPACT_AFTER.max(self.cards.len()) {
             self.compact();
@@ -215,6 +249,16 @@ impl Corpus {
             (Reverse(date), *ix)
         });
         sources
+    }
+
+    /// The id of the card read from the file at `path`, given the id it was read with: that
+    /// one, or the id from its path that a clash gave it (see [`Corpus::apply`]).
+    fn card_of_file(&self, path: &Path, read_as: Option<CardId>) -> Option<CardId> {
+        let read_as = read_as?;
+        let from = |id: &CardId| self.card(*id).is_some_and(|c| c.path == path);
+        std::iter::once(read_as)
+            .chain(ids_from_path(path).take(4))
+            .find(from)
     }
 
     /// The card whose URL (any variant, normalised) is `url`.
@@ -311,6 +355,7 @@ mod tests {
         let applied = corpus.apply(Delta {
             upserts: Vec::new(),
             removals: vec![CardId(2), CardId(99)],
+            forget: Vec::new(),
         });
         assert_eq!(applied.removed, vec![CardId(2)]);
         assert_eq!(corpus.targets(three), vec![None]);
@@ -345,6 +390,55 @@ mod tests {
             corpus.card(other).and_then(|c| c.urls.web_url.clone()),
             Some(Arc::from("https://b.example/new"))
         );
+    }
+
+    #[test]
+    fn forgetting_a_file_removes_its_card_whatever_id_a_clash_gave_it() {
+        let mut corpus = Corpus::default();
+        let applied = corpus.apply(Delta::arrivals(vec![
+            card(7, "one/x.txt", "https://a.example/", &[]),
+            card(7, "two/x.txt", "https://b.example/", &[]),
+        ]));
+        let other = applied.added[1];
+        // The second file is read again: one change, and still two cards.
+        let applied = corpus.apply(Delta {
+            upserts: vec![card(7, "two/x.txt", "https://b.example/new", &[])],
+            forget: vec![Forget {
+                path: PathBuf::from("two/x.txt"),
+                id: Some(CardId(7)),
+            }],
+            ..Delta::default()
+        });
+        assert_eq!(applied.changed, vec![other]);
+        assert!(applied.added.is_empty() && applied.removed.is_empty());
+        assert_eq!(corpus.len(), 2);
+        // Gone: only its card goes, not the one holding the id it was read with.
+        let applied = corpus.apply(Delta {
+            forget: vec![Forget {
+                path: PathBuf::from("two/x.txt"),
+                id: Some(CardId(7)),
+            }],
+            ..Delta::default()
+        });
+        assert_eq!(applied.removed, vec![other]);
+        let first = corpus.card(CardId(7)).map(|c| c.path.clone());
+        assert_eq!(first, Some(PathBuf::from("one/x.txt")));
+        // A file that gave no card, or a path never seen, removes nothing.
+        let applied = corpus.apply(Delta {
+            forget: vec![
+                Forget {
+                    path: PathBuf::from("one/x.txt"),
+                    id: None,
+                },
+                Forget {
+                    path: PathBuf::from("nowhere.txt"),
+                    id: Some(CardId(7)),
+                },
+            ],
+            ..Delta::default()
+        });
+        assert!(applied.removed.is_empty());
+        assert_eq!(corpus.len(), 1);
     }
 
     #[test]
@@ -383,6 +477,7 @@ mod tests {
         corpus.apply(Delta {
             upserts: Vec::new(),
             removals: (0..n - 10).map(CardId).collect(),
+            forget: Vec::new(),
         });
         assert_eq!(corpus.epoch(), 1);
         assert_eq!(corpus.len(), 10);

@@ -399,6 +399,32 @@ impl Cache {
         Ok(update)
     }
 
+    /// For the reader, after live-reload changes have settled: brings the cache up to the
+    /// files as they are now, parsing only the files whose cached result no longer holds and
+    /// dropping what they give once it is encoded. Returns what to write.
+    pub fn sync(mut self, paths: &[PathBuf], options: &LoadOptions) -> Result<Update, PathError> {
+        let (found, taken_ns) = Cache::discover(paths, options)?;
+        let plan = self.plan(&found, options, &|_| true);
+        let mut update = self.update(taken_ns, options, &plan);
+        if !update.is_needed() {
+            return Ok(update);
+        }
+        let to_parse: Vec<usize> = (0..found.files.len())
+            .filter(|i| plan.reuse[*i].is_none())
+            .collect();
+        let files: Vec<FileEntry> = to_parse.iter().map(|i| found.files[*i].clone()).collect();
+        let mut reuse = Reusing {
+            files: &files,
+            walked: Some(&to_parse),
+            keys: &found.keys,
+            plan: &plan,
+            decoded: &mut Vec::new(),
+            update: &mut update,
+        };
+        load::stream_reusing(&files, options, &mut reuse, |_| true);
+        Ok(update)
+    }
+
     fn plan(
         &self,
         found: &Discovered<FileKey>,

@@ -1,0 +1,448 @@
+//! Live reload: watches the reader's folders and turns what happens in them into changes for
+//! the reader (cards new, changed and gone), within a second.
+//!
+//! The file system's events (inotify and the like, through `notify`, bursts folded by
+//! `notify-debouncer-full`) only say which paths to look at; what changed is decided by
+//! [`track::Tracker`] against each file's key, so a lost or repeated event costs a look, never
+//! a wrong row. Lost events (a queue overflow) mean a rescan of every file against its key.
+//! Where events cannot be had (the system's limit of watches is reached, a network file
+//! system), the folders are polled instead, with a notice.
+
+pub mod track;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
+use rayon::prelude::*;
+
+use crate::corpus::intern::Interner;
+use crate::corpus::load::{self, Discovered, FileEntry, LoadOptions};
+use crate::corpus::parse::Parsed;
+use crate::library::cache::{FileKey, now_ns};
+pub use track::{Change, Disk, Look, Root, Tracker};
+
+/// How long a burst of events on one file is folded into one: short enough that a written
+/// card is on screen within a second.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// How often the folders are polled when events cannot be had.
+pub const POLL_EVERY: Duration = Duration::from_secs(2);
+
+/// How long the folders must have been quiet after a change before the cache is written again.
+pub const SETTLED_AFTER: Duration = Duration::from_secs(5);
+
+/// What the watcher tells the reader.
+#[derive(Debug)]
+pub enum Report {
+    Change(Change),
+    /// A sentence for the status line.
+    Notice(String),
+    /// Changes were sent and the folders have been quiet since, for [`SETTLED_AFTER`]: a good
+    /// moment to write the cache.
+    Settled,
+}
+
+/// What the event handler passes on to the watching thread.
+enum Incoming {
+    Paths(Vec<PathBuf>),
+    /// Events were lost: look at everything.
+    Rescan,
+    /// The system's limit of watches was reached while following a new folder.
+    LimitReached,
+    Failed(String),
+}
+
+/// Held for what it does while it lives: watching stops when it is dropped.
+enum Backend {
+    Events {
+        _watcher: Debouncer<RecommendedWatcher, NoCache>,
+    },
+    Polling {
+        _watcher: Debouncer<PollWatcher, NoCache>,
+    },
+}
+
+/// Watches under way; dropping it stops them.
+pub struct Watching {
+    backend: Option<Backend>,
+    rx: Receiver<Incoming>,
+    tx: Sender<Incoming>,
+    /// Per root: as given, and as the file system names it (what events carry).
+    roots: Vec<(Root, PathBuf)>,
+    options: LoadOptions,
+    notices: Vec<String>,
+}
+
+/// Each PATH that can be resolved, with the path the file system gives it.
+fn resolved(paths: &[PathBuf]) -> Vec<(Root, PathBuf)> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            let canonical = std::fs::canonicalize(path).ok()?;
+            let is_dir = canonical.is_dir();
+            let root = Root {
+                path: path.clone(),
+                is_dir,
+            };
+            Some((root, canonical))
+        })
+        .collect()
+}
+
+/// The roots of the PATH arguments, as cards name their paths (what a [`Tracker`] needs).
+pub fn roots(paths: &[PathBuf]) -> Vec<Root> {
+    resolved(paths).into_iter().map(|(root, _)| root).collect()
+}
+
+/// Why events cannot be had for a root, if that is known before trying: a file system that
+/// sends none for changes made by other machines.
+fn eventless_file_system(path: &Path) -> Option<&'static str> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+        let mut stats: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid C string and a zeroed struct of the right type for statfs to fill.
+        if unsafe { libc::statfs(c_path.as_ptr(), &mut stats) } != 0 {
+            return None;
+        }
+        // NFS, SMB/CIFS (three magics), 9P (virtual machines' shared folders).
+        #[allow(clippy::unnecessary_cast)]
+        return match stats.f_type as u64 {
+            0x6969 => Some("NFS"),
+            0x517B | 0xFF53_4D42 | 0xFE53_4D42 => Some("SMB"),
+            0x0102_1997 => Some("9P"),
+            _ => None,
+        };
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Whether a watch error means the system's limit of watches (inotify's
+/// `max_user_watches`, or no space left for one): then polling is the way.
+fn is_limit(error: &notify::Error) -> bool {
+    match &error.kind {
+        notify::ErrorKind::MaxFilesWatch => true,
+        notify::ErrorKind::Io(io) => matches!(io.raw_os_error(), Some(libc::ENOSPC | libc::EMFILE)),
+        _ => false,
+    }
+}
+
+fn handler(tx: Sender<Incoming>) -> impl FnMut(DebounceEventResult) + Send + 'static {
+    move |result| {
+        let incoming = match result {
+            Ok(events) if events.iter().any(|e| e.need_rescan()) => Incoming::Rescan,
+            Ok(events) => Incoming::Paths(
+                events
+                    .into_iter()
+                    .filter(|e| !e.kind.is_access())
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            ),
+            Err(errors) if errors.iter().any(is_limit) => Incoming::LimitReached,
+            Err(errors) => Incoming::Failed(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        };
+        let _ = tx.send(incoming);
+    }
+}
+
+impl Watching {
+    /// Starts watching `paths` (the PATH arguments), before the load walks them, so nothing
+    /// written meanwhile is missed. Never fails: what cannot be watched is said in a notice.
+    pub fn start(paths: &[PathBuf], options: LoadOptions) -> Watching {
+        let (tx, rx) = mpsc::channel();
+        let roots = resolved(paths);
+        let mut watching = Watching {
+            backend: None,
+            rx,
+            tx,
+            roots,
+            options,
+            notices: Vec::new(),
+        };
+        let eventless = watching
+            .roots
+            .iter()
+            .find_map(|(_, canonical)| eventless_file_system(canonical));
+        match eventless {
+            Some(kind) => {
+                watching.poll(&format!("the folders are on {kind}, which sends no events"))
+            }
+            None => watching.listen(),
+        }
+        watching
+    }
+
+    /// As [`Watching::start`], but polling from the start, as when events cannot be had.
+    pub fn polling(paths: &[PathBuf], options: LoadOptions) -> Watching {
+        let (tx, rx) = mpsc::channel();
+        let mut watching = Watching {
+            backend: None,
+            rx,
+            tx,
+            roots: resolved(paths),
+            options,
+            notices: Vec::new(),
+        };
+        watching.poll("polling was asked for");
+        watching
+    }
+
+    /// Sentences to show once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// What each root's watch is set on: a folder and all below it, or a file's folder (a
+    /// watch on the file itself ends when an editor saves by renaming over it).
+    fn targets(&self) -> Vec<(PathBuf, RecursiveMode)> {
+        self.roots
+            .iter()
+            .filter_map(|(root, canonical)| match root.is_dir {
+                true => Some((canonical.clone(), RecursiveMode::Recursive)),
+                false => Some((
+                    canonical.parent()?.to_path_buf(),
+                    RecursiveMode::NonRecursive,
+                )),
+            })
+            .collect()
+    }
+
+    fn config(&self) -> notify::Config {
+        notify::Config::default()
+            .with_follow_symlinks(self.options.follow)
+            .with_poll_interval(POLL_EVERY)
+    }
+
+    fn listen(&mut self) {
+        let debouncer = new_debouncer_opt::<_, RecommendedWatcher, NoCache>(
+            DEBOUNCE,
+            None,
+            handler(self.tx.clone()),
+            NoCache,
+            self.config(),
+        );
+        let mut debouncer = match debouncer {
+            Ok(debouncer) => debouncer,
+            Err(e) if is_limit(&e) => return self.poll("the system's limit of watches is reached"),
+            Err(e) => {
+                return self
+                    .notices
+                    .push(format!("watch: cannot follow the folders: {e}"));
+            }
+        };
+        for (target, mode) in self.targets() {
+            if let Err(e) = debouncer.watch(&target, mode) {
+                drop(debouncer);
+                if is_limit(&e) {
+                    return self.poll(
+                        "the system's limit of watches is reached (fs.inotify.max_user_watches)",
+                    );
+                }
+                return self
+                    .notices
+                    .push(format!("watch: cannot follow {}: {e}", target.display()));
+            }
+        }
+        self.backend = Some(Backend::Events {
+            _watcher: debouncer,
+        });
+    }
+
+    fn poll(&mut self, why: &str) {
+        self.backend = None;
+        let debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
+            DEBOUNCE,
+            None,
+            handler(self.tx.clone()),
+            NoCache,
+            self.config(),
+        );
+        let mut debouncer = match debouncer {
+            Ok(debouncer) => debouncer,
+            Err(e) => {
+                return self
+                    .notices
+                    .push(format!("watch: {why}, and polling failed: {e}"));
+            }
+        };
+        for (target, mode) in self.targets() {
+            if let Err(e) = debouncer.watch(&target, mode) {
+                return self.notices.push(format!(
+                    "watch: {why}, and {} cannot be polled: {e}",
+                    target.display()
+                ));
+            }
+        }
+        self.notices.push(format!(
+            "watch: {why}; checking the folders every {} s instead",
+            POLL_EVERY.as_secs()
+        ));
+        self.backend = Some(Backend::Polling {
+            _watcher: debouncer,
+        });
+    }
+
+    /// An event's path as cards name it: under the root as given, not as the file system
+    /// resolved it.
+    fn shown_path(&self, path: &Path) -> Option<PathBuf> {
+        self.roots.iter().find_map(|(root, canonical)| {
+            if !root.is_dir {
+                return (path == canonical).then(|| root.path.clone());
+            }
+            let below = path.strip_prefix(canonical).ok()?;
+            Some(root.path.join(below))
+        })
+    }
+
+    /// Follows the folders until `report` returns `false` (the reader quit). `tracker` knows
+    /// what the load put on screen; `since` is when the load began: files written after it
+    /// are read again first, so nothing written during the load is missed.
+    pub fn follow(
+        mut self,
+        mut tracker: Tracker,
+        since: i64,
+        mut report: impl FnMut(Report) -> bool,
+    ) {
+        let disk = RealDisk {
+            options: self.options,
+        };
+        let follow = self.options.follow;
+        for notice in self.take_notices() {
+            if !report(Report::Notice(notice)) {
+                return;
+            }
+        }
+        let first = tracker.rescan(&disk, Some(since), now_ns());
+        let mut unsaved = !first.is_empty();
+        if !first.is_empty() && !report(Report::Change(first)) {
+            return;
+        }
+        loop {
+            let wait = match tracker.next_due() {
+                Some(due) => Duration::from_nanos(due.saturating_sub(now_ns()).max(0) as u64),
+                None if unsaved => SETTLED_AFTER,
+                None => Duration::from_secs(3600),
+            };
+            let first = match self.rx.recv_timeout(wait) {
+                Ok(incoming) => Some(incoming),
+                Err(RecvTimeoutError::Timeout) => None,
+                // The sender lives in `self`: not reached.
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let quiet = first.is_none();
+            let mut paths = Vec::new();
+            let mut rescan = false;
+            for incoming in first
+                .into_iter()
+                .chain(self.rx.try_iter().collect::<Vec<_>>())
+            {
+                match incoming {
+                    Incoming::Paths(found) => {
+                        paths.extend(found.iter().filter_map(|p| self.shown_path(p)));
+                    }
+                    Incoming::Rescan => rescan = true,
+                    Incoming::LimitReached => {
+                        if matches!(self.backend, Some(Backend::Events { .. })) {
+                            self.poll("the system's limit of watches is reached (fs.inotify.max_user_watches)");
+                        }
+                        rescan = true;
+                    }
+                    Incoming::Failed(why) => {
+                        self.notices.push(format!("watch: {why}"));
+                        rescan = true;
+                    }
+                }
+            }
+            for notice in self.take_notices() {
+                if !report(Report::Notice(notice)) {
+                    return;
+                }
+            }
+            let now = now_ns();
+            let mut change = if rescan {
+                tracker.rescan(&disk, None, now)
+            } else {
+                tracker.paths_changed(&paths, &disk, follow, now)
+            };
+            let retried = tracker.retry_due(&disk, now);
+            change.delta.upserts.extend(retried.delta.upserts);
+            change.delta.forget.extend(retried.delta.forget);
+            change.diagnostics.extend(retried.diagnostics);
+            if !change.is_empty() {
+                unsaved = true;
+                if !report(Report::Change(change)) {
+                    return;
+                }
+            } else if quiet && unsaved && tracker.next_due().is_none() {
+                unsaved = false;
+                if !report(Report::Settled) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The disk itself, read with the loader's own walk and parse.
+struct RealDisk {
+    options: LoadOptions,
+}
+
+impl Disk for RealDisk {
+    fn look(&self, path: &Path) -> Look {
+        match std::fs::symlink_metadata(path) {
+            Err(_) => Look::Gone,
+            Ok(meta) if meta.is_dir() => Look::Folder,
+            Ok(meta) if meta.is_file() => Look::File(FileKey::of(&meta)),
+            Ok(meta) if meta.file_type().is_symlink() => Look::Link,
+            Ok(_) => Look::Special,
+        }
+    }
+
+    fn walk(&self, paths: &[PathBuf]) -> Discovered<FileKey> {
+        // A path gone since it was looked at is simply not there.
+        let paths: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+        load::discover_keyed(&paths, &self.options, FileKey::of).unwrap_or(Discovered {
+            files: Vec::new(),
+            keys: Vec::new(),
+            diagnostics: Vec::new(),
+        })
+    }
+
+    fn read(&self, files: &[FileEntry]) -> Vec<Parsed> {
+        let interner = Interner::default();
+        files
+            .par_iter()
+            .map(|file| load::load_file(file, &self.options, &interner))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watch_limit_means_polling() {
+        assert!(is_limit(&notify::Error::new(
+            notify::ErrorKind::MaxFilesWatch
+        )));
+        let enospc = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        assert!(is_limit(&notify::Error::io(enospc)));
+        assert!(!is_limit(&notify::Error::generic("other")));
+    }
+}

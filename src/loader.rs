@@ -1,0 +1,197 @@
+//! The reader's loader thread: the cached cards on screen first, then every file checked
+//! against the cache and the changed ones parsed, the cache written back in the background,
+//! and then the folders followed while the reader runs ([`crate::library::watch`]).
+//!
+//! Everything reaches the reader as messages: [`Msg::Loaded`] batches, [`Msg::Changed`] for
+//! what the cache showed that no longer holds and for what changes on disk, [`Msg::LoadDone`]
+//! once the files are all in, and [`Msg::Notice`] for the status line.
+
+use std::path::PathBuf;
+use std::thread::{self, JoinHandle};
+
+use crate::app::{Msg, Notice};
+use crate::corpus::load::{self, LoadEvent, LoadOptions, Progress};
+use crate::corpus::{Delta, Forget};
+use crate::library::cache::{Cache, Refresh, Settings, Update, now_ns};
+use crate::library::watch::{self, Report, Tracker, Watching};
+use crate::text;
+
+/// What the reader was opened on, and how.
+#[derive(Clone, Debug)]
+pub struct Start {
+    /// The PATH arguments; none means the demo corpus.
+    pub paths: Vec<PathBuf>,
+    pub options: LoadOptions,
+    pub cache: Settings,
+    /// Follow the folders while the reader runs (not with `--no-watch`).
+    pub watch: bool,
+}
+
+/// Starts the loader thread; `send` returns `false` once the reader is gone.
+pub fn spawn(
+    start: Start,
+    send: impl Fn(Msg) -> bool + Clone + Send + 'static,
+) -> std::io::Result<JoinHandle<()>> {
+    thread::Builder::new()
+        .name("loader".into())
+        .spawn(move || run(start, send))
+}
+
+fn notice(text: &str, is_error: bool) -> Msg {
+    Msg::Notice(Notice {
+        text: text::clean_line(text).into_owned(),
+        is_error,
+    })
+}
+
+/// The loader's work, on the calling thread: returns once the reader is gone (or, without
+/// watching, once the load is done and the cache written).
+pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
+    let Start {
+        paths,
+        options,
+        cache: settings,
+        watch,
+    } = start;
+    if paths.is_empty() {
+        return demo(&options, &send);
+    }
+    // Before the walk, so nothing written while it runs is missed; on a thread of its own,
+    // since setting a watch on every folder of a large corpus takes a while, and the cached
+    // cards must not wait for it.
+    let since = now_ns();
+    let watching = watch.then(|| {
+        let paths = paths.clone();
+        thread::spawn(move || Watching::start(&paths, options))
+    });
+    let mut tracker = watch.then(|| Tracker::new(watch::roots(&paths)));
+    let mut cache = Cache::open(&settings, &paths);
+    let sent = |msg: Msg, tracker: &mut Option<Tracker>| {
+        if let Some(tracker) = tracker.as_mut() {
+            match &msg {
+                Msg::Loaded {
+                    cards, diagnostics, ..
+                } => tracker.loaded(cards, diagnostics),
+                Msg::Changed { delta, diagnostics } => {
+                    tracker.forgotten(&delta.forget);
+                    tracker.loaded(&delta.upserts, diagnostics);
+                }
+                _ => {}
+            }
+        }
+        send(msg)
+    };
+    let shown = cache.stream_cached(|event| match event {
+        LoadEvent::Batch { .. } => sent(event.into(), &mut tracker),
+        // The files are yet to be checked: loading goes on.
+        LoadEvent::Done { .. } => true,
+    });
+    for n in cache.take_notices() {
+        send(notice(&n, false));
+    }
+    let refreshed = cache.refresh(&paths, &options, &shown, |refresh| match refresh {
+        Refresh::Checked {
+            walk,
+            stale,
+            to_parse,
+            ..
+        } => {
+            let forget = stale
+                .into_iter()
+                .map(|s| Forget {
+                    path: s.path,
+                    id: s.id,
+                })
+                .collect();
+            let delta = Delta {
+                forget,
+                ..Delta::default()
+            };
+            let msg = Msg::Changed {
+                delta,
+                diagnostics: walk,
+            };
+            // The count of files to parse comes first, so the gauge has its total.
+            let total = Msg::Loaded {
+                cards: Vec::new(),
+                diagnostics: Vec::new(),
+                progress: Progress {
+                    files_total: to_parse,
+                    ..Progress::default()
+                },
+            };
+            sent(msg, &mut tracker) && (to_parse == 0 || send(total))
+        }
+        Refresh::Load(event) => sent(event.into(), &mut tracker),
+    });
+    let update = match refreshed {
+        Ok(update) => update,
+        Err(e) => {
+            // A PATH went away since it was checked: say so, and end the load.
+            send(notice(&e.to_string(), true));
+            send(Msg::LoadDone);
+            Update::default()
+        }
+    };
+    let mut writing = Some(write_in_background(update, send.clone()));
+    let watching = watching.and_then(|w| w.join().ok());
+    let (Some(watching), Some(tracker)) = (watching, tracker) else {
+        if let Some(writing) = writing.take() {
+            let _ = writing.join();
+        }
+        return;
+    };
+    watching.follow(tracker, since, |report| match report {
+        Report::Change(change) => send(Msg::Changed {
+            delta: change.delta,
+            diagnostics: change.diagnostics,
+        }),
+        Report::Notice(text) => send(notice(&text, false)),
+        Report::Settled => {
+            // One write at a time; each brings the cache up to the folders as they are.
+            if let Some(writing) = writing.take() {
+                let _ = writing.join();
+            }
+            let (paths, send) = (paths.clone(), send.clone());
+            let settings = settings.clone();
+            writing = Some(thread::spawn(move || {
+                // A PATH gone is no error here: its cards went with the changes already.
+                if let Ok(update) = Cache::open(&settings, &paths).sync(&paths, &options) {
+                    write(update, &send);
+                }
+            }));
+            true
+        }
+    });
+}
+
+fn write(update: Update, send: &impl Fn(Msg) -> bool) {
+    if let Err(problem) = update.write() {
+        send(notice(&problem, false));
+    }
+}
+
+fn write_in_background(
+    update: Update,
+    send: impl Fn(Msg) -> bool + Send + 'static,
+) -> JoinHandle<()> {
+    thread::spawn(move || write(update, &send))
+}
+
+/// The demo corpus: built in, so neither cached nor watched.
+fn demo(options: &LoadOptions, send: &impl Fn(Msg) -> bool) {
+    let files = crate::corpus::demo::files();
+    let found = Msg::Loaded {
+        cards: Vec::new(),
+        diagnostics: Vec::new(),
+        progress: Progress {
+            files_total: files.len(),
+            bytes_total: files.iter().map(|f| f.size).sum(),
+            ..Progress::default()
+        },
+    };
+    if !send(found) {
+        return;
+    }
+    load::stream(&files, options, |event| send(event.into()));
+}

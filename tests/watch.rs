@@ -1,0 +1,59 @@
+//! The watcher on real folders, without the reader: polling (what the reader falls back on when
+//! the system gives no events) finds what changed, as events do.
+
+use std::fs;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use tidings::corpus::load::LoadOptions;
+use tidings::library::cache::now_ns;
+use tidings::library::watch::{self, Report, Tracker, Watching};
+
+fn card_text(title: &str) -> String {
+    format!("---\ntitle: \"{title}\"\nwebUrl: \"https://example.com/{title}\"\n---\n")
+}
+
+#[test]
+fn polling_finds_new_changed_and_removed_files_and_says_it_polls() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).expect("corpus folder");
+    let paths = vec![corpus.clone()];
+    let watching = Watching::polling(&paths, LoadOptions::default());
+    let tracker = Tracker::new(watch::roots(&paths));
+    let (tx, rx) = mpsc::channel();
+    let since = now_ns();
+    std::thread::spawn(move || watching.follow(tracker, since, move |r| tx.send(r).is_ok()));
+
+    let notice = rx.recv_timeout(Duration::from_secs(5)).expect("a notice");
+    assert!(
+        matches!(&notice, Report::Notice(text) if text.contains("checking the folders every")),
+        "{notice:?}"
+    );
+    let next_change = |what: &str| -> watch::Change {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(Report::Change(change)) => return change,
+                Ok(_) => {}
+                Err(_) => panic!("no change for {what}"),
+            }
+        }
+    };
+
+    fs::write(corpus.join("a.txt"), card_text("alpha")).expect("written");
+    let change = next_change("a new file");
+    assert_eq!(change.delta.upserts.len(), 1);
+    assert!(change.delta.forget.is_empty());
+
+    fs::write(corpus.join("a.txt"), card_text("alpha, longer")).expect("rewritten");
+    let change = next_change("a changed file");
+    assert_eq!(change.delta.upserts.len(), 1);
+    assert_eq!(change.delta.forget.len(), 1);
+
+    fs::remove_file(corpus.join("a.txt")).expect("removed");
+    let change = next_change("a removed file");
+    assert!(change.delta.upserts.is_empty());
+    assert_eq!(change.delta.forget.len(), 1);
+}

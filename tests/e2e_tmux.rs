@@ -218,6 +218,9 @@ fn filter_jump_back_open_and_quit_restores_the_terminal() {
         "1",
         "the reader uses the alternate screen"
     );
+    // Auto-wrap is off while it runs, so no cluster a terminal measures wider can spill into
+    // the next row.
+    assert_eq!(t.format("#{wrap_flag}"), "0", "auto-wrap off while running");
 
     // Filter: the list narrows as we type.
     t.keys(&["/"]);
@@ -251,6 +254,7 @@ fn filter_jump_back_open_and_quit_restores_the_terminal() {
     let end = t.wait_text("EXITED:");
     assert!(end.contains("EXITED:0"), "{end}");
     assert_eq!(t.format("#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(t.format("#{wrap_flag}"), "1", "auto-wrap back on");
 }
 
 #[test]

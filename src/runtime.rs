@@ -149,6 +149,28 @@ fn open_state(args: &crate::cli::StateArgs) -> (Option<StateStore>, Option<app::
     (Some(store), Some(loaded))
 }
 
+/// Asks the state file every [`STATE_POLL`] whether another connection (another tidings, or
+/// this reader's own writer) committed, and if so reads the marks again and sends them. On a
+/// thread of its own: reading 100k marks takes tens of milliseconds, which the screen's thread
+/// must not spend between two keys.
+fn spawn_state_poll(mut store: StateStore, tx: std::sync::mpsc::Sender<Event>) {
+    let poll = move || {
+        loop {
+            std::thread::sleep(STATE_POLL);
+            if store.changed()
+                && let Ok(marks) = store.load()
+                && tx.send(Event::App(Msg::MarksReloaded(marks))).is_err()
+            {
+                return; // The reader is gone.
+            }
+        }
+    };
+    // Without the thread, marks from elsewhere are seen at the next start.
+    let _ = std::thread::Builder::new()
+        .name("tidings-state-poll".into())
+        .spawn(poll);
+}
+
 /// How the event loop ended.
 enum Ending {
     Quit,
@@ -162,7 +184,7 @@ fn event_loop(
     options: Options,
     theme: &Theme,
     open: OpenConfig,
-    mut store: Option<StateStore>,
+    store: Option<StateStore>,
 ) -> std::io::Result<Ending> {
     let (tx, rx) = event::channel();
     event::spawn_input(tx.clone());
@@ -194,8 +216,10 @@ fn event_loop(
         effects_runner.run(effect, &state, guard);
     }
 
+    if let Some(store) = store {
+        spawn_state_poll(store, tx.clone());
+    }
     let mut last_tick = Instant::now();
-    let mut last_poll = Instant::now();
     // When the key now pending was pressed.
     let mut pending_since: Option<Instant> = None;
     loop {
@@ -205,10 +229,9 @@ fn event_loop(
                 .terminal
                 .draw(|frame| ui::draw(frame, &state, theme))?;
         }
-        let tick = if store.is_some() { STATE_POLL } else { TICK };
         let wait = match pending_since {
-            Some(since) => SEQUENCE_TIMEOUT.saturating_sub(since.elapsed()).min(tick),
-            None => tick,
+            Some(since) => SEQUENCE_TIMEOUT.saturating_sub(since.elapsed()).min(TICK),
+            None => TICK,
         };
         let first = match rx.recv_timeout(wait) {
             Ok(event) => Some(event),
@@ -219,18 +242,6 @@ fn event_loop(
             pending_since = None;
             for effect in app::update(&mut state, Msg::KeyTimeout) {
                 effects_runner.run(effect, &state, guard);
-            }
-        }
-        if let Some(store) = store.as_mut().filter(|_| last_poll.elapsed() >= STATE_POLL) {
-            last_poll = Instant::now();
-            // One cheap query; the marks are read again only when another connection (another
-            // tidings, or this reader's own writer) committed.
-            if store.changed()
-                && let Ok(marks) = store.load()
-            {
-                for effect in app::update(&mut state, Msg::MarksReloaded(marks)) {
-                    effects_runner.run(effect, &state, guard);
-                }
             }
         }
         if last_tick.elapsed() >= TICK {

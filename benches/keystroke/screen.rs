@@ -105,12 +105,12 @@ impl Screen {
                 .any(|row| row.contains(LOADING) || row.contains(INDEXING))
     }
 
-    /// The status row's first segment: `1,234 / 100,000` or `100,000 cards`.
+    /// The status row's first segment: `12 matches`, `1,234 / 100,000` or `100,000 cards`.
     pub fn count(&self) -> String {
         let bottom = self.bottom();
         bottom
             .iter()
-            .find(|row| row.contains(" cards") || row.contains(" / "))
+            .find(|row| row.contains(" cards") || row.contains(" match") || row.contains(" / "))
             .and_then(|row| row.split(" · ").next())
             .map_or_else(|| "?".to_string(), |s| s.trim().to_string())
     }

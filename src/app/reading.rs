@@ -3,7 +3,7 @@
 //! change goes to the store as an [`Effect::State`], written off the UI thread, and what the
 //! writer answers comes back as [`super::Msg::StateDone`].
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -60,9 +60,16 @@ pub struct Reading {
     pub(super) walk: Option<(usize, String)>,
     /// Unread cards of the list, for the key it was counted at.
     unread: Cell<Option<(UnreadKey, usize)>>,
+    /// Which slots of the store hold a read card, for the (marks, corpus) versions it was made
+    /// at: counting a list's unread cards is then a walk over a small bit table rather than a
+    /// look-up of every listed card, which a keystroke that changes the list cannot afford.
+    read_slots: RefCell<Option<ReadSlots>>,
 }
 
 type UnreadKey = (u64, u64, u64, bool, usize);
+
+/// The (marks, corpus) versions a table of read slots was made at, and the table.
+type ReadSlots = ((u64, u64), Vec<bool>);
 
 impl Reading {
     pub(super) fn new(loaded: Option<Loaded>) -> (Reading, Option<String>) {
@@ -391,13 +398,26 @@ impl State {
             return n;
         }
         let marks = &self.reading.marks;
-        let n = self
-            .list
-            .view
-            .iter()
-            .filter_map(|ix| self.corpus.get(*ix))
-            .filter(|c| !marks.is_read(c.id))
-            .count();
+        let versions = (marks.version(), self.corpus.version());
+        let mut slots = self.reading.read_slots.borrow_mut();
+        let read = match &*slots {
+            Some((made_at, read)) if *made_at == versions => read,
+            _ => {
+                let mut read = vec![false; self.corpus.cards().slots()];
+                for ix in marks.read_ids().filter_map(|id| self.corpus.by_id(id)) {
+                    if let Some(slot) = read.get_mut(ix as usize) {
+                        *slot = true;
+                    }
+                }
+                &slots.insert((versions, read)).1
+            }
+        };
+        let view = &self.list.view;
+        let n = view.len()
+            - view
+                .iter()
+                .filter(|ix| read.get(**ix as usize).copied().unwrap_or(false))
+                .count();
         self.reading.unread.set(Some((key, n)));
         n
     }

@@ -275,6 +275,14 @@ impl Marks {
         self.cards.is_empty()
     }
 
+    /// The cards marked read, in no particular order.
+    pub fn read_ids(&self) -> impl Iterator<Item = CardId> + '_ {
+        self.cards
+            .iter()
+            .filter(|(_, e)| e.flags & READ != 0)
+            .map(|(id, _)| *id)
+    }
+
     /// Every card's state, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (CardId, CardState)> + '_ {
         self.cards.iter().map(|(id, e)| (*id, e.state()))

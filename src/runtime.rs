@@ -17,7 +17,7 @@ use crate::corpus::load;
 use crate::effects::Effects;
 use crate::event::{self, Event};
 use crate::library::state::location::{self, Location};
-use crate::library::state::{Marks, Problem, StateStore};
+use crate::library::state::{Problem, StateStore};
 use crate::loader::{self, Start};
 use crate::search::worker::{FilterWorker, Report};
 use crate::text;
@@ -123,15 +123,11 @@ fn open_state(args: &crate::cli::StateArgs) -> (Option<StateStore>, Option<app::
             return (None, Some(loaded));
         }
     };
-    let mut store = StateStore::open(&path);
+    let store = StateStore::open(&path);
     let mut notice = store.notice();
     let mut problem = |p: Problem| {
         notice.get_or_insert_with(|| format!("reading state {}: {p}", path.display()));
     };
-    let marks = store.load().unwrap_or_else(|p| {
-        problem(p);
-        Marks::default()
-    });
     let saved = store.saved_searches().unwrap_or_else(|p| {
         problem(p);
         Vec::new()
@@ -140,11 +136,14 @@ fn open_state(args: &crate::cli::StateArgs) -> (Option<StateStore>, Option<app::
         problem(p);
         Vec::new()
     });
+    // The marks themselves (tens of milliseconds for 100k cards) are read by the poll thread
+    // first thing, so the first frame does not wait for them.
     let loaded = app::Loaded {
-        marks,
+        marks: store.empty_marks(),
         saved,
         history,
         notice: notice.map(|n| text::clean_line(&n).into_owned()),
+        marks_pending: true,
     };
     (Some(store), Some(loaded))
 }
@@ -155,12 +154,32 @@ fn open_state(args: &crate::cli::StateArgs) -> (Option<StateStore>, Option<app::
 /// must not spend between two keys.
 fn spawn_state_poll(mut store: StateStore, tx: std::sync::mpsc::Sender<Event>) {
     let poll = move || {
+        // The first read is at once: the reader starts without the marks.
+        let mut read_once = false;
         loop {
-            std::thread::sleep(STATE_POLL);
-            if store.changed()
-                && let Ok(marks) = store.load()
-                && tx.send(Event::App(Msg::MarksReloaded(marks))).is_err()
-            {
+            if read_once {
+                std::thread::sleep(STATE_POLL);
+            }
+            let due = !read_once || store.changed();
+            let first = !read_once;
+            read_once = true;
+            if !due {
+                continue;
+            }
+            let msg = match store.load() {
+                Ok(marks) => Msg::MarksReloaded(marks),
+                // The first read failing is said once; a later one keeps the marks shown.
+                Err(problem) if first => Msg::Notice(Notice {
+                    text: text::clean_line(&format!(
+                        "reading state {}: {problem}; marks are not shown",
+                        store.path().display()
+                    ))
+                    .into_owned(),
+                    is_error: true,
+                }),
+                Err(_) => continue,
+            };
+            if tx.send(Event::App(msg)).is_err() {
                 return; // The reader is gone.
             }
         }

@@ -1521,3 +1521,41 @@ fn without_state_nothing_is_saved_and_the_picker_says_why() {
     user(&mut state, Action::SavedSearches);
     assert!(state.overlay.is_none());
 }
+
+/// The reader starts before the file's marks are read: first sightings wait for them, then
+/// every card loaded meanwhile is seen against the file's.
+#[test]
+fn first_sightings_wait_for_the_marks_read_off_the_start_up_path() {
+    let options = Options {
+        reading: Some(app::Loaded {
+            marks_pending: true,
+            ..app::Loaded::default()
+        }),
+        ..Options::default()
+    };
+    let (mut state, effects) = State::new(120, 40, now(), options);
+    assert!(
+        !writes(&effects)
+            .iter()
+            .any(|op| matches!(op, Op::See { .. })),
+        "{effects:?}"
+    );
+    let effects = load(&mut state, three());
+    assert!(
+        writes(&effects).is_empty(),
+        "nothing is seen before the marks are in"
+    );
+    // The file knew card 1 already.
+    let mut marks = Marks::default();
+    let known = state.corpus.ids().next().expect("a card");
+    marks.see([known], now());
+    let effects = app::update(&mut state, Msg::MarksReloaded(marks));
+    let seen: Vec<_> = writes(&effects)
+        .into_iter()
+        .filter_map(|op| match op {
+            Op::See { ids, .. } => Some(ids.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seen, [2], "the two cards the file had not seen");
+}

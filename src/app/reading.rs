@@ -30,6 +30,9 @@ pub struct Loaded {
     pub history: Vec<HistoryEntry>,
     /// Why nothing is saved this run, if nothing is: said once in the status.
     pub notice: Option<String>,
+    /// `marks` is empty because the file's are still being read (off the start-up path): they
+    /// come as [`super::Msg::MarksReloaded`], and first sightings wait for them.
+    pub marks_pending: bool,
 }
 
 /// A write sent and not answered yet that changes marks: a reload of the marks from the file
@@ -56,6 +59,8 @@ pub struct Reading {
     pub saved: Vec<SavedSearch>,
     /// Past queries, newest first.
     pub history: Vec<String>,
+    /// The file's marks are still being read: first sightings wait for them.
+    marks_pending: bool,
     /// Walking the history: the entry shown and the text typed before the walk began.
     pub(super) walk: Option<(usize, String)>,
     /// Unread cards of the list, for the key it was counted at.
@@ -81,6 +86,7 @@ impl Reading {
                     kept: true,
                     saved: loaded.saved,
                     history: loaded.history.into_iter().map(|h| h.query).collect(),
+                    marks_pending: loaded.marks_pending,
                     ..Reading::default()
                 },
                 loaded.notice,
@@ -288,7 +294,8 @@ impl State {
 
     /// Cards just loaded: the first sighting of those never seen before is now.
     pub(super) fn see(&mut self, ids: Vec<CardId>) -> Option<Effect> {
-        if !self.reading.kept || ids.is_empty() {
+        // Before the file's marks are in, every card would look never seen.
+        if !self.reading.kept || ids.is_empty() || self.reading.marks_pending {
             return None;
         }
         let at: Timestamp = self.now;
@@ -328,6 +335,11 @@ impl State {
         }
         self.reading.marks = Arc::new(marks);
         let mut effects: Vec<Effect> = self.marks_changed().into_iter().collect();
+        if std::mem::take(&mut self.reading.marks_pending) {
+            // The cards loaded meanwhile are seen now, against the file's first sightings.
+            let ids = self.corpus.ids().collect();
+            effects.extend(self.see(ids));
+        }
         effects.extend(self.request_counts());
         effects
     }

@@ -80,6 +80,12 @@ impl StateStore {
         }
     }
 
+    /// No marks yet, but the previous session's start: what the reader starts from while
+    /// [`StateStore::load`] runs off the start-up path.
+    pub fn empty_marks(&self) -> Marks {
+        Marks::new(IdMap::default(), self.since)
+    }
+
     /// Whether another connection (a second tidings, this reader's own writer) committed a
     /// change since the last [`StateStore::load`]: a cheap query to poll every second or two.
     pub fn changed(&self) -> bool {

@@ -371,9 +371,7 @@ impl Cache {
                 .collect(),
             _ => Vec::new(),
         };
-        let to_parse: Vec<usize> = (0..found.files.len())
-            .filter(|i| plan.reuse[*i].is_none())
-            .collect();
+        let to_parse = unreused(&plan, found.files.len());
         let checked = Refresh::Checked {
             walk: found.diagnostics,
             stale,
@@ -384,16 +382,8 @@ impl Cache {
         if !sink(checked) {
             return Ok(update);
         }
-        let files: Vec<FileEntry> = to_parse.iter().map(|i| found.files[*i].clone()).collect();
-        let mut reuse = Reusing {
-            files: &files,
-            walked: Some(&to_parse),
-            keys: &found.keys,
-            plan: &plan,
-            decoded: &mut Vec::new(),
-            update: &mut update,
-        };
-        load::stream_reusing(&files, options, &mut reuse, |event| {
+        let walked = (&found.files[..], &found.keys[..]);
+        parse_unreused(walked, &plan, &to_parse, &mut update, options, |event| {
             sink(Refresh::Load(event))
         });
         Ok(update)
@@ -409,19 +399,9 @@ impl Cache {
         if !update.is_needed() {
             return Ok(update);
         }
-        let to_parse: Vec<usize> = (0..found.files.len())
-            .filter(|i| plan.reuse[*i].is_none())
-            .collect();
-        let files: Vec<FileEntry> = to_parse.iter().map(|i| found.files[*i].clone()).collect();
-        let mut reuse = Reusing {
-            files: &files,
-            walked: Some(&to_parse),
-            keys: &found.keys,
-            plan: &plan,
-            decoded: &mut Vec::new(),
-            update: &mut update,
-        };
-        load::stream_reusing(&files, options, &mut reuse, |_| true);
+        let to_parse = unreused(&plan, found.files.len());
+        let walked = (&found.files[..], &found.keys[..]);
+        parse_unreused(walked, &plan, &to_parse, &mut update, options, |_| true);
         Ok(update)
     }
 
@@ -468,6 +448,33 @@ impl Cache {
 
 /// A load's view of the cache: known results for unchanged files, and fresh results encoded
 /// for the next cache file as they are parsed.
+/// The walked files (of `n`) whose cached result the plan cannot reuse.
+fn unreused(plan: &Plan, n: usize) -> Vec<usize> {
+    (0..n).filter(|i| plan.reuse[*i].is_none()).collect()
+}
+
+/// Parses the walked files `to_parse` (indexes into the walk's files and keys), recording each
+/// result in `update`; `sink` gets the loader's events, and stops it by returning `false`.
+fn parse_unreused(
+    (walked, keys): (&[FileEntry], &[FileKey]),
+    plan: &Plan,
+    to_parse: &[usize],
+    update: &mut Update,
+    options: &LoadOptions,
+    sink: impl FnMut(LoadEvent) -> bool,
+) {
+    let files: Vec<FileEntry> = to_parse.iter().map(|i| walked[*i].clone()).collect();
+    let mut reuse = Reusing {
+        files: &files,
+        walked: Some(to_parse),
+        keys,
+        plan,
+        decoded: &mut Vec::new(),
+        update,
+    };
+    load::stream_reusing(&files, options, &mut reuse, sink);
+}
+
 struct Reusing<'a> {
     /// The files loaded.
     files: &'a [FileEntry],

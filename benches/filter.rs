@@ -41,7 +41,7 @@ fn main() {
             true
         });
         let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(move |result| {
+        let worker = FilterWorker::spawn(None, move |result| {
             let _ = tx.send(result);
         });
         // The reader indexes while loading; here the index is built before the first key.

@@ -129,6 +129,9 @@ impl Effects {
             Effect::Index => self
                 .worker
                 .catch_up(state.corpus.cards().clone(), state.corpus.epoch()),
+            Effect::SettleIndex => self
+                .worker
+                .settle(state.corpus.cards().clone(), state.corpus.epoch()),
             Effect::Repaint => {
                 if let Err(e) = guard.repaint() {
                     self.notice(format!("could not repaint: {e}"));

@@ -212,11 +212,12 @@ fn event_loop(
     let (width, height) = guard.size();
     let (mut state, effects) = State::new(width, height, Timestamp::now(), options);
 
+    let home = crate::library::cache::index_home(&start.cache, &start.paths);
     let loader_tx = tx.clone();
     loader::spawn(start, move |msg| loader_tx.send(Event::App(msg)).is_ok())?;
 
     let worker_tx = tx.clone();
-    let worker = FilterWorker::spawn(move |report| {
+    let worker = FilterWorker::spawn(home, move |report| {
         let msg = match report {
             Report::Filtered(result) => Msg::Filtered(result),
             Report::Indexed(indexed) => Msg::Indexed(indexed),

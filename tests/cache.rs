@@ -451,11 +451,15 @@ fn cache_info_and_clear() {
         "{out}"
     );
     assert!(out.contains("written: "), "{out}");
+    assert!(out.contains("index:   "), "the word index beside it: {out}");
+    let index = cache::index_for(&s.cache_file());
+    assert!(index.is_dir());
     let (_, out, _) = s.run(&["cache", "info", corpus]);
     assert!(out.contains("cards:   2"), "{out}");
     let (code, out, _) = s.run(&["cache", "clear", corpus]);
     assert_eq!((code, out.trim()), (0, "removed 1 cache"));
     assert!(s.cache_files().is_empty());
+    assert!(!index.exists(), "the word index goes with its cache");
     let (code, out, _) = s.run(&["cache", "clear"]);
     assert_eq!((code, out.trim()), (0, "removed 0 caches"));
 }

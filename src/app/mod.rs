@@ -76,6 +76,8 @@ pub enum Effect {
     Filter { generation: u64, query: Query },
     /// Index the current snapshot's new cards (and forget its removed ones) in the background.
     Index,
+    /// Loading has settled on the current snapshot: the index drops what no card holds.
+    SettleIndex,
     /// Give the terminal back to the shell until `fg`.
     Suspend,
     /// Clear the screen and draw every cell again.
@@ -643,7 +645,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         } => state.loaded(cards, diagnostics, progress),
         Msg::LoadDone => {
             state.load_done();
-            Vec::new()
+            vec![Effect::SettleIndex]
         }
         Msg::Changed { delta, diagnostics } => state.changed(delta, diagnostics),
         Msg::Filtered(result) => state.filtered(result),

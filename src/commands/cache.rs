@@ -1,7 +1,7 @@
 //! `tidings cache info|clear`: what the cache of parsed cards holds, and removing it.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::exit;
 use super::output::deliver;
@@ -60,6 +60,9 @@ fn info(folder: &Folder, files: &[PathBuf], out: &mut dyn Write, err: &mut dyn W
                 text::clean_line(&info.path.display().to_string())
             )?;
             writeln!(out, "  size:    {}", size(info.bytes))?;
+            if let Some(bytes) = folder_bytes(&cache::index_for(&info.path)) {
+                writeln!(out, "  index:   {} (word index)", size(bytes))?;
+            }
             match &info.contents {
                 Ok(c) => {
                     for root in &c.roots {
@@ -103,6 +106,16 @@ fn clear(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut removed = 0;
     let mut failed = false;
     for file in files {
+        // The word index goes with its cache, and is rebuilt with it.
+        match std::fs::remove_dir_all(cache::index_for(file)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                failed = true;
+                let line = format!("cannot remove the word index of {}: {e}", file.display());
+                let _ = writeln!(err, "tidings: {}", text::clean_line(&line));
+            }
+        }
         match std::fs::remove_file(file) {
             Ok(()) => removed += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -125,6 +138,19 @@ fn clear(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(()) if failed => exit::FOUND_PROBLEMS,
         Ok(()) => exit::OK,
     }
+}
+
+/// The bytes of the files directly in `folder`, if it exists.
+fn folder_bytes(folder: &Path) -> Option<u64> {
+    let entries = std::fs::read_dir(folder).ok()?;
+    Some(
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.metadata().ok())
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len())
+            .sum(),
+    )
 }
 
 fn time(ns: i64) -> String {

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::output::deliver;
-use super::search::{find, parse_query};
+use super::search::{finish_index, open_index, parse_query};
 use super::show::write_ambiguous;
 use super::state::Headless;
 use super::{exit, load_paths};
@@ -43,14 +43,19 @@ pub fn run(args: &MarkArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     state.see(corpus, err);
 
     let ids = match &parsed {
-        Some(q) => match find(q, corpus, state.marks(), err) {
-            Ok(found) => found,
-            Err(status) => return status,
+        Some(q) => {
+            let index = match open_index(&args.paths, &args.cache, corpus, err) {
+                Ok(index) => index,
+                Err(status) => return status,
+            };
+            let found = index.find(q, corpus.cards(), state.marks());
+            finish_index(index, corpus, err);
+            found
+                .hits
+                .iter()
+                .filter_map(|hit| corpus.get(hit.ix).map(|c| c.id))
+                .collect()
         }
-        .hits
-        .iter()
-        .filter_map(|hit| corpus.get(hit.ix).map(|c| c.id))
-        .collect(),
         None => match resolve_all(args, corpus, err) {
             Ok(ids) => ids,
             Err(status) => return status,

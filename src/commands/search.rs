@@ -6,20 +6,21 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::output::{self, CardJson, Resolved, deliver};
 use super::state::Headless;
 use super::{exit, load_paths, report_diagnostics};
-use crate::cli::{FilterConfigArgs, SearchArgs, SearchFormat, SortArg};
+use crate::cli::{CacheArgs, FilterConfigArgs, SearchArgs, SearchFormat, SortArg};
 
 use crate::corpus::{Card, CardId, CardIx, Corpus};
+use crate::library::cache;
 use crate::library::state::Marks;
 use crate::search::engine::{Found, Tier};
 use crate::search::highlight::explain;
 use crate::search::sort::{SortKey, sort_view};
 use crate::search::syntax::{self, Clock, Query};
-use crate::search::worker::search_once_with;
+use crate::search::worker::OneShot;
 use crate::text;
 use crate::view::MISSING;
 
@@ -89,75 +90,141 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
     let corpus = std::mem::take(&mut loaded.corpus);
     state.see(&corpus, err);
 
-    let found = match find(&parsed, &corpus, state.marks(), err) {
-        Ok(found) => found,
+    let index = match open_index(&args.paths, &args.cache, &corpus, err) {
+        Ok(index) => index,
         Err(status) => return status,
     };
-    let hits = &found.hits;
-    let scores: HashMap<CardIx, i64> = hits.iter().map(|h| (h.ix, h.score)).collect();
-    let mut view: Vec<CardIx> = hits.iter().map(|h| h.ix).collect();
-    sort_view(&mut view, &corpus, sort_key(args.sort));
-    if args.reverse {
-        view.reverse();
-    }
-    if let Some(limit) = args.limit {
-        view.truncate(limit);
-    }
+    let found = index.find(&parsed, corpus.cards(), state.marks());
+    let answer = Answer {
+        args,
+        env,
+        format,
+        query: &parsed,
+        corpus: &corpus,
+        found: &found,
+        marks: state.marks(),
+    };
+    let status = answer.write(out, err);
+    // After the answer, so it is not kept waiting.
+    finish_index(index, &corpus, err);
+    // Not freed: the process ends right after, and giving 100k cards back to the allocator
+    // one by one takes a third of a second.
+    std::mem::forget(corpus);
+    status
+}
 
-    if args.explain {
-        let tiers: HashMap<CardIx, Tier> = hits.iter().map(|h| (h.ix, h.tier)).collect();
-        let written = deliver(out, err, |out| {
-            write_explained(&parsed, &corpus, &view, &tiers, out)
+/// The word index of `corpus`, stored beside the cache of the corpus at `paths`, caught up;
+/// a failure is written to `err` and becomes the usage status.
+pub(crate) fn open_index(
+    paths: &[PathBuf],
+    cache: &CacheArgs,
+    corpus: &Corpus,
+    err: &mut dyn Write,
+) -> Result<OneShot, u8> {
+    let home = cache::index_home(&cache.settings(), paths);
+    OneShot::open(home.as_deref(), corpus.cards(), corpus.epoch()).map_err(|e| {
+        let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
+        exit::USAGE
+    })
+}
+
+/// Leaves a stored index whole for the next run (what no card holds dropped, merges done); a
+/// failure is said on `err`, and changes nothing of the answer.
+pub(crate) fn finish_index(index: OneShot, corpus: &Corpus, err: &mut dyn Write) {
+    if let Err(e) = index.finish(corpus.cards(), corpus.epoch()) {
+        let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
+    }
+}
+
+/// A search's answer, to write in the format asked for.
+struct Answer<'a> {
+    args: &'a SearchArgs,
+    env: Env,
+    format: SearchFormat,
+    query: &'a Query,
+    corpus: &'a Corpus,
+    found: &'a Found,
+    marks: Option<&'a Marks>,
+}
+
+impl Answer<'_> {
+    /// Writes the answer; the exit status.
+    fn write(&self, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+        let Answer {
+            args,
+            env,
+            format,
+            query: parsed,
+            corpus,
+            found,
+            marks,
+        } = *self;
+        let hits = &found.hits;
+        let scores: HashMap<CardIx, i64> = hits.iter().map(|h| (h.ix, h.score)).collect();
+        let mut view: Vec<CardIx> = hits.iter().map(|h| h.ix).collect();
+        sort_view(&mut view, corpus, sort_key(args.sort));
+        if args.reverse {
+            view.reverse();
+        }
+        if let Some(limit) = args.limit {
+            view.truncate(limit);
+        }
+
+        if args.explain {
+            let tiers: HashMap<CardIx, Tier> = hits.iter().map(|h| (h.ix, h.tier)).collect();
+            let written = deliver(out, err, |out| {
+                write_explained(parsed, corpus, &view, &tiers, out)
+            });
+            if let Err(status) = written {
+                return status;
+            }
+            return if view.is_empty() {
+                exit::FOUND_PROBLEMS
+            } else {
+                exit::OK
+            };
+        }
+        let results = Results {
+            corpus,
+            view: &view,
+            scores: &scores,
+            marks,
+        };
+        let list = List {
+            nul: args.print0,
+            is_terminal: env.is_terminal,
+        };
+        let mut left_out = None;
+        let written = deliver(out, err, |out| match format {
+            SearchFormat::Table => write_table(&results, env.width, out),
+            SearchFormat::Json => write_json(&results, out),
+            SearchFormat::Jsonl => write_jsonl(&results, out),
+            SearchFormat::Csv => write_csv(&results, out),
+            SearchFormat::Md => write_md(&results, out),
+            SearchFormat::Paths => {
+                left_out = Some((["path", "paths"], list.write(results.paths(), out)?));
+                Ok(())
+            }
+            SearchFormat::Urls => {
+                left_out = Some((["URL", "URLs"], list.write(results.urls(), out)?));
+                Ok(())
+            }
         });
         if let Err(status) = written {
             return status;
         }
-        return if view.is_empty() {
+        if let Some(([one, many], n)) = left_out.filter(|(_, n)| *n > 0) {
+            let noun = if n == 1 { one } else { many };
+            let _ = writeln!(err, "tidings: {n} {noun} left out, {}", list.why_left_out());
+        }
+        if hits.is_empty() {
+            if env.err_is_terminal {
+                let _ = writeln!(err, "tidings: no matches");
+            }
             exit::FOUND_PROBLEMS
         } else {
             exit::OK
-        };
-    }
-    let results = Results {
-        corpus: &corpus,
-        view: &view,
-        scores: &scores,
-        marks: state.marks(),
-    };
-    let list = List {
-        nul: args.print0,
-        is_terminal: env.is_terminal,
-    };
-    let mut left_out = None;
-    let written = deliver(out, err, |out| match format {
-        SearchFormat::Table => write_table(&results, env.width, out),
-        SearchFormat::Json => write_json(&results, out),
-        SearchFormat::Jsonl => write_jsonl(&results, out),
-        SearchFormat::Csv => write_csv(&results, out),
-        SearchFormat::Md => write_md(&results, out),
-        SearchFormat::Paths => {
-            left_out = Some((["path", "paths"], list.write(results.paths(), out)?));
-            Ok(())
         }
-        SearchFormat::Urls => {
-            left_out = Some((["URL", "URLs"], list.write(results.urls(), out)?));
-            Ok(())
-        }
-    });
-    if let Err(status) = written {
-        return status;
-    }
-    if let Some(([one, many], n)) = left_out.filter(|(_, n)| *n > 0) {
-        let noun = if n == 1 { one } else { many };
-        let _ = writeln!(err, "tidings: {n} {noun} left out, {}", list.why_left_out());
-    }
-    if hits.is_empty() {
-        if env.err_is_terminal {
-            let _ = writeln!(err, "tidings: no matches");
-        }
-        exit::FOUND_PROBLEMS
-    } else {
-        exit::OK
     }
 }
 
@@ -216,20 +283,6 @@ pub(crate) fn parse_query(
         return Err(exit::USAGE);
     }
     Ok(query)
-}
-
-/// The matches of `query` in `corpus`, as the reader finds them; a failure of the word index is
-/// written to `err` and becomes the usage status.
-pub(crate) fn find(
-    query: &Query,
-    corpus: &Corpus,
-    marks: Option<&Marks>,
-    err: &mut dyn Write,
-) -> Result<Found, u8> {
-    search_once_with(query, corpus.cards(), corpus.epoch(), marks).map_err(|e| {
-        let _ = writeln!(err, "tidings: {}", text::clean_line(&e.to_string()));
-        exit::USAGE
-    })
 }
 
 /// `--explain`: each card, then how each term matched it.

@@ -5,10 +5,8 @@
 //! which forgets what publishers and feeds vary (scheme, `www.`, tracking parameters, the AMP
 //! and AMP-cache variants of a page, ...).
 
-use std::collections::HashMap;
-
 use super::card::{Card, CardId, Urls};
-use super::id::stable_hash;
+use super::id::{KeyMap, stable_hash};
 use super::url::link_key;
 
 /// The normalised-URL hashes of a card: its own URLs, and each related entry's.
@@ -76,10 +74,10 @@ impl CardKeys {
 pub struct Links {
     /// Normalised-URL hash -> the cards with that URL, in arrival order. 64-bit hashes, not
     /// strings, keep this small; a collision among a few million URLs is vanishingly unlikely.
-    by_url: HashMap<u64, Vec<CardId>>,
+    by_url: KeyMap<u64, Vec<CardId>>,
     /// Normalised-URL hash -> the cards with a related entry naming that URL.
-    cited_by: HashMap<u64, Vec<CardId>>,
-    keys: HashMap<CardId, CardKeys>,
+    cited_by: KeyMap<u64, Vec<CardId>>,
+    keys: KeyMap<CardId, CardKeys>,
 }
 
 impl Links {
@@ -103,7 +101,7 @@ impl Links {
         let Some(keys) = self.keys.remove(&id) else {
             return;
         };
-        fn unlist(index: &mut HashMap<u64, Vec<CardId>>, hash: u64, id: CardId) {
+        fn unlist(index: &mut KeyMap<u64, Vec<CardId>>, hash: u64, id: CardId) {
             if let Some(ids) = index.get_mut(&hash) {
                 ids.retain(|i| *i != id);
                 if ids.is_empty() {

@@ -8,7 +8,6 @@
 //! belong to.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -67,7 +66,7 @@ const COMPACT_AFTER: usize = 4096;
 #[derive(Clone, Debug, Default)]
 pub struct Corpus {
     cards: CardStore,
-    ids: HashMap<CardId, CardIx>,
+    ids: id::KeyMap<CardId, CardIx>,
     links: Links,
     version: u64,
     epoch: u64,

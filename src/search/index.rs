@@ -2,30 +2,48 @@
 //! that finding the cards with a word starting with some letters is a range scan of a sorted
 //! term dictionary and a walk over postings, whatever the size of the corpus.
 //!
-//! The index follows a [`CardStore`]: documents are keyed by the card's slot, which within one
-//! epoch keeps its card or dies (see [`crate::corpus::store`]). Catching up with a newer store
-//! adds the slots added since and deletes the slots that died; a store of another epoch starts
-//! the index again. So the index changes exactly as the corpus did, delta by delta, without a
-//! second path for it.
+//! A document is one version of one card: its id and a stamp of the text it was made from
+//! ([`stamp`]), and its words. Matching reads documents as slots of a [`CardStore`]: a
+//! document counts for the slot that holds a card of its id and stamp, and for none when no
+//! slot does (a card changed or gone). So an index made by another run, or by another tidings,
+//! is used as it is for every card whose text it holds, and only the others are indexed.
+//!
+//! A store's live cards have distinct ids, as [`crate::corpus::Corpus`] makes them.
+//!
+//! The index follows a store through [`WordIndex::catch_up`]: slots that died delete their
+//! card's documents, new slots are matched against the documents there are and indexed only
+//! when none holds their text. The cards' own changes are the only path by which the index
+//! changes, delta by delta.
+//!
+//! It lives in memory, or in a folder beside the cache of parsed cards ([`WordIndex::open`]),
+//! written through tantivy's atomic commits; one tidings at a time holds its writer lock,
+//! another reads it as it is and keeps the rest in memory.
 //!
 //! Only what matching needs is kept: which documents hold a term (no frequencies, no positions:
-//! phrases are checked on the few cards that hold all their words) and the slot of each
-//! document. Nothing of the card is stored; the store has it.
+//! phrases are checked on the few cards that hold all their words), each document's id and
+//! stamp. Nothing else of the card is stored; the store has it.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use rayon::prelude::*;
+use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
+use tantivy::index::SegmentId;
 use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument,
+    TantivyError, Term,
 };
 
 pub use super::fields::Place;
 use super::words::{fold_into, spans};
+use crate::corpus::id::KeyMap;
 use crate::corpus::{Card, CardIx, CardStore};
 
 /// Why the index could not be built or read; tantivy's own words.
@@ -33,9 +51,16 @@ use crate::corpus::{Card, CardIx, CardStore};
 #[error("word index: {0}")]
 pub struct IndexError(String);
 
-impl From<tantivy::TantivyError> for IndexError {
-    fn from(e: tantivy::TantivyError) -> Self {
+impl From<TantivyError> for IndexError {
+    fn from(e: TantivyError) -> Self {
         IndexError(e.to_string())
+    }
+}
+
+impl IndexError {
+    /// The index has not been opened yet.
+    pub fn not_open() -> IndexError {
+        IndexError("not open yet".into())
     }
 }
 
@@ -45,48 +70,112 @@ impl From<std::io::Error> for IndexError {
     }
 }
 
+/// The version of what a stored index holds (its fields, its words): a folder of another
+/// version is never opened, and goes with the cache's clean-up.
+pub const FORMAT: u32 = 1;
+
 /// The name the word tokenizer is registered under.
 const TOKENIZER: &str = "tidings-words";
-/// The indexing thread's memory: tantivy's least, enough to take a loader batch at a time.
-const WRITER_MEMORY: usize = 15_000_000;
+/// Each indexing thread's memory: tantivy's least, enough to take a loader batch at a time.
+const THREAD_MEMORY: usize = 15_000_000;
 
 /// One segment of the index as matching reads it: tantivy's reader and each document's slot.
 #[derive(Clone)]
 pub struct Segment {
     pub reader: SegmentReader,
-    /// The slot of each document, by document id.
+    /// The slot of each document, by document id; `CardIx::MAX` for a document no slot holds.
     pub slots: Arc<[CardIx]>,
 }
 
 impl Segment {
-    /// The slot of document `doc`, if it is not deleted.
+    /// The slot of document `doc`, if it is not deleted and a slot holds its card's text.
     pub fn live_slot(&self, doc: DocId) -> Option<CardIx> {
         if self.reader.is_deleted(doc) {
             return None;
         }
-        self.slots.get(doc as usize).copied()
+        self.slots
+            .get(doc as usize)
+            .copied()
+            .filter(|&s| s != CardIx::MAX)
     }
 }
 
+/// The fields of the schema, the same in memory and on disk.
+#[derive(Clone, Copy)]
+struct Fields {
+    words: [Field; Place::ALL.len()],
+    id: Field,
+    stamp: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut schema = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let words = Place::ALL.map(|place| schema.add_text_field(place.name(), text.clone()));
+    let id = schema.add_u64_field("id", INDEXED | FAST);
+    let stamp = schema.add_u64_field("stamp", FAST);
+    (schema.build(), Fields { words, id, stamp })
+}
+
+/// A fingerprint of the text `card` gives the index: equal stamps, equal documents (a CRC-32
+/// of every indexed text and their total length; the id is compared besides).
+pub fn stamp(card: &Card) -> u64 {
+    let mut crc = crc32fast::Hasher::new();
+    let mut length: u64 = 0;
+    for place in Place::ALL {
+        for text in place.texts(card) {
+            crc.update(text.as_bytes());
+            // Not UTF-8: texts cannot run into each other.
+            crc.update(&[0xFF]);
+            length += text.len() as u64 + 1;
+        }
+        crc.update(&[0xFE]);
+    }
+    u64::from(crc.finalize()) << 32 | (length & 0xFFFF_FFFF)
+}
+
+/// Each document's (id, stamp), by document id: read once per segment, which never changes
+/// its documents.
+type Keys = Arc<[(u64, u64)]>;
+
 /// The word index of one [`CardStore`] as far as it has caught up.
 pub struct WordIndex {
-    fields: [Field; Place::ALL.len()],
-    slot: Field,
+    fields: Fields,
     writer: IndexWriter<TantivyDocument>,
     reader: IndexReader,
-    /// The epoch the indexed slots belong to.
+    /// Whether `writer` writes a stored index (else it is in memory).
+    stored: bool,
+    /// A stored index another tidings holds the writer lock of: read as it was when opened.
+    borrowed: Option<IndexReader>,
+    /// (id, stamp) of the live documents of `borrowed`.
+    borrowed_docs: KeyMap<u64, u64>,
+    /// (id, stamp) of the documents of `writer`'s index, as they are after the next commit.
+    docs: KeyMap<u64, u64>,
+    /// The epoch the slots belong to.
     epoch: Option<u64>,
-    /// Per slot: whether a document for it is in the index (or on its way, before a commit).
-    indexed: Vec<bool>,
-    /// Changes not yet committed.
+    /// Per slot looked at: the id of its card while it lives (`None`: dead, or no card).
+    slot_ids: Vec<Option<u64>>,
+    /// Per id of a live slot looked at: the slot and its card's stamp.
+    live: KeyMap<u64, (CardIx, u64)>,
+    /// Documents added or deleted since the last commit.
     uncommitted: bool,
+    /// Documents added since the index was opened.
+    added: usize,
+    /// Slots matched or dropped since the segments' slot tables were made.
+    remap: bool,
     /// Slots the committed index covers: matching looks no further.
     committed: usize,
     /// The first full load has been merged into one segment.
     merged_once: bool,
     segments: Vec<Segment>,
-    /// Slots of each segment, kept across reloads: a segment never changes its documents.
-    slot_tables: HashMap<tantivy::index::SegmentId, Arc<[CardIx]>>,
+    /// How many of `segments` are `writer`'s (they come first).
+    own_segments: usize,
+    keys: HashMap<SegmentId, Keys>,
     /// Matching's costliest lookups (terms of a letter or two start tens of thousands of
     /// words), kept until the committed index changes.
     remembered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
@@ -106,83 +195,218 @@ pub struct Progress {
 impl WordIndex {
     /// An empty index in memory.
     pub fn new() -> Result<WordIndex, IndexError> {
-        let mut schema = Schema::builder();
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::Basic)
-                .set_fieldnorms(false),
-        );
-        let fields = Place::ALL.map(|place| schema.add_text_field(place.name(), text.clone()));
-        let slot = schema.add_u64_field("slot", INDEXED | FAST);
-        let index = Index::create_in_ram(schema.build());
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        WordIndex::with(index, fields, 1, false, None)
+    }
+
+    /// The index stored in `home`, or in memory without one or when it cannot be opened
+    /// (the cache of parsed cards says what is wrong with the cache folder).
+    pub fn at(home: Option<&Path>, threads: usize) -> Result<WordIndex, IndexError> {
+        match home {
+            Some(folder) => WordIndex::open(folder, threads).or_else(|_| WordIndex::new()),
+            None => WordIndex::new(),
+        }
+    }
+
+    /// The index stored in `folder` (made if missing; made again if it cannot be read),
+    /// indexing on `threads` threads. When another tidings holds its writer lock, it is read
+    /// as it is and what it lacks is kept in memory. The error is a sentence for a notice;
+    /// the index in memory is the fallback.
+    pub fn open(folder: &Path, threads: usize) -> Result<WordIndex, IndexError> {
+        let (schema, fields) = schema();
+        let index = match open_folder(folder, &schema) {
+            Ok(index) => index,
+            Err(_) => {
+                // Unreadable, or of another schema: it is only a cache, so start it again.
+                let _ = std::fs::remove_dir_all(folder);
+                open_folder(folder, &schema)?
+            }
+        };
+        match index.writer_with_num_threads(threads.max(1), threads.max(1) * THREAD_MEMORY) {
+            Ok(writer) => WordIndex::with_writer(index, writer, fields, true, None),
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                let borrowed: IndexReader = index
+                    .reader_builder()
+                    .reload_policy(ReloadPolicy::Manual)
+                    .try_into()?;
+                let (schema, fields) = self::schema();
+                let own = Index::create_in_ram(schema);
+                WordIndex::with(own, fields, threads, false, Some(borrowed))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn with(
+        index: Index,
+        fields: Fields,
+        threads: usize,
+        stored: bool,
+        borrowed: Option<IndexReader>,
+    ) -> Result<WordIndex, IndexError> {
+        let threads = threads.max(1);
+        let writer = index.writer_with_num_threads(threads, threads * THREAD_MEMORY)?;
+        WordIndex::with_writer(index, writer, fields, stored, borrowed)
+    }
+
+    fn with_writer(
+        index: Index,
+        writer: IndexWriter<TantivyDocument>,
+        fields: Fields,
+        stored: bool,
+        borrowed: Option<IndexReader>,
+    ) -> Result<WordIndex, IndexError> {
         index.tokenizers().register(TOKENIZER, WordTokenizer);
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        // While the first load is indexed, segments are left alone: they are merged into one
-        // once it is all in (see `commit`), and a merge tantivy started meanwhile would keep
-        // some of them from that one.
+        // While a load is indexed, segments are left alone: they are merged into one once it
+        // is all in (see `commit`), and a merge tantivy started meanwhile would keep some of
+        // them from that one.
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let mut keys = HashMap::new();
+        let docs = live_docs(&reader, fields, &mut keys)?;
+        let borrowed_docs = match &borrowed {
+            Some(borrowed) => live_docs(borrowed, fields, &mut keys)?,
+            None => KeyMap::default(),
+        };
         Ok(WordIndex {
             fields,
-            slot,
             writer,
             reader,
+            stored,
+            borrowed,
+            borrowed_docs,
+            docs,
             epoch: None,
-            indexed: Vec::new(),
+            slot_ids: Vec::new(),
+            live: KeyMap::default(),
             uncommitted: false,
+            added: 0,
+            remap: true,
             committed: 0,
             merged_once: false,
             segments: Vec::new(),
-            slot_tables: HashMap::new(),
+            own_segments: 0,
+            keys,
             remembered: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Brings the index towards `cards` of `epoch`, adding at most `budget` cards in this call
-    /// (so a caller can answer a query in between); deletions are always done in full. Call
-    /// [`WordIndex::commit`] for matching to see the changes.
+    /// Documents indexed since the index was opened: the cards no document held.
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
+    /// Whether the index is stored in a folder, written by this tidings.
+    pub fn is_stored(&self) -> bool {
+        self.stored
+    }
+
+    /// Brings the index towards `cards` of `epoch`, looking at most `budget` new slots in
+    /// this call (so a caller can answer a query in between); dead slots are always dropped
+    /// in full. Call [`WordIndex::commit`] for matching to see the changes.
     pub fn catch_up(&mut self, cards: &CardStore, epoch: u64, budget: usize) -> Progress {
         if self.epoch != Some(epoch) {
-            // Slots of another epoch mean other cards: start again.
-            self.writer.delete_all_documents().ok();
-            self.writer.set_merge_policy(Box::new(NoMergePolicy));
-            self.merged_once = false;
-            self.indexed.clear();
+            // Slots of another epoch mean other cards: match them again. The documents stay;
+            // those no card holds any more go when the index settles.
+            self.slot_ids.clear();
+            self.live.clear();
             self.committed = 0;
             self.epoch = Some(epoch);
-            self.uncommitted = true;
+            self.remap = true;
         }
         let slots = cards.slots();
-        for ix in 0..self.indexed.len().min(slots) {
-            if self.indexed[ix] && !cards.is_live(ix as CardIx) {
-                self.writer
-                    .delete_term(Term::from_field_u64(self.slot, ix as u64));
-                self.indexed[ix] = false;
-                self.uncommitted = true;
+        for ix in 0..self.slot_ids.len().min(slots) {
+            if self.slot_ids[ix].is_none() || cards.is_live(ix as CardIx) {
+                continue;
             }
-        }
-        let mut added = 0;
-        while self.indexed.len() < slots {
-            if added == budget {
-                return Progress {
-                    slots: self.indexed.len(),
-                    done: false,
-                };
-            }
-            let ix = self.indexed.len() as CardIx;
-            let live = match cards.get(ix) {
-                Some(card) => self.writer.add_document(self.document(ix, card)).is_ok(),
-                None => false,
+            let Some(id) = self.slot_ids[ix].take() else {
+                continue;
             };
-            self.indexed.push(live);
-            self.uncommitted |= live;
-            added += 1;
+            if self
+                .live
+                .get(&id)
+                .is_some_and(|(slot, _)| *slot == ix as CardIx)
+            {
+                self.live.remove(&id);
+                self.forget(id);
+            }
+            self.remap = true;
         }
-        Progress { slots, done: true }
+        let start = self.slot_ids.len();
+        let end = slots.min(start.saturating_add(budget));
+        // Stamping reads every text of every card: on all cores.
+        let stamps: Vec<Option<u64>> = (start..end)
+            .into_par_iter()
+            .map(|ix| cards.get(ix as CardIx).map(stamp))
+            .collect();
+        for (ix, stamp) in (start..end).zip(stamps) {
+            let ix = ix as CardIx;
+            let id = match (cards.get(ix), stamp) {
+                (Some(card), Some(stamp)) => Some(self.take_in(ix, card, stamp)),
+                _ => None,
+            };
+            self.slot_ids.push(id);
+        }
+        Progress {
+            slots: end,
+            done: end == slots,
+        }
+    }
+
+    /// Matches the card of slot `ix`, of `stamp`, with a document holding its text, indexing
+    /// it when none does. Its id.
+    fn take_in(&mut self, ix: CardIx, card: &Card, stamp: u64) -> u64 {
+        let id = card.id.0;
+        let held =
+            self.docs.get(&id) == Some(&stamp) || self.borrowed_docs.get(&id) == Some(&stamp);
+        if !held {
+            self.forget(id);
+            if self.writer.add_document(self.document(card, stamp)).is_ok() {
+                self.docs.insert(id, stamp);
+                self.uncommitted = true;
+                self.added += 1;
+            }
+        }
+        self.live.insert(id, (ix, stamp));
+        self.remap = true;
+        id
+    }
+
+    /// Deletes the documents of card `id` this index writes.
+    fn forget(&mut self, id: u64) {
+        if self.docs.remove(&id).is_some() {
+            self.writer
+                .delete_term(Term::from_field_u64(self.fields.id, id));
+            self.uncommitted = true;
+        }
+    }
+
+    /// Once `cards` of `epoch` is complete (loading has settled): deletes the documents no
+    /// card holds any more (cards gone while tidings was not running), so a stored index does
+    /// not keep them for ever. Nothing when the index has not caught up with `cards`.
+    pub fn settle(&mut self, cards: &CardStore, epoch: u64) -> Result<(), IndexError> {
+        if self.epoch != Some(epoch) || self.slot_ids.len() != cards.slots() {
+            return Ok(());
+        }
+        let stale: Vec<u64> = self
+            .docs
+            .iter()
+            .filter(|(id, stamp)| self.live.get(id).map(|(_, s)| s) != Some(stamp))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            self.forget(id);
+        }
+        self.commit(true)
+    }
+
+    /// Waits for the merges in progress, so a stored index is left whole when the process ends.
+    pub fn close(self) -> Result<(), IndexError> {
+        Ok(self.writer.wait_merging_threads()?)
     }
 
     /// Makes what [`WordIndex::catch_up`] did visible to matching. Once the index has caught
@@ -193,19 +417,21 @@ impl WordIndex {
         if self.uncommitted {
             self.writer.commit()?;
             self.uncommitted = false;
-            self.committed = self.indexed.len();
         }
+        self.committed = self.slot_ids.len();
         self.refresh()?;
-        if caught_up && !self.merged_once && self.segments.len() > 1 {
-            let ids: Vec<_> = self
-                .segments
-                .iter()
-                .map(|s| s.reader.segment_id())
-                .collect();
-            // Not waited for: the merge runs on its own thread and is seen at a later refresh.
-            drop(self.writer.merge(&ids));
-            self.merged_once = true;
+        if caught_up && !self.merged_once {
+            if self.own_segments > 1 {
+                let ids: Vec<_> = self.segments[..self.own_segments]
+                    .iter()
+                    .map(|s| s.reader.segment_id())
+                    .collect();
+                // Not waited for: the merge runs on its own thread and is seen at a later
+                // refresh.
+                drop(self.writer.merge(&ids));
+            }
             // From here on deltas are small: tantivy's usual policy merges their segments.
+            self.merged_once = true;
             self.writer
                 .set_merge_policy(Box::new(LogMergePolicy::default()));
         }
@@ -213,38 +439,50 @@ impl WordIndex {
     }
 
     /// Brings matching up to the index's latest committed state (new commits, finished
-    /// merges); cheap when nothing changed. Whether anything did.
+    /// merges, slots matched or dropped); cheap when nothing changed. Whether anything did.
     pub fn refresh(&mut self) -> Result<bool, IndexError> {
         self.reader.reload()?;
-        let searcher = self.reader.searcher();
-        let unchanged = searcher.segment_readers().len() == self.segments.len()
-            && searcher
-                .segment_readers()
-                .iter()
-                .zip(&self.segments)
-                .all(|(r, s)| {
-                    r.segment_id() == s.reader.segment_id()
-                        && r.delete_opstamp() == s.reader.delete_opstamp()
-                });
+        let own = self.reader.searcher();
+        let borrowed = self.borrowed.as_ref().map(IndexReader::searcher);
+        let readers: Vec<&SegmentReader> = own
+            .segment_readers()
+            .iter()
+            .chain(borrowed.iter().flat_map(|s| s.segment_readers()))
+            .collect();
+        let unchanged = !self.remap
+            && readers.len() == self.segments.len()
+            && readers.iter().zip(&self.segments).all(|(r, s)| {
+                r.segment_id() == s.reader.segment_id()
+                    && r.delete_opstamp() == s.reader.delete_opstamp()
+            });
         if unchanged {
             return Ok(false);
         }
-        let mut tables = HashMap::new();
+        let mut keys = HashMap::new();
         let mut segments = Vec::new();
-        for reader in searcher.segment_readers() {
+        for reader in readers {
             let id = reader.segment_id();
-            let slots = match self.slot_tables.get(&id) {
-                Some(slots) => Arc::clone(slots),
-                None => slot_table(reader, self.slot)?,
+            let doc_keys = match self.keys.get(&id) {
+                Some(k) => Arc::clone(k),
+                None => read_keys(reader, self.fields)?,
             };
-            tables.insert(id, Arc::clone(&slots));
+            let slots = doc_keys
+                .iter()
+                .map(|(id, stamp)| match self.live.get(id) {
+                    Some((slot, s)) if s == stamp => *slot,
+                    _ => CardIx::MAX,
+                })
+                .collect();
+            keys.insert(id, doc_keys);
             segments.push(Segment {
                 reader: reader.clone(),
                 slots,
             });
         }
-        self.slot_tables = tables;
+        self.own_segments = own.segment_readers().len();
+        self.keys = keys;
         self.segments = segments;
+        self.remap = false;
         self.remembered
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -273,19 +511,19 @@ impl WordIndex {
         kept.insert(key, value);
     }
 
-    /// How many of `cards`' slots of `epoch` are not yet indexed (all of them, for another
-    /// epoch), plus any dead slot still indexed.
+    /// How many of `cards`' slots of `epoch` are not yet looked at (all of them, for another
+    /// epoch), plus any dead slot not yet dropped.
     pub fn backlog(&self, cards: &CardStore, epoch: u64) -> usize {
         if self.epoch != Some(epoch) {
             return cards.slots();
         }
         let dying = self
-            .indexed
+            .slot_ids
             .iter()
             .enumerate()
-            .filter(|&(ix, &indexed)| indexed && !cards.is_live(ix as CardIx))
+            .filter(|&(ix, id)| id.is_some() && !cards.is_live(ix as CardIx))
             .count();
-        cards.slots().saturating_sub(self.indexed.len()) + dying
+        cards.slots().saturating_sub(self.slot_ids.len()) + dying
     }
 
     /// The committed index's size in bytes, as its files would take on disk.
@@ -295,7 +533,12 @@ impl WordIndex {
 
     /// Whether changes are waiting for a commit.
     pub fn has_uncommitted(&self) -> bool {
-        self.uncommitted
+        self.uncommitted || self.remap || self.committed != self.slot_ids.len()
+    }
+
+    /// Whether this index's own segments are more than one (a merge is due or running).
+    pub fn is_unmerged(&self) -> bool {
+        self.own_segments > 1
     }
 
     /// The committed segments.
@@ -305,7 +548,7 @@ impl WordIndex {
 
     /// The field of `place`.
     pub fn field(&self, place: Place) -> Field {
-        self.fields[place as usize]
+        self.fields.words[place as usize]
     }
 
     /// The epoch and the number of slots the committed index covers (live or not).
@@ -313,9 +556,10 @@ impl WordIndex {
         (self.epoch, self.committed)
     }
 
-    fn document(&self, ix: CardIx, card: &Card) -> TantivyDocument {
+    fn document(&self, card: &Card, stamp: u64) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
-        doc.add_u64(self.slot, u64::from(ix));
+        doc.add_u64(self.fields.id, card.id.0);
+        doc.add_u64(self.fields.stamp, stamp);
         for place in Place::ALL {
             for text in place.texts(card) {
                 doc.add_text(self.field(place), text);
@@ -325,16 +569,45 @@ impl WordIndex {
     }
 }
 
-/// Reads the slot of every document of a segment from its fast field.
-fn slot_table(reader: &SegmentReader, slot: Field) -> Result<Arc<[CardIx]>, IndexError> {
-    let name = reader.schema().get_field_name(slot).to_string();
-    let column = reader.fast_fields().u64(&name)?;
+/// The index in `folder`, made with `schema` if there is none.
+fn open_folder(folder: &Path, schema: &Schema) -> Result<Index, IndexError> {
+    std::fs::create_dir_all(folder)?;
+    let directory = MmapDirectory::open(folder).map_err(|e| IndexError(e.to_string()))?;
+    Ok(Index::open_or_create(directory, schema.clone())?)
+}
+
+/// (id, stamp) of every live document `reader` sees; each segment's keys are kept in `keys`.
+fn live_docs(
+    reader: &IndexReader,
+    fields: Fields,
+    keys: &mut HashMap<SegmentId, Keys>,
+) -> Result<KeyMap<u64, u64>, IndexError> {
+    let mut docs = KeyMap::default();
+    for segment in reader.searcher().segment_readers() {
+        let doc_keys = read_keys(segment, fields)?;
+        for (doc, key) in doc_keys.iter().enumerate() {
+            if !segment.is_deleted(doc as DocId) {
+                docs.insert(key.0, key.1);
+            }
+        }
+        keys.insert(segment.segment_id(), doc_keys);
+    }
+    Ok(docs)
+}
+
+/// Reads each document's (id, stamp) of a segment from their fast fields.
+fn read_keys(reader: &SegmentReader, fields: Fields) -> Result<Keys, IndexError> {
+    let schema = reader.schema();
+    let ids = reader.fast_fields().u64(schema.get_field_name(fields.id))?;
+    let stamps = reader
+        .fast_fields()
+        .u64(schema.get_field_name(fields.stamp))?;
     Ok((0..reader.max_doc())
         .map(|doc| {
-            column
-                .first(doc)
-                .and_then(|v| CardIx::try_from(v).ok())
-                .unwrap_or(CardIx::MAX)
+            (
+                ids.first(doc).unwrap_or(u64::MAX),
+                stamps.first(doc).unwrap_or(u64::MAX),
+            )
         })
         .collect())
 }
@@ -381,5 +654,132 @@ impl TokenStream for WordStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::CardId;
+
+    fn card(id: u64, title: &str) -> Card {
+        Card {
+            id: CardId(id),
+            title: Some(title.into()),
+            ..Card::default()
+        }
+    }
+
+    fn store(cards: Vec<Card>) -> CardStore {
+        let mut store = CardStore::default();
+        store.push_chunk(cards);
+        store
+    }
+
+    /// The slots holding a word starting with `word` in their title.
+    fn found(index: &WordIndex, word: &str) -> Vec<CardIx> {
+        let field = index.field(Place::Title);
+        let mut slots = Vec::new();
+        for segment in index.segments() {
+            let Ok(inverted) = segment.reader.inverted_index(field) else {
+                continue;
+            };
+            let term = Term::from_field_text(field, word);
+            let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic)
+            else {
+                continue;
+            };
+            use tantivy::DocSet;
+            while postings.doc() != tantivy::TERMINATED {
+                slots.extend(segment.live_slot(postings.doc()));
+                postings.advance();
+            }
+        }
+        slots.sort_unstable();
+        slots
+    }
+
+    fn caught_up(index: &mut WordIndex, cards: &CardStore, epoch: u64) {
+        index.catch_up(cards, epoch, usize::MAX);
+        index.commit(true).expect("committed");
+    }
+
+    #[test]
+    fn a_stored_index_is_used_again_for_every_card_whose_text_it_holds() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let first = store(vec![card(1, "alpha"), card(2, "bravo"), card(3, "charlie")]);
+        let mut index = WordIndex::open(dir.path(), 1).expect("opened");
+        assert!(index.is_stored());
+        caught_up(&mut index, &first, 0);
+        index.settle(&first, 0).expect("settled");
+        index.close().expect("closed");
+
+        // Another run: card 2 changed, card 3 gone, card 4 new, in another order.
+        let second = store(vec![
+            card(4, "delta"),
+            card(2, "bravissimo"),
+            card(1, "alpha"),
+        ]);
+        let mut index = WordIndex::open(dir.path(), 1).expect("opened again");
+        caught_up(&mut index, &second, 7);
+        assert_eq!(
+            index.added(),
+            2,
+            "only the changed and the new card are indexed"
+        );
+        assert_eq!(found(&index, "alpha"), vec![2]);
+        assert_eq!(
+            found(&index, "bravo"),
+            Vec::<CardIx>::new(),
+            "the old text is not found"
+        );
+        assert_eq!(found(&index, "bravissimo"), vec![1]);
+        assert_eq!(found(&index, "charlie"), Vec::<CardIx>::new());
+        assert_eq!(found(&index, "delta"), vec![0]);
+        index.settle(&second, 7).expect("settled");
+        let live: u32 = index.segments().iter().map(|s| s.reader.num_docs()).sum();
+        assert_eq!(
+            live, 3,
+            "what no card holds is dropped once loading settles"
+        );
+    }
+
+    #[test]
+    fn a_second_tidings_reads_the_stored_index_and_keeps_the_rest_in_memory() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let cards = store(vec![card(1, "alpha"), card(2, "bravo")]);
+        let mut writer = WordIndex::open(dir.path(), 1).expect("opened");
+        caught_up(&mut writer, &cards, 0);
+
+        let more = store(vec![card(1, "alpha"), card(2, "bravo"), card(3, "charlie")]);
+        let mut reader = WordIndex::open(dir.path(), 1).expect("opened while locked");
+        assert!(!reader.is_stored(), "the writer lock is the first one's");
+        caught_up(&mut reader, &more, 0);
+        assert_eq!(reader.added(), 1);
+        assert_eq!(found(&reader, "alpha"), vec![0]);
+        assert_eq!(found(&reader, "charlie"), vec![2]);
+        drop(writer);
+    }
+
+    #[test]
+    fn a_damaged_stored_index_is_made_again() {
+        let dir = tempfile::tempdir().expect("a folder");
+        std::fs::write(dir.path().join("meta.json"), b"{ not json").expect("written");
+        let cards = store(vec![card(1, "alpha")]);
+        let mut index = WordIndex::open(dir.path(), 1).expect("made again");
+        caught_up(&mut index, &cards, 0);
+        assert_eq!(found(&index, "alpha"), vec![0]);
+    }
+
+    #[test]
+    fn a_card_removed_and_back_with_new_text_is_found_by_it_only() {
+        let mut cards = store(vec![card(1, "alpha")]);
+        let mut index = WordIndex::new().expect("in memory");
+        caught_up(&mut index, &cards, 0);
+        cards.kill(0);
+        cards.push_chunk(vec![card(1, "omega")]);
+        caught_up(&mut index, &cards, 0);
+        assert_eq!(found(&index, "alpha"), Vec::<CardIx>::new());
+        assert_eq!(found(&index, "omega"), vec![1]);
     }
 }

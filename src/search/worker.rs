@@ -8,6 +8,7 @@
 //! reports how far it got, so the reader can say "indexing" until every card is in. A request
 //! first brings the index up to its own store, so its answer covers every card it was sent.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -94,6 +95,8 @@ pub enum Report {
 
 type Notify = Box<dyn Fn(Report) + Send>;
 
+/// The reader's indexing threads: one, so the other core keeps the screen and the keys.
+const INDEXING_THREADS: usize = 1;
 /// Cards indexed between two looks for a newer request: a few tens of milliseconds.
 const SLICE: usize = 1024;
 /// While indexing, how often what is indexed is committed (made searchable).
@@ -125,6 +128,8 @@ struct Pending {
     store: Option<(CardStore, u64)>,
     /// The store the index last caught up with, for the work done while idle.
     latest: Option<CardStore>,
+    /// A store loading settled on, to drop from the index what it no longer holds.
+    settle: Option<(CardStore, u64)>,
     /// One-letter terms still to look up ahead of the user (see [`super::engine::warm`]).
     warm: Vec<char>,
     /// The index is merging its segments: look now and then whether it is done.
@@ -142,19 +147,30 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl FilterWorker {
     /// Starts the worker; `notify` receives each report, on the worker's thread, and should
     /// hand it on (e.g. send it down the event channel) rather than block.
-    pub fn spawn(notify: impl Fn(Report) + Send + 'static) -> FilterWorker {
+    ///
+    /// The index is the one stored in `home` (see [`WordIndex::at`]), opened on the worker's
+    /// thread so start-up never waits for it.
+    pub fn spawn(home: Option<PathBuf>, notify: impl Fn(Report) + Send + 'static) -> FilterWorker {
         let shared = Arc::new(Shared {
             pending: Mutex::new(Pending::default()),
             wake: Condvar::new(),
             interrupt: AtomicBool::new(false),
-            index: Mutex::new(WordIndex::new()),
+            index: Mutex::new(Err(IndexError::not_open())),
             notify: Mutex::new(Box::new(notify)),
         });
         let for_thread = Arc::clone(&shared);
+        let opening = home.clone();
         let thread = std::thread::Builder::new()
             .name("tidings-filter".into())
-            .spawn(move || run(&for_thread))
+            .spawn(move || {
+                // Before anything else, so no work ever finds the index unopened.
+                *lock(&for_thread.index) = WordIndex::at(opening.as_deref(), INDEXING_THREADS);
+                run(&for_thread);
+            })
             .ok();
+        if thread.is_none() {
+            *lock(&shared.index) = WordIndex::at(home.as_deref(), INDEXING_THREADS);
+        }
         FilterWorker { shared, thread }
     }
 
@@ -198,6 +214,20 @@ impl FilterWorker {
         self.shared.wake.notify_one();
     }
 
+    /// Once loading has settled on `cards`: the index drops what no card holds any more
+    /// (see [`WordIndex::settle`]), after any indexing and requests.
+    pub fn settle(&self, cards: CardStore, epoch: u64) {
+        if self.thread.is_none() {
+            if let Ok(index) = lock(&self.shared.index).as_mut() {
+                index.catch_up(&cards, epoch, usize::MAX);
+                let _ = index.settle(&cards, epoch);
+            }
+            return;
+        }
+        lock(&self.shared.pending).settle = Some((cards, epoch));
+        self.shared.wake.notify_one();
+    }
+
     /// Shows the worker the newest store, to index in the background.
     pub fn catch_up(&self, cards: CardStore, epoch: u64) {
         if self.thread.is_none() {
@@ -220,6 +250,7 @@ impl Drop for FilterWorker {
             pending.counts = None;
             pending.store = None;
             pending.latest = None;
+            pending.settle = None;
             self.shared.interrupt.store(true, Ordering::Relaxed);
         }
         self.shared.wake.notify_all();
@@ -232,6 +263,7 @@ enum Work {
     Answer(FilterRequest),
     Count(CountRequest),
     Index(CardStore, u64),
+    Settle(CardStore, u64),
     /// Look up one one-letter term ahead of the user.
     Warm(char, CardStore),
     /// Nothing asked for a while: pick up merges the index finished meanwhile.
@@ -261,6 +293,9 @@ fn run(shared: &Shared) {
                 }
                 if let Some((cards, epoch)) = pending.store.take() {
                     break Work::Index(cards, epoch);
+                }
+                if let Some((cards, epoch)) = pending.settle.take() {
+                    break Work::Settle(cards, epoch);
                 }
                 if let Some(cards) = pending.latest.clone()
                     && let Some(first) = pending.warm.pop()
@@ -312,7 +347,7 @@ fn run(shared: &Shared) {
                     };
                     let mut pending = lock(&shared.pending);
                     if progress.done {
-                        pending.merging = index.segments().len() > 1;
+                        pending.merging = index.is_unmerged();
                         pending.latest = Some(cards);
                     } else if pending.store.is_none() {
                         // The rest after any request that came meanwhile, unless a newer store
@@ -332,6 +367,15 @@ fn run(shared: &Shared) {
                     (lock(&shared.notify))(Report::Indexed(indexed));
                 }
             }
+            Work::Settle(cards, epoch) => {
+                let mut index = lock(&shared.index);
+                if let Ok(index) = index.as_mut() {
+                    index.catch_up(&cards, epoch, usize::MAX);
+                    // A failure keeps a few documents no card holds; the next load drops them.
+                    let _ = index.settle(&cards, epoch);
+                    lock(&shared.pending).merging = index.is_unmerged();
+                }
+            }
             Work::Warm(first, cards) => {
                 if let Ok(index) = lock(&shared.index).as_ref() {
                     warm(index, &cards, first);
@@ -339,10 +383,7 @@ fn run(shared: &Shared) {
             }
             Work::Idle => {
                 let (changed, merged) = match lock(&shared.index).as_mut() {
-                    Ok(index) => (
-                        index.refresh().unwrap_or(false),
-                        index.segments().len() <= 1,
-                    ),
+                    Ok(index) => (index.refresh().unwrap_or(false), !index.is_unmerged()),
                     Err(_) => (false, true),
                 };
                 lock(&shared.pending).merging = !merged;
@@ -459,8 +500,7 @@ fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
     pending.warm = ('a'..='z').chain('0'..='9').rev().collect();
 }
 
-/// Searches `cards` once, without a thread: what `tidings search` and other one-shot commands
-/// use, so they answer exactly as the reader does.
+/// Searches `cards` once, without a thread, with an index in memory: see [`OneShot`].
 pub fn search_once(query: &Query, cards: &CardStore, epoch: u64) -> Result<Found, IndexError> {
     search_once_with(query, cards, epoch, None)
 }
@@ -472,11 +512,37 @@ pub fn search_once_with(
     epoch: u64,
     marks: Option<&Marks>,
 ) -> Result<Found, IndexError> {
-    let mut index = WordIndex::new()?;
-    index.catch_up(cards, epoch, usize::MAX);
-    index.commit(false)?;
-    let never = AtomicBool::new(false);
-    Ok(find(query, &index, cards, marks, &never).unwrap_or_default())
+    Ok(OneShot::open(None, cards, epoch)?.find(query, cards, marks))
+}
+
+/// The word index for one-shot commands (`tidings search`), so they answer exactly as the
+/// reader does: the stored index of `home` brought up to the cards, on every core.
+pub struct OneShot {
+    index: WordIndex,
+}
+
+impl OneShot {
+    /// The index of `home` (in memory without one) caught up with `cards` of `epoch`.
+    pub fn open(home: Option<&Path>, cards: &CardStore, epoch: u64) -> Result<OneShot, IndexError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut index = WordIndex::at(home, threads)?;
+        index.catch_up(cards, epoch, usize::MAX);
+        index.commit(false)?;
+        Ok(OneShot { index })
+    }
+
+    /// The matches of `query`, `marks` being the reading state `is:` terms test.
+    pub fn find(&self, query: &Query, cards: &CardStore, marks: Option<&Marks>) -> Found {
+        let never = AtomicBool::new(false);
+        find(query, &self.index, cards, marks, &never).unwrap_or_default()
+    }
+
+    /// Drops from a stored index what no card holds and waits for its merges, so the next
+    /// run finds it whole.
+    pub fn finish(mut self, cards: &CardStore, epoch: u64) -> Result<(), IndexError> {
+        self.index.settle(cards, epoch)?;
+        self.index.close()
+    }
 }
 
 #[cfg(test)]
@@ -515,6 +581,8 @@ mod tests {
         ];
         let cards = (0..n)
             .map(|i| Card {
+                // Distinct, as the corpus makes them.
+                id: crate::corpus::CardId(i as u64),
                 title: Some(
                     format!(
                         "{} {} {}",
@@ -563,7 +631,7 @@ mod tests {
     fn the_worker_answers_as_a_one_shot_search_does() {
         let cards = corpus(500);
         let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(move |r| {
+        let worker = FilterWorker::spawn(None, move |r| {
             let _ = tx.send(r);
         });
         worker.submit(request(7, "lup", &cards));
@@ -578,7 +646,7 @@ mod tests {
     fn the_index_catches_up_in_the_background_and_says_when_it_is_done() {
         let cards = corpus(10_000);
         let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(move |r| {
+        let worker = FilterWorker::spawn(None, move |r| {
             let _ = tx.send(r);
         });
         worker.catch_up(cards.clone(), 0);
@@ -608,7 +676,7 @@ mod tests {
     fn removed_cards_leave_the_index() {
         let mut cards = corpus(100);
         let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(move |r| {
+        let worker = FilterWorker::spawn(None, move |r| {
             let _ = tx.send(r);
         });
         worker.submit(request(1, "lupus", &cards));
@@ -626,7 +694,7 @@ mod tests {
         let cards = corpus(400);
         let (tx, rx) = mpsc::channel();
         let (gate_tx, gate_rx) = mpsc::channel::<()>();
-        let worker = FilterWorker::spawn(move |r| {
+        let worker = FilterWorker::spawn(None, move |r| {
             let first = matches!(&r, Report::Filtered(f) if f.generation == 1);
             let _ = tx.send(r);
             if first {
@@ -660,7 +728,7 @@ mod tests {
         let cards = corpus(50_000);
         let (done_tx, done_rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let worker = FilterWorker::spawn(|_| {});
+            let worker = FilterWorker::spawn(None, |_| {});
             worker.catch_up(cards.clone(), 0);
             worker.submit(request(1, "lup", &cards));
             drop(worker);
@@ -672,7 +740,7 @@ mod tests {
     #[test]
     fn a_panicking_notify_does_not_take_the_caller_down() {
         let cards = corpus(10);
-        let worker = FilterWorker::spawn(|_| panic!("receiver gone"));
+        let worker = FilterWorker::spawn(None, |_| panic!("receiver gone"));
         worker.submit(request(1, "lu", &cards));
         std::thread::sleep(Duration::from_millis(100));
         // The thread is gone and the notify lock may be poisoned: neither may panic here.

@@ -18,6 +18,15 @@ pub const ENV_DIR: &str = "TIDINGS_CACHE_DIR";
 
 const EXTENSION: &str = "cache";
 
+/// The word index of a cache's corpus is the folder named as the cache, with this extension
+/// followed by the index's format version.
+const INDEX_EXTENSION: &str = "words";
+
+/// The word index folder that goes with `cache_file`.
+pub fn index_for(cache_file: &Path) -> PathBuf {
+    cache_file.with_extension(format!("{INDEX_EXTENSION}{}", crate::search::index::FORMAT))
+}
+
 /// Where the caches live.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Folder {
@@ -89,44 +98,55 @@ impl Folder {
         found
     }
 
-    /// Removes caches not opened for [`KEEP_UNUSED`] (but `keep`), and temporary files of
-    /// writers long gone. What cannot be removed is left: this is housekeeping.
+    /// Removes caches not opened for [`KEEP_UNUSED`] (but `keep`), with their word indexes;
+    /// word indexes of another format, or whose cache has been gone a while; and temporary
+    /// files of writers long gone. What cannot be removed is left: this is housekeeping.
     pub fn clean_up(&self, keep: &Path, now: SystemTime) {
         let Ok(read) = std::fs::read_dir(&self.path) else {
             return;
         };
+        let current = index_for(Path::new("x"));
+        let current = current.extension();
         for entry in read.filter_map(Result::ok) {
             let path = entry.path();
             let name = entry.file_name();
-            let age = |meta: std::fs::Metadata| {
-                meta.modified()
-                    .ok()
-                    .and_then(|m| now.duration_since(m).ok())
+            let Ok(meta) = entry.metadata() else {
+                continue;
             };
-            let limit = if path.extension().is_some_and(|e| e == EXTENSION) {
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or_default();
+            let extension = path.extension();
+            if meta.is_dir() {
+                let is_index = extension
+                    .is_some_and(|e| e.as_encoded_bytes().starts_with(INDEX_EXTENSION.as_bytes()));
+                let orphan = !path.with_extension(EXTENSION).exists() && age > KEEP_TEMPORARY;
+                if is_index && (extension != current || orphan) {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+                continue;
+            }
+            let limit = if extension.is_some_and(|e| e == EXTENSION) {
                 KEEP_UNUSED
             } else if name.as_encoded_bytes().starts_with(b".tidings-")
-                && path.extension().is_some_and(|e| e == "tmp")
+                && extension.is_some_and(|e| e == "tmp")
             {
                 KEEP_TEMPORARY
             } else {
                 continue;
             };
-            // Not followed: only what tidings itself put here is removed.
-            let old = entry
-                .metadata()
-                .ok()
-                .filter(|m| m.is_file())
-                .and_then(age)
-                .is_some_and(|age| age > limit);
-            if old && path != keep {
+            if meta.is_file() && age > limit && path != keep {
                 let _ = std::fs::remove_file(&path);
+                if limit == KEEP_UNUSED {
+                    let _ = std::fs::remove_dir_all(index_for(&path));
+                }
             }
         }
     }
 }
 
-/// Marks a cache as opened now (its modification time), so the clean-up keeps it.
 pub fn touch(path: &Path) {
     if let Ok(file) = std::fs::File::options().append(true).open(path) {
         let _ = file.set_modified(SystemTime::now());
@@ -169,8 +189,26 @@ mod tests {
             .append(true)
             .open(&recent)?
             .set_modified(now)?;
+        let index_of = |cache: &Path| -> std::io::Result<PathBuf> {
+            let index = index_for(cache);
+            std::fs::create_dir_all(&index)?;
+            std::fs::write(index.join("meta.json"), b"{}")?;
+            Ok(index)
+        };
+        let old_index = index_of(&old)?;
+        let recent_index = index_of(&recent)?;
+        let other_format = dir.path().join("0000000000000003.words0");
+        std::fs::create_dir_all(&other_format)?;
+        let orphan = index_of(&dir.path().join("0000000000000009.cache"))?;
+        let young_orphan = index_of(&dir.path().join("000000000000000a.cache"))?;
+        std::fs::File::open(&young_orphan)?.set_modified(now - Duration::from_secs(60))?;
         folder.clean_up(&kept_old, now);
         assert!(!old.exists());
+        assert!(!old_index.exists(), "an index goes with its cache");
+        assert!(recent_index.exists());
+        assert!(!other_format.exists(), "an index of another format goes");
+        assert!(!orphan.exists(), "an index whose cache is long gone goes");
+        assert!(young_orphan.exists(), "its cache may still be on its way");
         assert!(!temporary.exists());
         assert!(kept_old.exists(), "the cache being written is kept");
         assert!(recent.exists());

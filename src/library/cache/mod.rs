@@ -53,7 +53,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub use file::{CacheFile, ReadError, read};
-pub use folder::{ENV_DIR, Folder, KEEP_UNUSED};
+pub use folder::{ENV_DIR, Folder, KEEP_UNUSED, index_for};
 pub use format::Invalid;
 pub use key::{FileKey, now_ns};
 pub use roots::Roots;
@@ -83,6 +83,21 @@ impl Settings {
             _ => Settings::Off,
         }
     }
+}
+
+/// Where the word index of the corpus at `paths` is kept, beside its cache (the cache folder
+/// made if missing); `None` when caching is off, for the demo corpus, or when the folder cannot
+/// be made.
+pub fn index_home(settings: &Settings, paths: &[PathBuf]) -> Option<PathBuf> {
+    let Settings::In(folder) = settings else {
+        return None;
+    };
+    if paths.is_empty() {
+        return None;
+    }
+    let roots = Roots::of(paths).ok()?;
+    folder.create().ok()?;
+    Some(folder::index_for(&folder.file_for(roots.canonical())))
 }
 
 /// The cache of one corpus for one run.

@@ -5,8 +5,6 @@
 //! shows it before the database has it) and returns the [`Restore`] that undoes it, which is
 //! also the [`super::Op`] that writes the undo.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -14,6 +12,7 @@ use jiff::Timestamp;
 
 use super::db::{micros, stored, timestamp};
 use crate::corpus::CardId;
+use crate::corpus::id::KeyMap;
 
 /// The two marks a user sets on a card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,28 +74,7 @@ pub struct Restore {
     pub values: Vec<(CardId, Flag)>,
 }
 
-/// Identity hashing for ids that are already hashes or content ids: building the map of 100k
-/// cards is a third of the load time with SipHash.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        // Fibonacci hashing spreads ids that differ only in their high bits (a hashed path
-        // and a file-name id are both fine) over the low bits the table uses.
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(32);
-    }
-}
-
-pub(crate) type IdMap<V> = HashMap<CardId, V, BuildHasherDefault<IdHasher>>;
+pub(crate) type IdMap<V> = KeyMap<CardId, V>;
 
 /// A stored time in microseconds, or none.
 const NONE: i64 = i64::MIN;

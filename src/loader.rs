@@ -66,6 +66,12 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     });
     let mut tracker = watch.then(|| Tracker::new(watch::roots(&paths)));
     let mut cache = Cache::open(&settings, &paths);
+    // The files are walked and their keys taken while the cached cards stream: the two are
+    // the start's longest steps, and neither needs the other.
+    let walking = {
+        let paths = paths.clone();
+        thread::spawn(move || Cache::walk(&paths, &options))
+    };
     let sent = |msg: Msg, tracker: &mut Option<Tracker>| {
         if let Some(tracker) = tracker.as_mut() {
             match &msg {
@@ -89,7 +95,10 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     for n in cache.take_notices() {
         send(notice(&n, false));
     }
-    let refreshed = cache.refresh(&paths, &options, &shown, |refresh| match refresh {
+    let walked = walking
+        .join()
+        .unwrap_or_else(|_| Cache::walk(&paths, &options));
+    let refreshed = cache.refresh_walked(walked, &options, &shown, |refresh| match refresh {
         Refresh::Checked {
             walk,
             stale,

@@ -210,7 +210,10 @@ fn event_loop(
     event::spawn_signals(tx.clone())?;
 
     let (width, height) = guard.size();
-    let (mut state, effects) = State::new(width, height, Timestamp::now(), options);
+    let (state, effects) = State::new(width, height, Timestamp::now(), options);
+    // Never freed: the process ends with the loop, and giving 100k cards back to the allocator
+    // one by one would keep the terminal waiting a third of a second after `q`.
+    let mut state = std::mem::ManuallyDrop::new(state);
 
     let home = crate::library::cache::index_home(&start.cache, &start.paths);
     let loader_tx = tx.clone();
@@ -270,8 +273,17 @@ fn event_loop(
         }
         // Everything already waiting is applied before the next draw, so a burst of keys or
         // batches costs one frame, not one each.
-        let mut pending: Vec<Event> = first.into_iter().collect();
-        pending.extend(rx.try_iter());
+        let mut pending: Vec<Event> = Vec::new();
+        for event in first.into_iter().chain(rx.try_iter()) {
+            match (pending.last_mut(), event) {
+                (Some(Event::App(msg)), Event::App(next)) => {
+                    if let Some(next) = msg.absorb(next) {
+                        pending.push(Event::App(next));
+                    }
+                }
+                (_, event) => pending.push(event),
+            }
+        }
         for event in pending {
             let msg = match event {
                 Event::Terminal(term) => {

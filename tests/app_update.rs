@@ -1559,3 +1559,43 @@ fn first_sightings_wait_for_the_marks_read_off_the_start_up_path() {
         .collect();
     assert_eq!(seen, [2], "the two cards the file had not seen");
 }
+
+/// Batches folded into one (a reader behind a fast load) leave the state one by one would.
+#[test]
+fn load_batches_folded_together_give_the_state_applied_one_by_one() {
+    let batch = |cards: Vec<Card>, done: usize| Msg::Loaded {
+        cards,
+        diagnostics: Vec::new(),
+        progress: Progress {
+            files_done: done,
+            files_total: 4,
+            ..Progress::default()
+        },
+    };
+    let first = || {
+        vec![
+            dated(1, "one", "2024-01-01T00:00:00Z"),
+            dated(2, "two", "2024-03-01T00:00:00Z"),
+        ]
+    };
+    let second = || {
+        vec![
+            dated(3, "three", "2024-02-01T00:00:00Z"),
+            dated(4, "four", "2023-01-01T00:00:00Z"),
+        ]
+    };
+
+    let (mut apart, _) = State::new(120, 40, now(), Options::default());
+    app::update(&mut apart, batch(first(), 2));
+    app::update(&mut apart, batch(second(), 4));
+
+    let (mut together, _) = State::new(120, 40, now(), Options::default());
+    let mut folded = batch(first(), 2);
+    assert!(folded.absorb(batch(second(), 4)).is_none());
+    assert!(folded.absorb(Msg::LoadDone).is_some(), "only batches fold");
+    app::update(&mut together, folded);
+
+    assert_eq!(titles(&together), titles(&apart));
+    assert_eq!(titles(&together), ["two", "three", "one", "four"]);
+    assert_eq!(together.loading, apart.loading);
+}

@@ -135,6 +135,35 @@ pub enum Msg {
     MarksReloaded(crate::library::state::Marks),
 }
 
+impl Msg {
+    /// Folds `next` into this message when updating with the one message is updating with
+    /// both in turn (consecutive load batches), so a reader that fell behind a fast load
+    /// catches up in one step rather than sorting the list once per batch; else gives `next`
+    /// back.
+    pub fn absorb(&mut self, next: Msg) -> Option<Msg> {
+        match (self, next) {
+            (
+                Msg::Loaded {
+                    cards,
+                    diagnostics,
+                    progress,
+                },
+                Msg::Loaded {
+                    cards: more,
+                    diagnostics: more_diagnostics,
+                    progress: later,
+                },
+            ) => {
+                cards.extend(more);
+                diagnostics.extend(more_diagnostics);
+                *progress = later;
+                None
+            }
+            (_, next) => Some(next),
+        }
+    }
+}
+
 impl From<LoadEvent> for Msg {
     fn from(event: LoadEvent) -> Msg {
         match event {

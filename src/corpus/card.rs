@@ -170,6 +170,10 @@ pub struct Card {
     pub secured: Option<Secured>,
     /// The Markdown body after the closing `---`, if any.
     pub body: Option<Box<str>>,
+    /// The normalised-URL hashes linking needs, as the parser (or the cache) made them; taken
+    /// by the corpus when the card joins it. `None`: made then.
+    #[serde(skip)]
+    pub link_keys: Option<crate::corpus::links::CardKeys>,
 }
 
 impl Card {

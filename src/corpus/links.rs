@@ -50,6 +50,23 @@ impl CardKeys {
         }
     }
 
+    /// Its two lists as stored: the card's own hashes, and the related entries' flattened.
+    pub fn parts(&self) -> (Vec<u64>, Vec<u64>) {
+        (self.own.to_vec(), self.related.to_vec())
+    }
+
+    /// From [`CardKeys::parts`]; `None` if the related list does not split into entries.
+    pub fn from_parts(own: Vec<u64>, related: Vec<u64>) -> Option<CardKeys> {
+        let mut rest = &related[..];
+        while let Some((len, tail)) = rest.split_first() {
+            rest = tail.get(usize::try_from(*len).ok()?..)?;
+        }
+        Some(CardKeys {
+            own: own.into(),
+            related: related.into(),
+        })
+    }
+
     /// Each related entry's hashes, in entry order.
     fn entries(&self) -> impl Iterator<Item = &[u64]> + '_ {
         let mut rest = &self.related[..];

@@ -426,7 +426,9 @@ impl Walk {
                 Err(e) => self.file_problem(&entry.path(), format!("cannot read: {e}")),
             }
         }
-        entries.sort_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+        // By name: the entries share their folder, so the whole paths' bytes order them as
+        // their names do, without taking each name apart again per comparison.
+        entries.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
         Some(entries)
     }
 }

@@ -16,6 +16,7 @@ use super::card::Card;
 use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::id;
 use super::intern::Interner;
+use super::links::CardKeys;
 use super::url::link_key;
 use super::yaml::{self, Offset, Value};
 use fields::{Fields, kind_name};
@@ -142,6 +143,9 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
             .diagnostics
             .push(diagnostic(pos, Severity::Warning, message));
     }
+    // Normalising URLs is the costly part of linking: done here, on the loader's cores, and
+    // kept in the cache with the card.
+    card.link_keys = Some(CardKeys::of(&card));
     parsed.card = Some(card);
     parsed
 }

@@ -74,7 +74,7 @@ pub struct Corpus {
 
 impl Corpus {
     /// Applies a delta and moves to the next version.
-    pub fn apply(&mut self, delta: Delta) -> Applied {
+    pub fn apply(&mut self, mut delta: Delta) -> Applied {
         let mut applied = Applied::default();
         let forgotten = delta
             .forget
@@ -88,8 +88,13 @@ impl Corpus {
                 applied.removed.push(id);
             }
         }
-        // Normalising URLs is the costly part of linking: on all cores, then in order.
-        let keys: Vec<CardKeys> = delta.upserts.par_iter().map(CardKeys::of).collect();
+        // Normalising URLs is the costly part of linking: the parser did it, or it is done
+        // here on all cores; then the cards are linked in order.
+        let keys: Vec<CardKeys> = delta
+            .upserts
+            .par_iter_mut()
+            .map(|card| card.link_keys.take().unwrap_or_else(|| CardKeys::of(card)))
+            .collect();
         let first_slot = self.cards.slots() as CardIx;
         let mut batch: Vec<Card> = Vec::with_capacity(delta.upserts.len());
         for (mut card, keys) in delta.upserts.into_iter().zip(keys) {

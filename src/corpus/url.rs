@@ -134,6 +134,9 @@ const KEY_SET: &AsciiSet = &NON_ALPHANUMERIC
 ///
 /// The key is lenient where [`may_open`] is strict: a URL that may not be opened can still
 /// name an article of the corpus.
+///
+/// The parser hashes these keys and the cache keeps the hashes with each card: a change here
+/// is a change of the parser's output, so it bumps [`crate::corpus::parse::PARSER_VERSION`].
 pub fn link_key(url: &str) -> Option<String> {
     let mut parsed = parse_web(url.trim())?;
     let mut levels = 0;

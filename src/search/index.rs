@@ -28,8 +28,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
-use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::index::SegmentId;
 use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::{
@@ -217,9 +217,16 @@ impl WordIndex {
         let (schema, fields) = schema();
         let index = match open_folder(folder, &schema) {
             Ok(index) => index,
-            Err(_) => {
-                // Unreadable, or of another schema: it is only a cache, so start it again.
-                let _ = std::fs::remove_dir_all(folder);
+            Err(problem) => {
+                // Unreadable, or of another schema: it is only a cache, so start it again; but
+                // only as the holder of its writer lock, since another tidings may be making it
+                // at this very moment (then this one keeps its index in memory).
+                let directory =
+                    MmapDirectory::open(folder).map_err(|e| IndexError(e.to_string()))?;
+                let _lock = directory
+                    .acquire_lock(&INDEX_WRITER_LOCK)
+                    .map_err(|_| problem)?;
+                empty_folder(folder)?;
                 open_folder(folder, &schema)?
             }
         };
@@ -576,6 +583,26 @@ fn open_folder(folder: &Path, schema: &Schema) -> Result<Index, IndexError> {
     Ok(Index::open_or_create(directory, schema.clone())?)
 }
 
+/// Removes every file of `folder` but tantivy's lock files (held by the caller).
+fn empty_folder(folder: &Path) -> Result<(), IndexError> {
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        if entry
+            .file_name()
+            .as_encoded_bytes()
+            .starts_with(b".tantivy-")
+        {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// (id, stamp) of every live document `reader` sees; each segment's keys are kept in `keys`.
 fn live_docs(
     reader: &IndexReader,
@@ -769,6 +796,20 @@ mod tests {
         let mut index = WordIndex::open(dir.path(), 1).expect("made again");
         caught_up(&mut index, &cards, 0);
         assert_eq!(found(&index, "alpha"), vec![0]);
+    }
+
+    #[test]
+    fn a_damaged_stored_index_is_left_to_the_tidings_holding_its_lock() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let meta = dir.path().join("meta.json");
+        std::fs::write(&meta, b"{ not json").expect("written");
+        let directory = MmapDirectory::open(dir.path()).expect("a directory");
+        let lock = directory.acquire_lock(&INDEX_WRITER_LOCK).expect("locked");
+        assert!(WordIndex::open(dir.path(), 1).is_err());
+        let index = WordIndex::at(Some(dir.path()), 1).expect("in memory instead");
+        assert!(!index.is_stored());
+        assert_eq!(std::fs::read(&meta).expect("still there"), b"{ not json");
+        drop(lock);
     }
 
     #[test]

@@ -130,6 +130,9 @@ struct Pending {
     latest: Option<CardStore>,
     /// A store loading settled on, to drop from the index what it no longer holds.
     settle: Option<(CardStore, u64)>,
+    /// Loading has settled once: before that every batch changes the index, and looking
+    /// terms up ahead would be work thrown away at the next one.
+    settled: bool,
     /// One-letter terms still to look up ahead of the user (see [`super::engine::warm`]).
     warm: Vec<char>,
     /// The index is merging its segments: look now and then whether it is done.
@@ -373,8 +376,13 @@ fn run(shared: &Shared) {
                     index.catch_up(&cards, epoch, usize::MAX);
                     // A failure keeps a few documents no card holds; the next load drops them.
                     let _ = index.settle(&cards, epoch);
-                    lock(&shared.pending).merging = index.is_unmerged();
+                    let mut pending = lock(&shared.pending);
+                    pending.merging = index.is_unmerged();
+                    pending.settled = true;
+                    pending.latest = Some(cards);
                 }
+                drop(index);
+                refill_warm(shared, cards_of(shared));
             }
             Work::Warm(first, cards) => {
                 if let Ok(index) = lock(&shared.index).as_ref() {
@@ -491,12 +499,15 @@ fn cards_of(shared: &Shared) -> Option<CardStore> {
     lock(&shared.pending).latest.clone()
 }
 
-/// Queues the one-letter terms to look up ahead of the user, once the index has settled.
+/// Queues the one-letter terms to look up ahead of the user, once loading has settled.
 fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
     if cards.is_none() {
         return;
     }
     let mut pending = lock(&shared.pending);
+    if !pending.settled {
+        return;
+    }
     pending.warm = ('a'..='z').chain('0'..='9').rev().collect();
 }
 

@@ -26,6 +26,7 @@ use bitcode::{Decode, Encode};
 
 use super::key::FileKey;
 use crate::corpus::intern::Interner;
+use crate::corpus::links::CardKeys;
 use crate::corpus::parse::{PARSER_VERSION, Parsed};
 use crate::corpus::{Card, CardId, Diagnostic, Image, Provider, Related, Secured, Severity};
 use crate::corpus::{Subject, Urls};
@@ -33,7 +34,7 @@ use crate::corpus::{Subject, Urls};
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
 
 /// Bump when the layout or any stored type below changes.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 pub(crate) const PREAMBLE_LEN: usize = 28;
 
@@ -299,6 +300,8 @@ struct StoredCard<'a> {
     related: Vec<StoredRelated<'a>>,
     secured: Option<u64>,
     body: Option<&'a str>,
+    /// The card's own URL hashes, then its related entries' (see `CardKeys::parts`).
+    link_keys: (Vec<u64>, Vec<u64>),
 }
 
 #[derive(Encode, Decode)]
@@ -437,6 +440,10 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
             .collect(),
         secured: c.secured.map(|s| s.length as u64),
         body: c.body.as_deref(),
+        link_keys: match &c.link_keys {
+            Some(keys) => keys.parts(),
+            None => CardKeys::of(c).parts(),
+        },
     }
 }
 
@@ -607,6 +614,10 @@ impl Reader<'_> {
                 })
                 .transpose()?,
             body: c.body.map(Box::from),
+            link_keys: Some(
+                CardKeys::from_parts(c.link_keys.0, c.link_keys.1)
+                    .ok_or(Invalid::Corrupt("link keys"))?,
+            ),
         })
     }
 }

@@ -100,6 +100,14 @@ pub fn index_home(settings: &Settings, paths: &[PathBuf]) -> Option<PathBuf> {
     Some(folder::index_for(&folder.file_for(roots.canonical())))
 }
 
+/// The files under the PATHs with their keys, as [`Cache::walk`] found them.
+#[derive(Debug)]
+pub struct Walked {
+    found: Discovered<FileKey>,
+    /// When the keys were taken (nanoseconds since the epoch): the racy rule's moment.
+    taken_ns: i64,
+}
+
 /// The cache of one corpus for one run.
 pub struct Cache {
     /// The folder and file to write; `None` when caching is off or there are no roots.
@@ -233,10 +241,7 @@ impl Cache {
     }
 
     /// Walks `paths` with a key per file; the moment the keys are taken is the racy rule's.
-    fn discover(
-        paths: &[PathBuf],
-        options: &LoadOptions,
-    ) -> Result<(Discovered<FileKey>, i64), PathError> {
+    pub fn walk(paths: &[PathBuf], options: &LoadOptions) -> Result<Walked, PathError> {
         let taken_ns = now_ns();
         let found = if paths.is_empty() {
             Discovered {
@@ -247,7 +252,7 @@ impl Cache {
         } else {
             load::discover_keyed(paths, options, FileKey::of)?
         };
-        Ok((found, taken_ns))
+        Ok(Walked { found, taken_ns })
     }
 
     /// Loads the corpus at `paths` for a headless command: the walk's problems, the corpus
@@ -258,9 +263,8 @@ impl Cache {
         options: &LoadOptions,
     ) -> Result<(Loaded, Vec<Diagnostic>, Update), PathError> {
         // The keys are checked while the cache decodes; both use every core.
-        let (found, decoded) =
-            rayon::join(|| Cache::discover(paths, options), || self.decode_all());
-        let (found, taken_ns) = found?;
+        let (walked, decoded) = rayon::join(|| Cache::walk(paths, options), || self.decode_all());
+        let Walked { found, taken_ns } = walked?;
         let mut decoded = decoded.unwrap_or_else(|problem| {
             self.drop_old(problem);
             Vec::new()
@@ -362,13 +366,25 @@ impl Cache {
     /// against the cache, says what of `shown` no longer holds, and parses the rest. Returns
     /// what to write (step 3), or the error of a PATH that is gone.
     pub fn refresh(
-        mut self,
+        self,
         paths: &[PathBuf],
+        options: &LoadOptions,
+        shown: &Shown,
+        sink: impl FnMut(Refresh) -> bool,
+    ) -> Result<Update, PathError> {
+        self.refresh_walked(Cache::walk(paths, options), options, shown, sink)
+    }
+
+    /// [`Cache::refresh`] on a walk already made by [`Cache::walk`] (the reader walks while
+    /// the cached cards are streamed).
+    pub fn refresh_walked(
+        mut self,
+        walked: Result<Walked, PathError>,
         options: &LoadOptions,
         shown: &Shown,
         mut sink: impl FnMut(Refresh) -> bool,
     ) -> Result<Update, PathError> {
-        let (found, taken_ns) = Cache::discover(paths, options)?;
+        let Walked { found, taken_ns } = walked?;
         let was_shown = |j: usize| shown.entries.get(j).is_some_and(Option::is_some);
         let plan = self.plan(&found, options, &was_shown);
         let stale = match (&self.old, &self.roots) {
@@ -408,7 +424,7 @@ impl Cache {
     /// files as they are now, parsing only the files whose cached result no longer holds and
     /// dropping what they give once it is encoded. Returns what to write.
     pub fn sync(mut self, paths: &[PathBuf], options: &LoadOptions) -> Result<Update, PathError> {
-        let (found, taken_ns) = Cache::discover(paths, options)?;
+        let Walked { found, taken_ns } = Cache::walk(paths, options)?;
         let plan = self.plan(&found, options, &|_| true);
         let mut update = self.update(taken_ns, options, &plan);
         if !update.is_needed() {

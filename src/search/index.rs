@@ -230,7 +230,7 @@ impl WordIndex {
                 open_folder(folder, &schema)?
             }
         };
-        match index.writer_with_num_threads(threads.max(1), threads.max(1) * THREAD_MEMORY) {
+        match make_writer(&index, threads) {
             Ok(writer) => WordIndex::with_writer(index, writer, fields, true, None),
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
                 let borrowed: IndexReader = index
@@ -253,7 +253,7 @@ impl WordIndex {
         borrowed: Option<IndexReader>,
     ) -> Result<WordIndex, IndexError> {
         let threads = threads.max(1);
-        let writer = index.writer_with_num_threads(threads, threads * THREAD_MEMORY)?;
+        let writer = make_writer(&index, threads)?;
         WordIndex::with_writer(index, writer, fields, stored, borrowed)
     }
 
@@ -422,7 +422,9 @@ impl WordIndex {
     /// a load leaves); [`WordIndex::refresh`] picks the merged segment up.
     pub fn commit(&mut self, caught_up: bool) -> Result<(), IndexError> {
         if self.uncommitted {
-            self.writer.commit()?;
+            // A commit starts the indexing threads again, from the committing thread.
+            let writer = &mut self.writer;
+            in_background(|| writer.commit())?;
             self.uncommitted = false;
         }
         self.committed = self.slot_ids.len();
@@ -573,6 +575,55 @@ impl WordIndex {
             }
         }
         doc
+    }
+}
+
+/// A writer indexing on `threads` threads, which run at a lower priority than the rest of
+/// tidings: indexing is background work, and the cards' load, the screen and the answers to
+/// keys go first.
+fn make_writer(
+    index: &Index,
+    threads: usize,
+) -> Result<IndexWriter<TantivyDocument>, TantivyError> {
+    let threads = threads.max(1);
+    in_background(|| index.writer_with_num_threads(threads, threads * THREAD_MEMORY))
+}
+
+/// Runs `work` on a thread of lower priority, for the threads it starts to inherit it
+/// (tantivy starts its indexing threads with the writer and again at each commit).
+fn in_background<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let mut work = Some(work);
+    let done = std::thread::scope(|scope| {
+        let task = &mut work;
+        let started = std::thread::Builder::new()
+            .name("tidings-index".into())
+            .spawn_scoped(scope, move || {
+                lower_priority();
+                task.take().map(|work| work())
+            });
+        started.ok().map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    });
+    match (done.flatten(), work) {
+        (Some(result), _) => result,
+        // No thread to be had: the work runs here, at the usual priority.
+        (None, Some(work)) => work(),
+        (None, None) => unreachable!("the work ran or is still here"),
+    }
+}
+
+/// Lowers the calling thread's priority (Linux's nice values are per thread); elsewhere, where
+/// it would lower the whole process, nothing.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; a failure only leaves the
+    // priority as it was.
+    unsafe {
+        let thread = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, 10);
     }
 }
 

@@ -81,7 +81,7 @@ fn main() {
         bytes_on_disk as f64 / 1048576.0,
     );
     for first in ('a'..='z').chain('0'..='9') {
-        warm(&index, corpus.cards(), first);
+        warm(&index, corpus.cards(), first, &|| false);
     }
 
     let clock = Clock {

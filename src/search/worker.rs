@@ -385,8 +385,14 @@ fn run(shared: &Shared) {
                 refill_warm(shared, cards_of(shared));
             }
             Work::Warm(first, cards) => {
-                if let Ok(index) = lock(&shared.index).as_ref() {
-                    warm(index, &cards, first);
+                let stop = || shared.interrupt.load(Ordering::Relaxed);
+                let finished = match lock(&shared.index).as_ref() {
+                    Ok(index) => warm(index, &cards, first, &stop),
+                    Err(_) => true,
+                };
+                if !finished {
+                    // A key came: it goes first, and this letter after it.
+                    lock(&shared.pending).warm.push(first);
                 }
             }
             Work::Idle => {

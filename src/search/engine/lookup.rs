@@ -3,7 +3,9 @@
 
 use super::*;
 
-/// The grade of every slot for a word term: the best place where it matched.
+/// The grade of every slot for a word term: the best place where it matched. Once `stop`
+/// says so, the grades are left incomplete (and not kept): the caller's answer is not wanted.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn word_grades(
     index: &WordIndex,
     slots: usize,
@@ -12,6 +14,7 @@ pub(super) fn word_grades(
     terms: &[String],
     last_is_prefix: bool,
     typos: Option<&Typos>,
+    stop: &dyn Fn() -> bool,
 ) -> Vec<Grade> {
     if let [word] = terms {
         // A term of a letter or two walks most of the index: its grades are kept.
@@ -24,9 +27,9 @@ pub(super) fn word_grades(
         }
         let mut grades = vec![NONE; slots];
         for &place in places(scope).iter() {
-            look_up(index, place, word, last_is_prefix, typos, &mut grades);
+            look_up(index, place, word, last_is_prefix, typos, &mut grades, stop);
         }
-        if let Some(key) = key {
+        if let Some(key) = key.filter(|_| !stop()) {
             index.remember(key, Arc::new(grades.clone()));
         }
         return grades;
@@ -37,7 +40,7 @@ pub(super) fn word_grades(
         let prefix = last_is_prefix && i + 1 == terms.len();
         let mut grades = vec![NONE; slots];
         for &place in places(scope).iter() {
-            look_up(index, place, word, prefix, None, &mut grades);
+            look_up(index, place, word, prefix, None, &mut grades, stop);
         }
         together = Some(match together {
             None => grades,
@@ -155,6 +158,7 @@ fn look_up(
     prefix: bool,
     typos: Option<&Typos>,
     grades: &mut [Grade],
+    stop: &dyn Fn() -> bool,
 ) {
     let field = index.field(place);
     let mut upper = word.as_bytes().to_vec();
@@ -195,7 +199,7 @@ fn look_up(
             dictionary.range().ge(word).le(word)
         };
         if let Ok(mut stream) = range.into_stream() {
-            while stream.advance() {
+            while !stop() && stream.advance() {
                 let how = if stream.key() == word.as_bytes() {
                     WHOLE
                 } else {
@@ -207,7 +211,7 @@ fn look_up(
         if let Some(typos) = typos
             && let Ok(mut stream) = dictionary.search(typos).into_stream()
         {
-            while stream.advance() {
+            while !stop() && stream.advance() {
                 if !stream.key().starts_with(word.as_bytes()) {
                     walk(stream.value(), grade(place, TYPO));
                 }
@@ -217,8 +221,10 @@ fn look_up(
 }
 
 /// Looks up, ahead of the user, the plain terms of one letter or digit (the costliest to look
-/// up, and the first key of nearly every query), so they answer from what is kept.
-pub fn warm(index: &WordIndex, cards: &CardStore, first: char) {
+/// up, and the first key of nearly every query), so they answer from what is kept. Gives up
+/// as soon as `stop` says a key came (a look-up takes tens of milliseconds, which that key
+/// must not wait); whether it finished.
+pub fn warm(index: &WordIndex, cards: &CardStore, first: char, stop: &dyn Fn() -> bool) -> bool {
     let slots = cards.slots().min(index.covers().1);
     word_grades(
         index,
@@ -228,5 +234,7 @@ pub fn warm(index: &WordIndex, cards: &CardStore, first: char) {
         &[first.to_string()],
         true,
         None,
+        stop,
     );
+    !stop()
 }

@@ -162,6 +162,7 @@ pub fn find(
                 words,
                 *last_is_prefix,
                 None,
+                &stop,
             )),
             _ => None,
         });
@@ -190,7 +191,16 @@ pub fn find(
                 Some(candidates) if candidates.len() <= NARROW_ENOUGH => {
                     graded_by_text(cards, slots, candidates, *scope, &words[0], *last_is_prefix)
                 }
-                _ => word_grades(index, slots, cards, *scope, words, *last_is_prefix, None),
+                _ => word_grades(
+                    index,
+                    slots,
+                    cards,
+                    *scope,
+                    words,
+                    *last_is_prefix,
+                    None,
+                    &stop,
+                ),
             });
         }
     }
@@ -232,6 +242,7 @@ pub fn find(
                     words,
                     true,
                     Some(&typos),
+                    &stop,
                 ));
             }
         }

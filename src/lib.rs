@@ -10,7 +10,8 @@
 //!   a [`corpus::Corpus`]: one version of the cards keyed by [`corpus::CardId`], with their
 //!   links, changed only by [`corpus::Corpus::apply`] of a [`corpus::Delta`].
 //! - [`search`]: the query language, ranking and the sort orders, as pure functions over a
-//!   snapshot; and the background worker that answers the latest query.
+//!   snapshot; the word index, stored beside the cache and keyed by card id and text stamp so
+//!   a later run uses it again; and the background worker that answers the latest query.
 //! - [`app`]: `State` and `update(&mut State, Msg) -> Vec<Effect>`. No I/O, no terminal, no
 //!   drawing: effects are values the runtime carries out.
 //! - [`view`]: plain text layout (a card's detail, the key help, the load problems) as rows of

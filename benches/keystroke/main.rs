@@ -49,8 +49,16 @@ mod run {
 
     const ROWS: u16 = 40;
     const COLS: u16 = 120;
-    /// How long one key, or the load, may take before the run gives up.
+    /// How long one key may take before the run gives up.
     const LIMIT: Duration = Duration::from_secs(120);
+    /// How long the load may take, per 100,000 cards (a cold load parses and indexes them all).
+    const LOAD_LIMIT_PER_100K: Duration = Duration::from_secs(120);
+
+    /// How long a load of `cards` may take: [`LOAD_LIMIT_PER_100K`] per 100,000, at least that.
+    fn load_limit(cards: u64) -> Duration {
+        let hundreds_of_thousands = u32::try_from(cards.div_ceil(100_000)).unwrap_or(u32::MAX);
+        LOAD_LIMIT_PER_100K.saturating_mul(hundreds_of_thousands.max(1))
+    }
 
     struct Options {
         cards: u64,
@@ -237,7 +245,12 @@ mod run {
         let mut term = Term::spawn(&bin, &[dir.as_path()], ROWS, COLS, &envs)
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
         let loaded = term
-            .settle(started, |s| !s.loading() && !s.busy(), o.quiet, LIMIT)
+            .settle(
+                started,
+                |s| !s.loading() && !s.busy(),
+                o.quiet,
+                load_limit(o.cards),
+            )
             .map_err(|e| format!("loading: {e}"))?;
         println!(
             "keystroke: loaded ({}) in {} ms from start to the last screen change",

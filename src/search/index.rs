@@ -197,7 +197,7 @@ impl WordIndex {
     pub fn new() -> Result<WordIndex, IndexError> {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
-        WordIndex::with(index, fields, 1, false, None)
+        WordIndex::with(index, fields, 1, None)
     }
 
     /// The index stored in `home`, or in memory without one or when it cannot be opened
@@ -237,24 +237,22 @@ impl WordIndex {
                     .reader_builder()
                     .reload_policy(ReloadPolicy::Manual)
                     .try_into()?;
-                let (schema, fields) = self::schema();
                 let own = Index::create_in_ram(schema);
-                WordIndex::with(own, fields, threads, false, Some(borrowed))
+                WordIndex::with(own, fields, threads, Some(borrowed))
             }
             Err(e) => Err(e.into()),
         }
     }
 
+    /// An index in memory (beside `borrowed`, if another tidings holds the stored one).
     fn with(
         index: Index,
         fields: Fields,
         threads: usize,
-        stored: bool,
         borrowed: Option<IndexReader>,
     ) -> Result<WordIndex, IndexError> {
-        let threads = threads.max(1);
         let writer = make_writer(&index, threads)?;
-        WordIndex::with_writer(index, writer, fields, stored, borrowed)
+        WordIndex::with_writer(index, writer, fields, false, borrowed)
     }
 
     fn with_writer(
@@ -601,17 +599,18 @@ fn in_background<T: Send>(work: impl FnOnce() -> T + Send) -> T {
                 lower_priority();
                 task.take().map(|work| work())
             });
-        started.ok().map(|thread| {
+        // A thread that started took the work and ran it (or panicked: so does this one).
+        started.ok().and_then(|thread| {
             thread
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     });
-    match (done.flatten(), work) {
+    match (done, work) {
         (Some(result), _) => result,
-        // No thread to be had: the work runs here, at the usual priority.
+        // No thread to be had: the work is still here, and runs at the usual priority.
         (None, Some(work)) => work(),
-        (None, None) => unreachable!("the work ran or is still here"),
+        (None, None) => unreachable!("a thread that started returned what the work gave"),
     }
 }
 

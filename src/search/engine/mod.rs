@@ -144,6 +144,10 @@ pub fn find(
             && matches!(&term.kind, TermKind::Words { words, .. }
                 if words.len() == 1 && words[0].chars().count() <= 2)
     };
+    // A word term's grades in the index, no typos forgiven.
+    let exact = |scope: Scope, words: &[String], prefix: bool| {
+        word_grades(index, slots, cards, scope, words, prefix, None, &stop)
+    };
     let mut lookups: Vec<Option<Vec<Grade>>> = Vec::new();
     for term in query.terms() {
         if stop() {
@@ -154,16 +158,7 @@ pub fn find(
                 scope,
                 words,
                 last_is_prefix,
-            } if !short(term) => Some(word_grades(
-                index,
-                slots,
-                cards,
-                *scope,
-                words,
-                *last_is_prefix,
-                None,
-                &stop,
-            )),
+            } if !short(term) => Some(exact(*scope, words, *last_is_prefix)),
             _ => None,
         });
     }
@@ -191,16 +186,7 @@ pub fn find(
                 Some(candidates) if candidates.len() <= NARROW_ENOUGH => {
                     graded_by_text(cards, slots, candidates, *scope, &words[0], *last_is_prefix)
                 }
-                _ => word_grades(
-                    index,
-                    slots,
-                    cards,
-                    *scope,
-                    words,
-                    *last_is_prefix,
-                    None,
-                    &stop,
-                ),
+                _ => exact(*scope, words, *last_is_prefix),
             });
         }
     }

@@ -227,73 +227,74 @@ impl Watching {
             .with_poll_interval(POLL_EVERY)
     }
 
-    fn listen(&mut self) {
-        let debouncer = new_debouncer_opt::<_, RecommendedWatcher, NoCache>(
+    /// A debouncer over watcher `W` with every target watched; on failure, the target that
+    /// could not be watched (`None`: the watcher itself could not start) and why.
+    fn watched<W: notify::Watcher>(
+        &self,
+    ) -> Result<Debouncer<W, NoCache>, (Option<PathBuf>, notify::Error)> {
+        let mut debouncer = new_debouncer_opt::<_, W, NoCache>(
             DEBOUNCE,
             None,
             handler(self.tx.clone()),
             NoCache,
             self.config(),
-        );
-        let mut debouncer = match debouncer {
-            Ok(debouncer) => debouncer,
-            Err(e) if is_limit(&e) => return self.poll("the system's limit of watches is reached"),
-            Err(e) => {
-                return self
-                    .notices
+        )
+        .map_err(|e| (None, e))?;
+        for (target, mode) in self.targets() {
+            debouncer
+                .watch(&target, mode)
+                .map_err(|e| (Some(target), e))?;
+        }
+        Ok(debouncer)
+    }
+
+    fn listen(&mut self) {
+        match self.watched::<RecommendedWatcher>() {
+            Ok(debouncer) => {
+                self.backend = Some(Backend::Events {
+                    _watcher: debouncer,
+                });
+            }
+            Err((None, e)) if is_limit(&e) => {
+                self.poll("the system's limit of watches is reached");
+            }
+            Err((Some(_), e)) if is_limit(&e) => {
+                self.poll("the system's limit of watches is reached (fs.inotify.max_user_watches)");
+            }
+            Err((None, e)) => {
+                self.notices
                     .push(format!("watch: cannot follow the folders: {e}"));
             }
-        };
-        for (target, mode) in self.targets() {
-            if let Err(e) = debouncer.watch(&target, mode) {
-                drop(debouncer);
-                if is_limit(&e) {
-                    return self.poll(
-                        "the system's limit of watches is reached (fs.inotify.max_user_watches)",
-                    );
-                }
-                return self
-                    .notices
+            Err((Some(target), e)) => {
+                self.notices
                     .push(format!("watch: cannot follow {}: {e}", target.display()));
             }
         }
-        self.backend = Some(Backend::Events {
-            _watcher: debouncer,
-        });
     }
 
     fn poll(&mut self, why: &str) {
         self.backend = None;
-        let debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
-            DEBOUNCE,
-            None,
-            handler(self.tx.clone()),
-            NoCache,
-            self.config(),
-        );
-        let mut debouncer = match debouncer {
-            Ok(debouncer) => debouncer,
-            Err(e) => {
-                return self
-                    .notices
+        match self.watched::<PollWatcher>() {
+            Ok(debouncer) => {
+                self.notices.push(format!(
+                    "watch: {why}; checking the folders every {} s instead",
+                    POLL_EVERY.as_secs()
+                ));
+                self.backend = Some(Backend::Polling {
+                    _watcher: debouncer,
+                });
+            }
+            Err((None, e)) => {
+                self.notices
                     .push(format!("watch: {why}, and polling failed: {e}"));
             }
-        };
-        for (target, mode) in self.targets() {
-            if let Err(e) = debouncer.watch(&target, mode) {
-                return self.notices.push(format!(
+            Err((Some(target), e)) => {
+                self.notices.push(format!(
                     "watch: {why}, and {} cannot be polled: {e}",
                     target.display()
                 ));
             }
         }
-        self.notices.push(format!(
-            "watch: {why}; checking the folders every {} s instead",
-            POLL_EVERY.as_secs()
-        ));
-        self.backend = Some(Backend::Polling {
-            _watcher: debouncer,
-        });
     }
 
     /// An event's path as cards name it: under the root as given, not as the file system

@@ -7,7 +7,9 @@
 //! meaningful in a later one, and a delta costs work in proportion to its size. Dead slots are
 //! reclaimed by [`CardStore::compacted`], which renumbers every slot.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
 
 use super::card::{Card, CardIx};
 
@@ -24,6 +26,29 @@ pub struct CardStore {
     /// Per slot: the card was removed or replaced. Shared like `chunk_of`.
     dead: Arc<Vec<bool>>,
     dead_count: usize,
+    /// Made on first use; shared by the clones of one set of slots, made again once slots
+    /// are added (a removal leaves it right: dead slots stay in it).
+    date_order: Arc<OnceLock<DateOrder>>,
+}
+
+/// Every slot, newest card first: the list's default order, and the last word of every
+/// ranking. Cards without a date come last; equal dates in slot order.
+#[derive(Debug, Default)]
+pub struct DateOrder {
+    /// The slots, dead ones included, newest first.
+    pub newest_first: Vec<CardIx>,
+    /// Per slot, its position in `newest_first`.
+    pub position: Vec<u32>,
+}
+
+impl DateOrder {
+    /// The slot at `position` newest first.
+    pub fn card(&self, position: u32) -> CardIx {
+        self.newest_first
+            .get(position as usize)
+            .copied()
+            .unwrap_or(CardIx::MAX)
+    }
 }
 
 impl CardStore {
@@ -66,6 +91,34 @@ impl CardStore {
         Arc::make_mut(&mut self.chunk_of).extend(std::iter::repeat_n(chunk_no, cards.len()));
         Arc::make_mut(&mut self.dead).extend(std::iter::repeat_n(false, cards.len()));
         self.chunks.push(cards.into());
+        self.date_order = Arc::default();
+    }
+
+    /// Every slot newest first, and each slot's position in that order (sorted on all cores
+    /// the first time it is asked for in this set of slots).
+    pub fn date_order(&self) -> &DateOrder {
+        self.date_order.get_or_init(|| {
+            // Newer first means a smaller key; no date sorts after every date.
+            let key = |ix: CardIx| {
+                self.slot(ix)
+                    .and_then(|c| c.published_date_time)
+                    .map_or((i64::MAX, 0), |t| (-t.as_second(), -t.subsec_nanosecond()))
+            };
+            let mut keyed: Vec<((i64, i32), CardIx)> = (0..self.slots() as CardIx)
+                .into_par_iter()
+                .map(|ix| (key(ix), ix))
+                .collect();
+            keyed.par_sort_unstable();
+            let newest_first: Vec<CardIx> = keyed.into_iter().map(|(_, ix)| ix).collect();
+            let mut position = vec![0u32; newest_first.len()];
+            for (at, &ix) in newest_first.iter().enumerate() {
+                position[ix as usize] = at as u32;
+            }
+            DateOrder {
+                newest_first,
+                position,
+            }
+        })
     }
 
     /// Marks a slot dead; its card is no longer listed or found.
@@ -159,6 +212,29 @@ mod tests {
             .iter()
             .map(|(ix, c)| (ix, c.display_title().to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_date_order_is_newest_first_undated_last_ties_by_slot_and_follows_new_slots() {
+        let dated = |t: &str, s: Option<i64>| Card {
+            published_date_time: s.map(|s| jiff::Timestamp::from_second(s).unwrap()),
+            ..titled(t)
+        };
+        let mut store = CardStore::default();
+        store.push_chunk(vec![
+            dated("a", Some(5)),
+            dated("b", None),
+            dated("c", Some(9)),
+        ]);
+        store.push_chunk(vec![dated("d", Some(5))]);
+        let before = store.clone();
+        assert_eq!(store.date_order().newest_first, vec![2, 0, 3, 1]);
+        assert_eq!(store.date_order().position, vec![1, 3, 0, 2]);
+        store.kill(0);
+        assert_eq!(store.date_order().newest_first, vec![2, 0, 3, 1]);
+        store.push_chunk(vec![dated("e", Some(7))]);
+        assert_eq!(store.date_order().newest_first, vec![2, 4, 0, 3, 1]);
+        assert_eq!(before.date_order().newest_first, vec![2, 0, 3, 1]);
     }
 
     #[test]

@@ -42,6 +42,7 @@ use tantivy::{
 };
 
 pub use super::fields::Place;
+use super::grades::Grades;
 use super::words::{fold_into, spans};
 use crate::corpus::id::KeyMap;
 use crate::corpus::{Card, CardIx, CardStore};
@@ -160,6 +161,10 @@ pub struct WordIndex {
     epoch: Option<u64>,
     /// Per slot looked at: the id of its card while it lives (`None`: dead, or no card).
     slot_ids: Vec<Option<u64>>,
+    /// How many of `slot_ids` are `None`. Slots only ever die, so while the store has no more
+    /// dead slots than this, none looked at has died since: the sweep for them (a walk over
+    /// every slot, on every keystroke) is skipped.
+    vacant: usize,
     /// Per id of a live slot looked at: the slot and its card's stamp.
     live: KeyMap<u64, (CardIx, u64)>,
     /// Documents added or deleted since the last commit.
@@ -178,7 +183,7 @@ pub struct WordIndex {
     keys: HashMap<SegmentId, Keys>,
     /// Matching's costliest lookups (terms of a letter or two start tens of thousands of
     /// words), kept until the committed index changes.
-    remembered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    remembered: Mutex<HashMap<String, Grades>>,
 }
 
 /// Lookups [`WordIndex::remember`] keeps at most.
@@ -287,6 +292,7 @@ impl WordIndex {
             docs,
             epoch: None,
             slot_ids: Vec::new(),
+            vacant: 0,
             live: KeyMap::default(),
             uncommitted: false,
             added: 0,
@@ -318,19 +324,26 @@ impl WordIndex {
             // Slots of another epoch mean other cards: match them again. The documents stay;
             // those no card holds any more go when the index settles.
             self.slot_ids.clear();
+            self.vacant = 0;
             self.live.clear();
             self.committed = 0;
             self.epoch = Some(epoch);
             self.remap = true;
         }
         let slots = cards.slots();
-        for ix in 0..self.slot_ids.len().min(slots) {
+        let sweep = if self.has_dying(cards) {
+            0..self.slot_ids.len().min(slots)
+        } else {
+            0..0
+        };
+        for ix in sweep {
             if self.slot_ids[ix].is_none() || cards.is_live(ix as CardIx) {
                 continue;
             }
             let Some(id) = self.slot_ids[ix].take() else {
                 continue;
             };
+            self.vacant += 1;
             if self
                 .live
                 .get(&id)
@@ -354,6 +367,7 @@ impl WordIndex {
                 (Some(card), Some(stamp)) => Some(self.take_in(ix, card, stamp)),
                 _ => None,
             };
+            self.vacant += usize::from(id.is_none());
             self.slot_ids.push(id);
         }
         Progress {
@@ -498,7 +512,7 @@ impl WordIndex {
     }
 
     /// A lookup kept under `key` by [`WordIndex::remember`] since the index last changed.
-    pub fn remembered(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+    pub fn remembered(&self, key: &str) -> Option<Grades> {
         let kept = self
             .remembered
             .lock()
@@ -507,7 +521,7 @@ impl WordIndex {
     }
 
     /// Keeps a lookup until the index changes (or, past a limit, forgets the others).
-    pub fn remember(&self, key: String, value: Arc<Vec<u8>>) {
+    pub fn remember(&self, key: String, value: Grades) {
         let mut kept = self
             .remembered
             .lock()
@@ -524,13 +538,22 @@ impl WordIndex {
         if self.epoch != Some(epoch) {
             return cards.slots();
         }
-        let dying = self
-            .slot_ids
-            .iter()
-            .enumerate()
-            .filter(|&(ix, id)| id.is_some() && !cards.is_live(ix as CardIx))
-            .count();
+        let dying = if self.has_dying(cards) {
+            self.slot_ids
+                .iter()
+                .enumerate()
+                .filter(|&(ix, id)| id.is_some() && !cards.is_live(ix as CardIx))
+                .count()
+        } else {
+            0
+        };
         cards.slots().saturating_sub(self.slot_ids.len()) + dying
+    }
+
+    /// Whether some slot looked at may have died since: `cards` has more dead slots than this
+    /// index has vacant ones (every vacant slot is dead, and a dead one never lives again).
+    fn has_dying(&self, cards: &CardStore) -> bool {
+        cards.dead_slots() > self.vacant
     }
 
     /// The committed index's size in bytes, as its files would take on disk.

@@ -7,6 +7,7 @@
 
 pub mod engine;
 pub mod fields;
+pub mod grades;
 pub mod highlight;
 pub mod index;
 mod needle;

@@ -34,7 +34,9 @@ impl SortKey {
 /// total and stable. `Relevance` keeps the order given (a ranking's).
 pub(crate) fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
     let get = |ix: CardIx| corpus.get(ix);
-    let date = |ix: CardIx| Reverse(get(ix).and_then(|c| c.published_date_time));
+    // Newest first, by the store's own order: one number per card rather than its time.
+    let order = corpus.cards().date_order();
+    let date = |ix: CardIx| order.position.get(ix as usize).copied().unwrap_or(u32::MAX);
     match sort {
         SortKey::Relevance => {}
         SortKey::Date => sort_by_key(view, date),

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// The grade of every slot for a word term: the best place where it matched. Once `stop`
+/// The grades of the slots for a word term: the best place where it matched. Once `stop`
 /// says so, the grades are left incomplete (and not kept): the caller's answer is not wanted.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn word_grades(
@@ -15,56 +15,41 @@ pub(super) fn word_grades(
     last_is_prefix: bool,
     typos: Option<&Typos>,
     stop: &dyn Fn() -> bool,
-) -> Vec<Grade> {
+) -> Grades {
     if let [word] = terms {
         // A term of a letter or two walks most of the index: its grades are kept.
         let key = (typos.is_none() && word.chars().count() <= 2)
             .then(|| format!("{scope:?}\u{0}{word}\u{0}{last_is_prefix}"));
         if let Some(kept) = key.as_deref().and_then(|k| index.remembered(k))
-            && kept.len() == slots
+            && kept.slots() == slots
         {
-            return kept.to_vec();
+            return kept;
         }
-        let mut grades = vec![NONE; slots];
-        for &place in places(scope).iter() {
-            look_up(index, place, word, last_is_prefix, typos, &mut grades, stop);
-        }
+        let grades = look_up(index, slots, scope, word, last_is_prefix, typos, stop);
         if let Some(key) = key.filter(|_| !stop()) {
-            index.remember(key, Arc::new(grades.clone()));
+            index.remember(key, grades.clone());
         }
         return grades;
     }
     // A phrase: the cards holding all its words somewhere, then checked word by word.
-    let mut together: Option<Vec<Grade>> = None;
+    let mut together: Option<Grades> = None;
     for (i, word) in terms.iter().enumerate() {
         let prefix = last_is_prefix && i + 1 == terms.len();
-        let mut grades = vec![NONE; slots];
-        for &place in places(scope).iter() {
-            look_up(index, place, word, prefix, None, &mut grades, stop);
-        }
+        let grades = look_up(index, slots, scope, word, prefix, None, stop);
         together = Some(match together {
             None => grades,
-            Some(mut t) => {
-                for (a, b) in t.iter_mut().zip(grades) {
-                    if b == NONE {
-                        *a = NONE;
-                    }
-                }
-                t
-            }
+            Some(t) => t.regraded(|ix, g| if grades.get(ix) == NONE { NONE } else { g }),
         });
     }
-    let mut grades = together.unwrap_or_else(|| vec![NONE; slots]);
-    grades.par_iter_mut().enumerate().for_each(|(ix, g)| {
-        if *g == NONE {
-            return;
-        }
-        *g = cards
-            .get(ix as CardIx)
-            .and_then(|card| phrase_grade(card, scope, terms, last_is_prefix))
-            .unwrap_or(NONE);
-    });
-    grades
+    match together {
+        None => Grades::none(slots),
+        Some(together) => together.regraded(|ix, _| {
+            cards
+                .get(ix)
+                .and_then(|card| phrase_grade(card, scope, terms, last_is_prefix))
+                .unwrap_or(NONE)
+        }),
+    }
 }
 
 /// Above this many candidates, a short term is looked up in the index rather than on the cards.
@@ -79,8 +64,7 @@ pub(super) fn graded_by_text(
     scope: Scope,
     word: &str,
     prefix: bool,
-) -> Vec<Grade> {
-    let mut grades = vec![NONE; slots];
+) -> Grades {
     let found: Vec<(CardIx, Grade)> = candidates
         .par_iter()
         .filter_map(|&ix| {
@@ -107,10 +91,11 @@ pub(super) fn graded_by_text(
             (best != NONE).then_some((ix, best))
         })
         .collect();
+    let mut grades = GradesBuilder::new(slots, found.len());
     for (ix, g) in found {
-        grades[ix as usize] = g;
+        grades.add(ix, g);
     }
-    grades
+    grades.finish()
 }
 
 /// Where `card` holds the phrase, as a grade.
@@ -149,75 +134,86 @@ pub(crate) fn phrase_at(
     })
 }
 
-/// Grades every slot holding `word` in `place` (or a word starting with it, or within the
-/// typos) at least that well.
+/// The grades of the slots holding, in a field of `scope`, `word` (or a word starting with
+/// it, or one within the typos). The words are found in every segment's dictionary first, so
+/// their documents' count decides how the grades are gathered; then their documents are read.
 fn look_up(
     index: &WordIndex,
-    place: Place,
+    slots: usize,
+    scope: Scope,
     word: &str,
     prefix: bool,
     typos: Option<&Typos>,
-    grades: &mut [Grade],
     stop: &dyn Fn() -> bool,
-) {
-    let field = index.field(place);
+) -> Grades {
     let mut upper = word.as_bytes().to_vec();
     // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
     upper.push(0xFF);
-    for segment in index.segments() {
-        let Ok(inverted) = segment.reader.inverted_index(field) else {
-            continue;
-        };
-        let dictionary = inverted.terms();
-        let mut postings = BlockSegmentPostings::empty();
-        let mut walk = |info: &tantivy::postings::TermInfo, g: Grade| {
-            if g == NONE
-                || inverted
-                    .reset_block_postings_from_terminfo(info, &mut postings)
-                    .is_err()
+    // (segment, its inverted index of the place, the word's postings, grade)
+    let mut found = Vec::new();
+    for &place in places(scope).iter() {
+        let field = index.field(place);
+        for segment in index.segments() {
+            let Ok(inverted) = segment.reader.inverted_index(field) else {
+                continue;
+            };
+            let dictionary = inverted.terms();
+            let range = if prefix {
+                dictionary.range().ge(word).lt(&upper)
+            } else {
+                dictionary.range().ge(word).le(word)
+            };
+            if let Ok(mut stream) = range.into_stream() {
+                while !stop() && stream.advance() {
+                    let how = if stream.key() == word.as_bytes() {
+                        WHOLE
+                    } else {
+                        PREFIX
+                    };
+                    let g = grade(place, how);
+                    found.push((segment, Arc::clone(&inverted), stream.value().clone(), g));
+                }
+            }
+            if let Some(typos) = typos
+                && let Ok(mut stream) = dictionary.search(typos).into_stream()
             {
-                return;
-            }
-            loop {
-                let docs = postings.docs();
-                if docs.is_empty() {
-                    break;
-                }
-                for &doc in docs {
-                    if let Some(slot) = segment.live_slot(doc)
-                        && let Some(cell) = grades.get_mut(slot as usize)
-                    {
-                        *cell = (*cell).min(g);
+                while !stop() && stream.advance() {
+                    if !stream.key().starts_with(word.as_bytes()) {
+                        let g = grade(place, TYPO);
+                        found.push((segment, Arc::clone(&inverted), stream.value().clone(), g));
                     }
-                }
-                postings.advance();
-            }
-        };
-        let range = if prefix {
-            dictionary.range().ge(word).lt(&upper)
-        } else {
-            dictionary.range().ge(word).le(word)
-        };
-        if let Ok(mut stream) = range.into_stream() {
-            while !stop() && stream.advance() {
-                let how = if stream.key() == word.as_bytes() {
-                    WHOLE
-                } else {
-                    PREFIX
-                };
-                walk(stream.value(), grade(place, how));
-            }
-        }
-        if let Some(typos) = typos
-            && let Ok(mut stream) = dictionary.search(typos).into_stream()
-        {
-            while !stop() && stream.advance() {
-                if !stream.key().starts_with(word.as_bytes()) {
-                    walk(stream.value(), grade(place, TYPO));
                 }
             }
         }
     }
+    let expected = found
+        .iter()
+        .map(|(_, _, info, _)| info.doc_freq as usize)
+        .sum();
+    let mut grades = GradesBuilder::new(slots, expected);
+    let mut postings = BlockSegmentPostings::empty();
+    for (segment, inverted, info, g) in &found {
+        if stop()
+            || inverted
+                .reset_block_postings_from_terminfo(info, &mut postings)
+                .is_err()
+        {
+            continue;
+        }
+        loop {
+            let docs = postings.docs();
+            if docs.is_empty() {
+                break;
+            }
+            for &doc in docs {
+                if let Some(slot) = segment.live_slot(doc) {
+                    grades.add(slot, *g);
+                }
+            }
+            postings.advance();
+        }
+    }
+    grades.finish()
 }
 
 /// Looks up, ahead of the user, the plain terms of one letter or digit (the costliest to look

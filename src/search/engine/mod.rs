@@ -23,13 +23,14 @@ use rayon::prelude::*;
 use tantivy::postings::BlockSegmentPostings;
 
 use super::fields::{Place, PlaceList, Places};
+use super::grades::{Grade, Grades, GradesBuilder, NONE};
 use super::index::WordIndex;
 use super::needle::{Anchor, Needle};
 use super::skim;
 use super::syntax::{MarkTest, Measure, NumberTest, Query, Scope, Term, TermKind};
 use super::typos::Typos;
 use super::words::{fold_into, spans, words};
-use crate::corpus::{Card, CardIx, CardStore};
+use crate::corpus::{Card, CardIx, CardStore, DateOrder};
 use crate::library::state::Marks;
 
 mod check;
@@ -88,10 +89,6 @@ impl Found {
     }
 }
 
-/// A grade per slot: how well a term matched the slot's card, lower is better.
-type Grade = u8;
-/// No match.
-const NONE: Grade = Grade::MAX;
 /// A match that says nothing of quality (a date, a number, a negated term).
 const HOLDS: Grade = 0;
 
@@ -137,6 +134,7 @@ pub fn find(
     // Cards loaded but not yet indexed are left out until they are.
     let slots = cards.slots().min(index.covers().1);
     let stop = || interrupt.load(Ordering::Relaxed);
+    let order = cards.date_order();
     // Every word term's grades, looked up once; a short term (one or two letters start tens
     // of thousands of words) is graded on the few cards the other terms leave, if they do.
     let short = |term: &Term| {
@@ -148,7 +146,7 @@ pub fn find(
     let exact = |scope: Scope, words: &[String], prefix: bool| {
         word_grades(index, slots, cards, scope, words, prefix, None, &stop)
     };
-    let mut lookups: Vec<Option<Vec<Grade>>> = Vec::new();
+    let mut lookups: Vec<Option<Grades>> = Vec::new();
     for term in query.terms() {
         if stop() {
             return None;
@@ -169,6 +167,7 @@ pub fn find(
             cards,
             lookups: &lookups,
             checks: &checks,
+            order,
         };
         partial.required_candidates(slots)
     };
@@ -196,6 +195,7 @@ pub fn find(
         cards,
         lookups: &lookups,
         checks: &checks,
+        order,
     };
     let mut word_hits = evaluator.matches(slots, Tier::Words, &stop)?;
     if query.is_empty() {
@@ -237,6 +237,7 @@ pub fn find(
             cards,
             lookups: &relaxed,
             checks: &checks,
+            order,
         };
         let seen: std::collections::HashSet<CardIx> = hits.iter().map(|h| h.ix).collect();
         let typo_hits = evaluator.matches(slots, Tier::Typos, &stop)?;
@@ -252,8 +253,38 @@ pub fn find(
 struct Evaluator<'a> {
     query: &'a Query,
     cards: &'a CardStore,
-    lookups: &'a [Option<Vec<Grade>>],
+    lookups: &'a [Option<Grades>],
     checks: &'a [Check<'a>],
+    order: &'a DateOrder,
+}
+
+/// Where the candidates come from: the groups of positive word terms only (by their terms'
+/// numbers), which every match must hold; and, when the one matching fewest slots has its
+/// slots listed, those slots (else every slot is looked at).
+struct Leading {
+    required: Vec<Vec<usize>>,
+    listed: Option<Vec<CardIx>>,
+    /// How many slots the leading group matches (at most): every slot when there is none.
+    at_most: usize,
+}
+
+/// The slots that may match a query, ascending, and each word term's grades along them.
+struct Candidates {
+    slots: Vec<CardIx>,
+    /// Per term (by number): its grade of each of `slots`, for a word term.
+    grades: Vec<Option<Vec<Grade>>>,
+}
+
+impl Candidates {
+    /// The grade of term `term` for the candidate at `at`; `None` if it is not a word term.
+    fn grade(&self, term: usize, at: usize) -> Option<Grade> {
+        let grades = self.grades.get(term)?.as_ref()?;
+        Some(grades.get(at).copied().unwrap_or(NONE))
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
 }
 
 /// A hit being ranked: ascending order is best first.
@@ -264,22 +295,28 @@ struct Rank {
     /// Negated scattered score (higher scores first).
     scattered: i64,
     proximity: u32,
-    /// Negated publication time; cards without one last.
-    newest: std::cmp::Reverse<Option<jiff::Timestamp>>,
-    ix: CardIx,
+    /// The card's position in the store's [`DateOrder`]: newest first, which also names the
+    /// card.
+    newest: u32,
 }
 
 impl Evaluator<'_> {
-    /// The cost of `ix`'s card under every group, `None` if some group does not hold.
-    /// `relax` gives the scattered title score of a relaxable term that did not otherwise
-    /// match (term number, card) → score.
+    /// The cost of slot `ix`'s card under every group, `None` if some group does not hold (or
+    /// the slot is dead). `graded`
+    /// gives the card's grade for a term by its number (`None`: not a word term); `relax`
+    /// gives the scattered title score of a relaxable term that did not otherwise match
+    /// (term number, card) → score.
     fn cost(
         &self,
         ix: CardIx,
-        card: &Card,
+        graded: &dyn Fn(usize) -> Option<Grade>,
         relax: &mut dyn FnMut(usize, &Card) -> Option<i64>,
         scattered: &mut i64,
     ) -> Option<u32> {
+        // Fetched only for a term tested on the card: a card is a cache miss, and for word
+        // terms alone the grades say everything (a reference would let the compiler read
+        // the card ahead of need).
+        let card = || self.cards.get(ix);
         let mut cost = 0u32;
         let mut n = 0;
         for group in &self.query.groups {
@@ -287,24 +324,21 @@ impl Evaluator<'_> {
             for term in &group.alternatives {
                 let number = n;
                 n += 1;
-                let grade = match &self.lookups[number] {
-                    Some(grades) => {
-                        let g = grades.get(ix as usize).copied().unwrap_or(NONE);
-                        match (term.negated, g) {
-                            (true, NONE) => HOLDS,
-                            (true, _) => NONE,
-                            (false, NONE) => match relax(number, card) {
-                                Some(score) => {
-                                    *scattered += score;
-                                    grade(Place::Title, TYPO + 1)
-                                }
-                                None => NONE,
-                            },
-                            (false, g) => g,
-                        }
-                    }
+                let grade = match graded(number) {
+                    Some(g) => match (term.negated, g) {
+                        (true, NONE) => HOLDS,
+                        (true, _) => NONE,
+                        (false, NONE) => match card().and_then(|c| relax(number, c)) {
+                            Some(score) => {
+                                *scattered += score;
+                                grade(Place::Title, TYPO + 1)
+                            }
+                            None => NONE,
+                        },
+                        (false, g) => g,
+                    },
                     None => {
-                        let (holds, score) = self.checks[number].holds(card);
+                        let (holds, score) = self.checks[number].holds(card()?);
                         *scattered += score;
                         if holds != term.negated { HOLDS } else { NONE }
                     }
@@ -320,31 +354,147 @@ impl Evaluator<'_> {
 
     /// The slots matching with the lookups as they are, ranked, as hits of `tier`.
     fn matches(&self, slots: usize, tier: Tier, stop: &dyn Fn() -> bool) -> Option<Vec<Hit>> {
+        let leading = self.leading();
+        let walkable = self.reads_no_card();
+        if walkable
+            && leading.listed.is_none()
+            && leading.at_most >= WALK_FROM
+            && let Some(hits) = self.walked(&self.costs_of_every_slot(slots), tier)
+        {
+            // Many slots may match, and each one's grades say whether it does.
+            return Some(hits);
+        }
         // Slots no positive word group can hold are skipped without looking at the card.
-        let candidates = self.candidates(slots);
+        let candidates = self.candidates(slots, leading);
         if stop() {
             return None;
         }
-        let ranked: Vec<Rank> = candidates
+        if walkable
+            && candidates.len() >= WALK_FROM
+            && let Some(hits) = self.walked(&self.costs_of(&candidates, slots), tier)
+        {
+            return Some(hits);
+        }
+        let ranked = self.ranked(&candidates, tier);
+        if stop() {
+            return None;
+        }
+        Some(self.finish(ranked))
+    }
+
+    /// The candidates that match, with their ranks (unsorted).
+    fn ranked(&self, candidates: &Candidates, tier: Tier) -> Vec<Rank> {
+        candidates
+            .slots
             .par_iter()
-            .filter_map(|&ix| {
-                let card = self.cards.get(ix)?;
+            .enumerate()
+            .filter_map(|(at, &ix)| {
                 let mut scattered = 0;
-                let cost = self.cost(ix, card, &mut |_, _| None, &mut scattered)?;
+                let graded = |term| candidates.grade(term, at);
+                let cost = self.cost(ix, &graded, &mut |_, _| None, &mut scattered)?;
                 Some(Rank {
                     tier,
                     cost,
                     scattered: -scattered,
                     proximity: 0,
-                    newest: std::cmp::Reverse(card.published_date_time),
-                    ix,
+                    newest: *self.order.position.get(ix as usize)?,
                 })
             })
+            .collect()
+    }
+
+    /// Whether every term is looked up in the index, so a card's cost needs nothing of the
+    /// card and no score of scattered letters decides between two cards.
+    fn reads_no_card(&self) -> bool {
+        self.checks.iter().all(|c| matches!(c, Check::Words))
+    }
+
+    /// The cost of each slot, [`UNMATCHED`] where it does not match, for the candidates
+    /// only (the other slots do not match).
+    fn costs_of(&self, candidates: &Candidates, slots: usize) -> Vec<u16> {
+        // Along the candidates (an indexed collect writes in place; a filtered one would
+        // gather pieces and copy them).
+        let costs: Vec<u16> = candidates
+            .slots
+            .par_iter()
+            .enumerate()
+            .map(|(at, &ix)| {
+                let graded = |term| candidates.grade(term, at);
+                self.clamped_cost(ix, &graded)
+            })
             .collect();
-        if stop() {
+        let mut cost_of = vec![UNMATCHED; slots];
+        for (&ix, &cost) in candidates.slots.iter().zip(&costs) {
+            cost_of[ix as usize] = cost;
+        }
+        cost_of
+    }
+
+    /// The cost of every slot, [`UNMATCHED`] where it does not match.
+    fn costs_of_every_slot(&self, slots: usize) -> Vec<u16> {
+        (0..slots as CardIx)
+            .into_par_iter()
+            .map(|ix| {
+                if !self.cards.is_live(ix) {
+                    return UNMATCHED;
+                }
+                let graded = |term: usize| self.lookups[term].as_ref().map(|g| g.get(ix));
+                self.clamped_cost(ix, &graded)
+            })
+            .collect()
+    }
+
+    /// A slot's cost clamped as the packed rank clamps it, [`UNMATCHED`] if it does not match.
+    fn clamped_cost(&self, ix: CardIx, graded: &dyn Fn(usize) -> Option<Grade>) -> u16 {
+        self.cost(ix, graded, &mut |_, _| None, &mut 0)
+            .map_or(UNMATCHED, |cost| cost.min(1023) as u16)
+    }
+
+    /// [`Evaluator::matches`] for many matches whose rank is their cost, then newest first
+    /// (nothing read from a card: see [`Evaluator::reads_no_card`]; and too many for proximity
+    /// to count), given each slot's cost. Rather than sorting them all, the date order is cut
+    /// into stretches, each stretch's matches are put in one bucket per cost, and the buckets
+    /// are read cost by cost, stretch after stretch: the same order in two passes.
+    /// `None` when so few match that proximity would count: [`Evaluator::finish`] ranks them.
+    fn walked(&self, cost_of: &[u16], tier: Tier) -> Option<Vec<Hit>> {
+        let (top, matched) = cost_of
+            .par_iter()
+            .filter(|&&c| c != UNMATCHED)
+            .map(|&c| (usize::from(c), 1))
+            .reduce(|| (0, 0), |a, b| (a.0.max(b.0), a.1 + b.1));
+        if matched <= PROXIMITY_LIMIT {
             return None;
         }
-        Some(self.finish(ranked))
+        let stretches: Vec<Vec<Vec<CardIx>>> = self
+            .order
+            .newest_first
+            .par_chunks(STRETCH)
+            .map(|stretch| {
+                let mut buckets = vec![Vec::new(); top + 1];
+                for &ix in stretch {
+                    match cost_of.get(ix as usize) {
+                        Some(&cost) if cost != UNMATCHED => buckets[usize::from(cost)].push(ix),
+                        _ => {}
+                    }
+                }
+                buckets
+            })
+            .collect();
+        let mut hits = Vec::with_capacity(matched);
+        for cost in 0..=top {
+            let rank = Rank {
+                tier,
+                cost: cost as u32,
+                scattered: 0,
+                proximity: 0,
+                newest: 0,
+            };
+            let score = score(&rank);
+            for buckets in &stretches {
+                hits.extend(buckets[cost].iter().map(|&ix| Hit { ix, score, tier }));
+            }
+        }
+        Some(hits)
     }
 
     /// The cards matching only once some relaxable term is taken as letters scattered through
@@ -383,8 +533,8 @@ impl Evaluator<'_> {
             let ranked: Vec<Rank> = wave
                 .par_iter()
                 .filter(|ix| !seen.contains(ix))
+                .filter(|&&ix| self.cards.is_live(ix))
                 .filter_map(|&ix| {
-                    let card = self.cards.get(ix)?;
                     let mut scratch = skim::Scratch::default();
                     let mut relax = |number: usize, card: &Card| {
                         let pattern = patterns.get(number)?.as_ref()?;
@@ -395,14 +545,14 @@ impl Evaluator<'_> {
                         skim::score(pattern, false, title, &mut scratch)
                     };
                     let mut scattered = 0;
-                    let cost = self.cost(ix, card, &mut relax, &mut scattered)?;
+                    let graded = |term: usize| self.lookups[term].as_ref().map(|g| g.get(ix));
+                    let cost = self.cost(ix, &graded, &mut relax, &mut scattered)?;
                     Some(Rank {
                         tier: Tier::Scattered,
                         cost: 0,
                         scattered: -scattered,
                         proximity: cost,
-                        newest: std::cmp::Reverse(card.published_date_time),
-                        ix,
+                        newest: *self.order.position.get(ix as usize)?,
                     })
                 })
                 .collect();
@@ -426,37 +576,100 @@ impl Evaluator<'_> {
             }
             narrowing |= all;
         }
-        narrowing.then(|| self.candidates(slots))
+        narrowing.then(|| self.candidates(slots, self.leading()).slots)
     }
 
     /// Slots that may match: those graded by every group made only of positive word terms,
-    /// or every live slot when there is no such group.
-    fn candidates(&self, slots: usize) -> Vec<CardIx> {
+    /// or every live slot when there is no such group; with every word term's grades along
+    /// them. The group matching fewest slots leads: when its slots are listed, only they are
+    /// looked at.
+    fn candidates(&self, slots: usize, leading: Leading) -> Candidates {
+        let Leading {
+            required, listed, ..
+        } = leading;
+        let base: Vec<CardIx> = match listed {
+            Some(listed) => listed
+                .into_iter()
+                .filter(|&ix| (ix as usize) < slots)
+                .collect(),
+            None => (0..slots as CardIx).collect(),
+        };
+        let along: Vec<Option<Vec<Grade>>> = self
+            .lookups
+            .iter()
+            .map(|l| l.as_ref().map(|g| g.along(&base)))
+            .collect();
+        let holds = |at: usize| {
+            required.iter().all(|numbers| {
+                numbers
+                    .iter()
+                    .any(|&n| along[n].as_ref().is_some_and(|g| g[at] != NONE))
+            })
+        };
+        let keep: Vec<bool> = base
+            .iter()
+            .enumerate()
+            .map(|(at, &ix)| holds(at) && self.cards.is_live(ix))
+            .collect();
+        fn kept<T>(list: Vec<T>, keep: &[bool]) -> Vec<T> {
+            list.into_iter()
+                .zip(keep)
+                .filter(|(_, keep)| **keep)
+                .map(|(x, _)| x)
+                .collect()
+        }
+        Candidates {
+            slots: kept(base, &keep),
+            grades: along
+                .into_iter()
+                .map(|g| g.map(|g| kept(g, &keep)))
+                .collect(),
+        }
+    }
+
+    /// The groups every candidate must match, and, when the one matching fewest slots has
+    /// them listed, those slots.
+    fn leading(&self) -> Leading {
         let mut n = 0;
-        let mut required: Vec<Vec<&Vec<Grade>>> = Vec::new();
+        // Per group of positive word terms only: its terms' numbers.
+        let mut required: Vec<Vec<usize>> = Vec::new();
         for group in &self.query.groups {
-            let lookups: Vec<Option<&Vec<Grade>>> = group
-                .alternatives
-                .iter()
-                .map(|term| {
-                    let l = self.lookups[n].as_ref().filter(|_| !term.negated);
-                    n += 1;
-                    l
-                })
-                .collect();
-            if lookups.iter().all(Option::is_some) {
-                required.push(lookups.into_iter().flatten().collect());
+            let mut numbers = Vec::new();
+            for term in &group.alternatives {
+                if self.lookups[n].is_some() && !term.negated {
+                    numbers.push(n);
+                }
+                n += 1;
+            }
+            if numbers.len() == group.alternatives.len() {
+                required.push(numbers);
             }
         }
-        (0..slots)
-            .filter(|&ix| {
-                required
-                    .iter()
-                    .all(|alts| alts.iter().any(|g| g.get(ix).is_some_and(|&g| g != NONE)))
-            })
-            .map(|ix| ix as CardIx)
-            .filter(|&ix| self.cards.is_live(ix))
-            .collect()
+        let matched = |numbers: &Vec<usize>| -> usize {
+            numbers
+                .iter()
+                .filter_map(|&n| self.lookups[n].as_ref())
+                .map(Grades::matched)
+                .sum()
+        };
+        required.sort_by_key(matched);
+        let listed: Option<Vec<CardIx>> = required.first().and_then(|leader| {
+            let mut listed = Vec::new();
+            for &n in leader {
+                listed.extend(self.lookups[n].as_ref()?.listed()?);
+            }
+            if leader.len() > 1 {
+                listed.sort_unstable();
+                listed.dedup();
+            }
+            Some(listed)
+        });
+        let at_most = required.first().map_or(usize::MAX, matched);
+        Leading {
+            required,
+            listed,
+            at_most,
+        }
     }
 
     /// Sorts, adds title proximity where it decides, and makes hits.
@@ -478,7 +691,7 @@ impl Evaluator<'_> {
         if title_terms.len() > 1 && ranked.len() <= PROXIMITY_LIMIT {
             ranked.par_iter_mut().for_each(|rank| {
                 if rank.tier == Tier::Words
-                    && let Some(card) = self.cards.get(rank.ix)
+                    && let Some(card) = self.cards.get(self.order.card(rank.newest))
                 {
                     rank.proximity = proximity(card.display_title(), &title_terms);
                 }
@@ -486,13 +699,13 @@ impl Evaluator<'_> {
         }
         // One integer per hit sorts several times faster than the struct compared field by
         // field, which matters when a letter or two match most of the corpus.
-        let mut keys: Vec<u128> = ranked.par_iter().map(Rank::packed).collect();
+        let mut keys: Vec<u64> = ranked.par_iter().map(Rank::packed).collect();
         keys.par_sort_unstable();
         keys.into_par_iter()
             .map(|key| {
                 let r = Rank::unpacked(key);
                 Hit {
-                    ix: r.ix,
+                    ix: self.order.card(r.newest),
                     score: score(&r),
                     tier: r.tier,
                 }
@@ -502,48 +715,42 @@ impl Evaluator<'_> {
 }
 
 impl Rank {
-    const TIME_BITS: u32 = 62;
-    /// Seconds are shifted by this so every time jiff knows is positive.
-    const EPOCH_SHIFT: i64 = 1 << 40;
-
     /// The rank as one integer whose ascending order is the rank's: tier (2 bits), cost (10),
-    /// scattered score inverted (14), proximity (8), publication second inverted, unknown
-    /// last (62), slot (32). Fields past their width are clamped.
-    fn packed(&self) -> u128 {
-        let tier = self.tier as u128;
-        let cost = u128::from(self.cost.min(1023));
-        let scattered = (16_383 - (-self.scattered).clamp(0, 16_383)) as u128;
-        let proximity = u128::from(self.proximity.min(255));
-        let full = (1u128 << Self::TIME_BITS) - 1;
-        let time = match self.newest.0 {
-            None => full,
-            Some(t) => full - 1 - (t.as_second() + Self::EPOCH_SHIFT).max(0) as u128,
-        };
-        tier << 126
-            | cost << 116
-            | scattered << 102
-            | proximity << 94
-            | time << 32
-            | u128::from(self.ix)
+    /// scattered score inverted (12), proximity (8), position newest first (32). Fields past
+    /// their width are clamped.
+    fn packed(&self) -> u64 {
+        let tier = self.tier as u64;
+        let cost = u64::from(self.cost.min(1023));
+        let scattered = (4095 - (-self.scattered).clamp(0, 4095)) as u64;
+        let proximity = u64::from(self.proximity.min(255));
+        tier << 62 | cost << 52 | scattered << 40 | proximity << 32 | u64::from(self.newest)
     }
 
-    /// A packed rank back (the time only as far as the tie-break needs: not kept).
-    fn unpacked(key: u128) -> Rank {
-        let tier = match key >> 126 {
+    /// A packed rank back.
+    fn unpacked(key: u64) -> Rank {
+        let tier = match key >> 62 {
             0 => Tier::Words,
             1 => Tier::Typos,
             _ => Tier::Scattered,
         };
         Rank {
             tier,
-            cost: (key >> 116 & 1023) as u32,
-            scattered: -(16_383 - (key >> 102 & 16_383) as i64),
-            proximity: (key >> 94 & 255) as u32,
-            newest: std::cmp::Reverse(None),
-            ix: (key & 0xFFFF_FFFF) as CardIx,
+            cost: (key >> 52 & 1023) as u32,
+            scattered: -(4095 - (key >> 40 & 4095) as i64),
+            proximity: (key >> 32 & 255) as u32,
+            newest: (key & 0xFFFF_FFFF) as u32,
         }
     }
 }
+
+/// The cost of a slot that does not match, in [`Evaluator::walked`]'s table.
+const UNMATCHED: u16 = u16::MAX;
+
+/// From this many candidates on, [`Evaluator::walked`] ranks them (more than
+/// [`PROXIMITY_LIMIT`], so proximity never counts there).
+const WALK_FROM: usize = 20_000;
+/// Slots of the date order [`Evaluator::walked`] puts in buckets per thread.
+const STRETCH: usize = 1 << 16;
 
 /// Above this many hits, proximity is not worked out: cutting every title into words costs
 /// more than a frame, and in so long a list the cost and the date order it well enough.
@@ -612,22 +819,64 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn packed_ranks_sort_as_ranks_do(
-            a in (0u8..3, 0u32..1024, 0i64..16_000, 0u32..256, proptest::option::of(-1_000_000_000i64..4_000_000_000), 0u32..1000),
-            b in (0u8..3, 0u32..1024, 0i64..16_000, 0u32..256, proptest::option::of(-1_000_000_000i64..4_000_000_000), 0u32..1000),
+            a in (0u8..3, 0u32..1024, 0i64..4096, 0u32..256, proptest::num::u32::ANY),
+            b in (0u8..3, 0u32..1024, 0i64..4096, 0u32..256, proptest::num::u32::ANY),
         ) {
-            let rank = |(tier, cost, scattered, proximity, time, ix): (u8, u32, i64, u32, Option<i64>, u32)| Rank {
+            let rank = |(tier, cost, scattered, proximity, newest): (u8, u32, i64, u32, u32)| Rank {
                 tier: [Tier::Words, Tier::Typos, Tier::Scattered][usize::from(tier)],
                 cost,
                 scattered: -scattered,
                 proximity,
-                newest: std::cmp::Reverse(time.map(|t| jiff::Timestamp::from_second(t).unwrap())),
-                ix,
+                newest,
             };
             let (a, b) = (rank(a), rank(b));
             proptest::prop_assert_eq!(a.cmp(&b), a.packed().cmp(&b.packed()));
-            let back = Rank::unpacked(a.packed());
-            proptest::prop_assert_eq!((back.tier, back.cost, back.scattered, back.proximity, back.ix), (a.tier, a.cost, a.scattered, a.proximity, a.ix));
+            proptest::prop_assert_eq!(Rank::unpacked(a.packed()), a);
         }
+    }
+
+    #[test]
+    fn walking_the_date_order_ranks_as_sorting_does() {
+        // Dates repeating and missing; two terms matching most cards, at various grades.
+        let n = 5_000u32;
+        let cards: Vec<Card> = (0..n)
+            .map(|i| Card {
+                published_date_time: (i % 7 != 0)
+                    .then(|| jiff::Timestamp::from_second(i64::from(i * 7_919 % 1_000)).unwrap()),
+                ..Card::default()
+            })
+            .collect();
+        let mut store = CardStore::default();
+        store.push_chunk(cards);
+        store.kill(17);
+        let graded = |seed: u32| {
+            let mut b = GradesBuilder::new(n as usize, n as usize);
+            for ix in (0..n).filter(|ix| (ix * seed) % 10 != 3) {
+                b.add(ix, (ix * seed % 9) as Grade);
+            }
+            b.finish()
+        };
+        let clock = crate::search::syntax::Clock {
+            now: jiff::Timestamp::UNIX_EPOCH,
+            zone: jiff::tz::TimeZone::UTC,
+        };
+        let query = crate::search::parse("alpha beta", &clock).unwrap();
+        let lookups = [Some(graded(13)), Some(graded(31))];
+        let checks = [Check::Words, Check::Words];
+        let evaluator = Evaluator {
+            query: &query,
+            cards: &store,
+            lookups: &lookups,
+            checks: &checks,
+            order: store.date_order(),
+        };
+        let candidates = evaluator.candidates(n as usize, evaluator.leading());
+        assert!(candidates.len() > PROXIMITY_LIMIT && evaluator.reads_no_card());
+        let sorted = evaluator.finish(evaluator.ranked(&candidates, Tier::Words));
+        let walked = evaluator.walked(&evaluator.costs_of(&candidates, n as usize), Tier::Words);
+        assert_eq!(walked.as_ref(), Some(&sorted));
+        let every = evaluator.walked(&evaluator.costs_of_every_slot(n as usize), Tier::Words);
+        assert_eq!(every.as_ref(), Some(&sorted));
     }
 
     #[test]

@@ -128,12 +128,17 @@ impl State {
         let sort = self.effective_sort();
         self.list.view = match &self.filter.found {
             Some(found) => {
-                let mut view: Vec<CardIx> = found
-                    .hits
-                    .iter()
-                    .map(|h| h.ix)
-                    .filter(|ix| self.corpus.cards().is_live(*ix))
-                    .collect();
+                // Sized up front: a filtered collect would grow it (and copy it) step by step,
+                // and a letter can match a million cards.
+                let mut view: Vec<CardIx> = Vec::with_capacity(found.hits.len());
+                let cards = self.corpus.cards();
+                view.extend(
+                    found
+                        .hits
+                        .iter()
+                        .map(|h| h.ix)
+                        .filter(|ix| cards.is_live(*ix)),
+                );
                 self.list.order(&mut view, &self.corpus, sort);
                 view
             }

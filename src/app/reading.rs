@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::{Effect, Pane, State};
-use crate::corpus::CardId;
+use crate::corpus::{CardId, CardIx};
 use crate::library::state::{
     Change, Done, FlagKind, HistoryEntry, Marks, Op, Restore, SavedSearch, WriteError,
 };
@@ -415,21 +415,32 @@ impl State {
         let read = match &*slots {
             Some((made_at, read)) if *made_at == versions => read,
             _ => {
-                let mut read = vec![false; self.corpus.cards().slots()];
-                for ix in marks.read_ids().filter_map(|id| self.corpus.by_id(id)) {
-                    if let Some(slot) = read.get_mut(ix as usize) {
-                        *slot = true;
+                let read_slots: Vec<CardIx> = marks
+                    .read_ids()
+                    .filter_map(|id| self.corpus.by_id(id))
+                    .collect();
+                // None read: no table, and no list to walk.
+                let mut read = Vec::new();
+                if !read_slots.is_empty() {
+                    read = vec![false; self.corpus.cards().slots()];
+                    for ix in read_slots {
+                        if let Some(slot) = read.get_mut(ix as usize) {
+                            *slot = true;
+                        }
                     }
                 }
                 &slots.insert((versions, read)).1
             }
         };
         let view = &self.list.view;
-        let n = view.len()
-            - view
-                .iter()
+        let read_in_view = if read.is_empty() {
+            0
+        } else {
+            view.iter()
                 .filter(|ix| read.get(**ix as usize).copied().unwrap_or(false))
-                .count();
+                .count()
+        };
+        let n = view.len() - read_in_view;
         self.reading.unread.set(Some((key, n)));
         n
     }

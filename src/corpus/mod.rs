@@ -17,4 +17,4 @@ mod yaml;
 pub use card::{Card, CardId, CardIx, Image, Provider, Related, Secured, UrlKind, Urls};
 pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use snapshot::{Applied, Corpus, Delta, Forget};
-pub use store::{CardStore, DateOrder};
+pub use store::{CardStore, DateOrder, Letters};

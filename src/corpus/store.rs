@@ -29,6 +29,34 @@ pub struct CardStore {
     /// Made on first use; shared by the clones of one set of slots, made again once slots
     /// are added (a removal leaves it right: dead slots stay in it).
     date_order: Arc<OnceLock<DateOrder>>,
+    /// Made and shared like `date_order`.
+    title_letters: Arc<OnceLock<Vec<Letters>>>,
+}
+
+/// Which ASCII letters (case folded) and digits a text holds, a bit each: a test of letters
+/// scattered through a title can rule out most titles by this alone, without reading them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Letters(u64);
+
+impl Letters {
+    pub fn of(text: &str) -> Letters {
+        Letters(text.bytes().fold(0, |set, b| set | Letters::bit(b)))
+    }
+
+    /// The bit of an ASCII letter or digit; 0 for any other byte.
+    fn bit(b: u8) -> u64 {
+        match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'A'..=b'Z' => 1 << (b - b'A'),
+            b'0'..=b'9' => 1 << (26 + b - b'0'),
+            _ => 0,
+        }
+    }
+
+    /// Whether every letter and digit of `self` is in `other`.
+    pub fn within(self, other: Letters) -> bool {
+        self.0 & !other.0 == 0
+    }
 }
 
 /// Every slot, newest card first: the list's default order, and the last word of every
@@ -92,6 +120,20 @@ impl CardStore {
         Arc::make_mut(&mut self.dead).extend(std::iter::repeat_n(false, cards.len()));
         self.chunks.push(cards.into());
         self.date_order = Arc::default();
+        self.title_letters = Arc::default();
+    }
+
+    /// Per slot, the letters and digits of its card's title as shown (dead slots included).
+    pub fn title_letters(&self) -> &[Letters] {
+        self.title_letters.get_or_init(|| {
+            (0..self.slots() as CardIx)
+                .into_par_iter()
+                .map(|ix| {
+                    self.slot(ix)
+                        .map_or_else(Letters::default, |c| Letters::of(c.display_title()))
+                })
+                .collect()
+        })
     }
 
     /// Every slot newest first, and each slot's position in that order (sorted on all cores
@@ -235,6 +277,18 @@ mod tests {
         store.push_chunk(vec![dated("e", Some(7))]);
         assert_eq!(store.date_order().newest_first, vec![2, 4, 0, 3, 1]);
         assert_eq!(before.date_order().newest_first, vec![2, 0, 3, 1]);
+    }
+
+    #[test]
+    fn title_letters_fold_ascii_case_and_follow_new_slots() {
+        let mut store = CardStore::default();
+        store.push_chunk(vec![titled("Mars 2024"), titled("Über")]);
+        let letters = store.title_letters();
+        assert!(Letters::of("ms2").within(letters[0]) && Letters::of("RA").within(letters[0]));
+        assert!(!Letters::of("x").within(letters[0]) && !Letters::of("5").within(letters[0]));
+        assert!(Letters::of("ber").within(letters[1]) && !Letters::of("u").within(letters[1]));
+        store.push_chunk(vec![titled("x")]);
+        assert_eq!(store.title_letters()[2], Letters::of("X"));
     }
 
     #[test]

@@ -221,6 +221,28 @@ impl GradesBuilder {
         }
     }
 
+    /// Takes in what `other` gathered for the same slots (gathered apart, on another thread).
+    pub fn absorb(&mut self, other: GradesBuilder) {
+        match (&mut self.gathered, other.gathered) {
+            (Gathered::Listed(list), Gathered::Listed(more)) => list.extend(more),
+            (Gathered::PerSlot(grades), Gathered::PerSlot(more)) => {
+                for (cell, g) in grades.iter_mut().zip(more) {
+                    *cell = (*cell).min(g);
+                }
+            }
+            (_, Gathered::Listed(more)) => {
+                for (ix, g) in more {
+                    self.add(ix, g);
+                }
+            }
+            (_, Gathered::PerSlot(more)) => {
+                for (ix, g) in more.into_iter().enumerate() {
+                    self.add(ix as CardIx, g);
+                }
+            }
+        }
+    }
+
     pub fn finish(self) -> Grades {
         match self.gathered {
             Gathered::Listed(mut list) => {
@@ -266,6 +288,29 @@ mod tests {
             let odd = |g: &Grades| g.regraded(|ix, g| if ix % 2 == 1 { g } else { NONE });
             proptest::prop_assert_eq!(odd(&listed).get(probe), if probe % 2 == 1 { best } else { NONE });
             proptest::prop_assert_eq!(odd(&per_slot).get(probe), if probe % 2 == 1 { best } else { NONE });
+        }
+    }
+
+    #[test]
+    fn grades_gathered_apart_and_absorbed_are_those_gathered_together() {
+        let pairs: Vec<(CardIx, Grade)> =
+            (0..300).map(|i| (i * 7 % 100, (i % 5) as Grade)).collect();
+        let together = built(100, 0, &pairs);
+        for (first, second) in [(0, 0), (0, 1_000), (1_000, 0), (1_000, 1_000)] {
+            let mut a = GradesBuilder::new(100, first);
+            let mut b = GradesBuilder::new(100, second);
+            for (n, &(ix, g)) in pairs.iter().enumerate() {
+                if n % 2 == 0 {
+                    a.add(ix, g)
+                } else {
+                    b.add(ix, g)
+                }
+            }
+            a.absorb(b);
+            let apart = a.finish();
+            for ix in 0..100 {
+                assert_eq!(apart.get(ix), together.get(ix));
+            }
         }
     }
 

@@ -371,6 +371,10 @@ fn run(shared: &Shared) {
                 }
             }
             Work::Settle(cards, epoch) => {
+                // Made once per set of slots, here rather than on the first key that needs
+                // them: the rank of every match, and the scattered-letters tier.
+                cards.date_order();
+                cards.title_letters();
                 let mut index = lock(&shared.index);
                 if let Ok(index) = index.as_mut() {
                     index.catch_up(&cards, epoch, usize::MAX);

@@ -14,7 +14,7 @@ pub(super) fn word_grades(
     terms: &[String],
     last_is_prefix: bool,
     typos: Option<&Typos>,
-    stop: &dyn Fn() -> bool,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Grades {
     if let [word] = terms {
         // A term of a letter or two walks most of the index: its grades are kept.
@@ -144,7 +144,7 @@ fn look_up(
     word: &str,
     prefix: bool,
     typos: Option<&Typos>,
-    stop: &dyn Fn() -> bool,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Grades {
     let mut upper = word.as_bytes().to_vec();
     // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
@@ -186,32 +186,60 @@ fn look_up(
             }
         }
     }
-    let expected = found
+    let expected: usize = found
         .iter()
         .map(|(_, _, info, _)| info.doc_freq as usize)
         .sum();
-    let mut grades = GradesBuilder::new(slots, expected);
-    let mut postings = BlockSegmentPostings::empty();
-    for (segment, inverted, info, g) in &found {
-        if stop()
-            || inverted
-                .reset_block_postings_from_terminfo(info, &mut postings)
-                .is_err()
-        {
-            continue;
+    // The words' documents are read on every core, in parts of about as many documents.
+    let per_part = expected
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let mut cuts = vec![0];
+    let mut in_part = 0;
+    for (at, (_, _, info, _)) in found.iter().enumerate() {
+        in_part += info.doc_freq as usize;
+        if in_part >= per_part {
+            cuts.push(at + 1);
+            in_part = 0;
         }
-        loop {
-            let docs = postings.docs();
-            if docs.is_empty() {
-                break;
-            }
-            for &doc in docs {
-                if let Some(slot) = segment.live_slot(doc) {
-                    grades.add(slot, *g);
+    }
+    cuts.push(found.len());
+    cuts.dedup();
+    let gathered: Vec<GradesBuilder> = cuts
+        .par_windows(2)
+        .map(|cut| {
+            let mut grades = GradesBuilder::new(slots, expected);
+            let mut postings = BlockSegmentPostings::empty();
+            for (segment, inverted, info, g) in &found[cut[0]..cut[1]] {
+                if stop()
+                    || inverted
+                        .reset_block_postings_from_terminfo(info, &mut postings)
+                        .is_err()
+                {
+                    continue;
+                }
+                loop {
+                    let docs = postings.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    for &doc in docs {
+                        if let Some(slot) = segment.live_slot(doc) {
+                            grades.add(slot, *g);
+                        }
+                    }
+                    postings.advance();
                 }
             }
-            postings.advance();
-        }
+            grades
+        })
+        .collect();
+    let mut gathered = gathered.into_iter();
+    let mut grades = gathered
+        .next()
+        .unwrap_or_else(|| GradesBuilder::new(slots, expected));
+    for more in gathered {
+        grades.absorb(more);
     }
     grades.finish()
 }
@@ -220,7 +248,12 @@ fn look_up(
 /// up, and the first key of nearly every query), so they answer from what is kept. Gives up
 /// as soon as `stop` says a key came (a look-up takes tens of milliseconds, which that key
 /// must not wait); whether it finished.
-pub fn warm(index: &WordIndex, cards: &CardStore, first: char, stop: &dyn Fn() -> bool) -> bool {
+pub fn warm(
+    index: &WordIndex,
+    cards: &CardStore,
+    first: char,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> bool {
     let slots = cards.slots().min(index.covers().1);
     word_grades(
         index,

@@ -30,7 +30,7 @@ use super::skim;
 use super::syntax::{MarkTest, Measure, NumberTest, Query, Scope, Term, TermKind};
 use super::typos::Typos;
 use super::words::{fold_into, spans, words};
-use crate::corpus::{Card, CardIx, CardStore, DateOrder};
+use crate::corpus::{Card, CardIx, CardStore, DateOrder, Letters};
 use crate::library::state::Marks;
 
 mod check;
@@ -302,15 +302,14 @@ struct Rank {
 
 impl Evaluator<'_> {
     /// The cost of slot `ix`'s card under every group, `None` if some group does not hold (or
-    /// the slot is dead). `graded`
-    /// gives the card's grade for a term by its number (`None`: not a word term); `relax`
-    /// gives the scattered title score of a relaxable term that did not otherwise match
-    /// (term number, card) → score.
+    /// the slot is dead). `graded` gives the card's grade for a term by its number (`None`:
+    /// not a word term); `relax` gives the scattered title score of a relaxable term that did
+    /// not otherwise match (term number, slot) → score.
     fn cost(
         &self,
         ix: CardIx,
         graded: &dyn Fn(usize) -> Option<Grade>,
-        relax: &mut dyn FnMut(usize, &Card) -> Option<i64>,
+        relax: &mut dyn FnMut(usize, CardIx) -> Option<i64>,
         scattered: &mut i64,
     ) -> Option<u32> {
         // Fetched only for a term tested on the card: a card is a cache miss, and for word
@@ -328,7 +327,7 @@ impl Evaluator<'_> {
                     Some(g) => match (term.negated, g) {
                         (true, NONE) => HOLDS,
                         (true, _) => NONE,
-                        (false, NONE) => match card().and_then(|c| relax(number, c)) {
+                        (false, NONE) => match relax(number, ix) {
                             Some(score) => {
                                 *scattered += score;
                                 grade(Place::Title, TYPO + 1)
@@ -353,7 +352,12 @@ impl Evaluator<'_> {
     }
 
     /// The slots matching with the lookups as they are, ranked, as hits of `tier`.
-    fn matches(&self, slots: usize, tier: Tier, stop: &dyn Fn() -> bool) -> Option<Vec<Hit>> {
+    fn matches(
+        &self,
+        slots: usize,
+        tier: Tier,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Hit>> {
         let leading = self.leading();
         let walkable = self.reads_no_card();
         if walkable
@@ -432,6 +436,27 @@ impl Evaluator<'_> {
 
     /// The cost of every slot, [`UNMATCHED`] where it does not match.
     fn costs_of_every_slot(&self, slots: usize) -> Vec<u16> {
+        if let Some(terms) = self.plain_terms() {
+            // Every group one positive word term: the cost is the sum of their grades, read
+            // straight from their tables (a letter or two: a million slots per key).
+            return (0..slots as CardIx)
+                .into_par_iter()
+                .map(|ix| {
+                    let mut sum = 0u32;
+                    for grades in &terms {
+                        match grades.get(ix) {
+                            NONE => return UNMATCHED,
+                            g => sum += u32::from(g),
+                        }
+                    }
+                    if self.cards.is_live(ix) {
+                        sum.min(1023) as u16
+                    } else {
+                        UNMATCHED
+                    }
+                })
+                .collect();
+        }
         (0..slots as CardIx)
             .into_par_iter()
             .map(|ix| {
@@ -442,6 +467,20 @@ impl Evaluator<'_> {
                 self.clamped_cost(ix, &graded)
             })
             .collect()
+    }
+
+    /// The grades of the query's terms when every group is one positive word term (whose
+    /// costs are then the sums of their grades).
+    fn plain_terms(&self) -> Option<Vec<&Grades>> {
+        // With one term per group, a term's number is its group's.
+        let mut terms = Vec::new();
+        for (n, group) in self.query.groups.iter().enumerate() {
+            let [term] = group.alternatives.as_slice() else {
+                return None;
+            };
+            terms.push(self.lookups[n].as_ref().filter(|_| !term.negated)?);
+        }
+        Some(terms)
     }
 
     /// A slot's cost clamped as the packed rank clamps it, [`UNMATCHED`] if it does not match.
@@ -504,9 +543,10 @@ impl Evaluator<'_> {
         slots: usize,
         plain: &[bool],
         seen: &std::collections::HashSet<CardIx>,
-        stop: &dyn Fn() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
-        let patterns: Vec<Option<Vec<char>>> = self
+        // Each pattern with its letters: a title lacking one of them is passed over unread.
+        let patterns: Vec<Option<(Vec<char>, Letters)>> = self
             .query
             .terms()
             .zip(plain)
@@ -520,29 +560,35 @@ impl Evaluator<'_> {
                         ..
                     },
                     true,
-                ) => Some(words[0].chars().collect()),
+                ) => Some((words[0].chars().collect(), Letters::of(&words[0]))),
                 _ => None,
             })
             .collect();
+        let letters = self.cards.title_letters();
         let mut found: Vec<Rank> = Vec::new();
-        let all: Vec<CardIx> = (0..slots as CardIx).collect();
-        for wave in all.chunks(WAVE) {
+        for start in (0..slots).step_by(WAVE) {
             if stop() {
                 return None;
             }
+            let wave = start as CardIx..slots.min(start + WAVE) as CardIx;
             let ranked: Vec<Rank> = wave
-                .par_iter()
-                .filter(|ix| !seen.contains(ix))
-                .filter(|&&ix| self.cards.is_live(ix))
-                .filter_map(|&ix| {
-                    let mut scratch = skim::Scratch::default();
-                    let mut relax = |number: usize, card: &Card| {
-                        let pattern = patterns.get(number)?.as_ref()?;
-                        let title = card.display_title();
+                .into_par_iter()
+                .filter(|ix| !seen.contains(ix) && self.cards.is_live(*ix))
+                .filter_map(|ix| {
+                    // Made only for a title that may hold a pattern (a folder of rayon's moves
+                    // its state with every item: a scratch kept there was copied per slot).
+                    let mut scratch: Option<skim::Scratch> = None;
+                    let mut relax = |number: usize, ix: CardIx| {
+                        let (pattern, needs) = patterns.get(number)?.as_ref()?;
+                        if !needs.within(*letters.get(ix as usize)?) {
+                            return None;
+                        }
+                        let title = self.cards.get(ix)?.display_title();
                         if !may_hold_in_order(pattern, title) {
                             return None;
                         }
-                        skim::score(pattern, false, title, &mut scratch)
+                        let scratch = scratch.get_or_insert_with(skim::Scratch::default);
+                        skim::score(pattern, false, title, scratch)
                     };
                     let mut scattered = 0;
                     let graded = |term: usize| self.lookups[term].as_ref().map(|g| g.get(ix));
@@ -860,23 +906,32 @@ mod tests {
             now: jiff::Timestamp::UNIX_EPOCH,
             zone: jiff::tz::TimeZone::UTC,
         };
-        let query = crate::search::parse("alpha beta", &clock).unwrap();
-        let lookups = [Some(graded(13)), Some(graded(31))];
-        let checks = [Check::Words, Check::Words];
-        let evaluator = Evaluator {
-            query: &query,
-            cards: &store,
-            lookups: &lookups,
-            checks: &checks,
-            order: store.date_order(),
-        };
-        let candidates = evaluator.candidates(n as usize, evaluator.leading());
-        assert!(candidates.len() > PROXIMITY_LIMIT && evaluator.reads_no_card());
-        let sorted = evaluator.finish(evaluator.ranked(&candidates, Tier::Words));
-        let walked = evaluator.walked(&evaluator.costs_of(&candidates, n as usize), Tier::Words);
-        assert_eq!(walked.as_ref(), Some(&sorted));
-        let every = evaluator.walked(&evaluator.costs_of_every_slot(n as usize), Tier::Words);
-        assert_eq!(every.as_ref(), Some(&sorted));
+        // Both terms required (costs summed straight from the grades), and either of them.
+        for text in ["alpha beta", "alpha | beta"] {
+            let query = crate::search::parse(text, &clock).unwrap();
+            let lookups = [Some(graded(13)), Some(graded(31))];
+            let checks = [Check::Words, Check::Words];
+            let evaluator = Evaluator {
+                query: &query,
+                cards: &store,
+                lookups: &lookups,
+                checks: &checks,
+                order: store.date_order(),
+            };
+            let candidates = evaluator.candidates(n as usize, evaluator.leading());
+            assert!(candidates.len() > PROXIMITY_LIMIT && evaluator.reads_no_card());
+            let sorted = evaluator.finish(evaluator.ranked(&candidates, Tier::Words));
+            let costs = evaluator.costs_of(&candidates, n as usize);
+            assert_eq!(
+                evaluator.walked(&costs, Tier::Words).as_ref(),
+                Some(&sorted)
+            );
+            let every = evaluator.costs_of_every_slot(n as usize);
+            assert_eq!(
+                evaluator.walked(&every, Tier::Words).as_ref(),
+                Some(&sorted)
+            );
+        }
     }
 
     #[test]

@@ -34,9 +34,10 @@
 //!   world, and terminal setup and teardown.
 //! - [`commands`] and [`cli`]: the headless commands (`check`, `search`, `show`, `mark`,
 //!   `state`) on the same corpus, search, view and state code.
+//! - [`background`]: how work nobody waits for (indexing, writing the cache) yields to the rest.
 //!
-//! Imports go one way: `corpus` <- `search` <- `app` <- `ui` <- `runtime`, with `view` and
-//! `text` beside them for anyone to use.
+//! Imports go one way: `corpus` <- `search` <- `app` <- `ui` <- `runtime`, with `view`,
+//! `text` and `background` beside them for anyone to use.
 //!
 //! # A key press
 //!
@@ -71,6 +72,7 @@
 
 pub mod action;
 pub mod app;
+pub mod background;
 pub mod cli;
 pub mod commands;
 pub mod config;

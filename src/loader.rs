@@ -164,6 +164,7 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
             let (paths, send) = (paths.clone(), send.clone());
             let settings = settings.clone();
             writing = Some(thread::spawn(move || {
+                crate::background::lower_priority();
                 // A PATH gone is no error here: its cards went with the changes already.
                 if let Ok(update) = Cache::open(&settings, &paths).sync(&paths, &options) {
                     write(update, &send);
@@ -184,7 +185,11 @@ fn write_in_background(
     update: Update,
     send: impl Fn(Msg) -> bool + Send + 'static,
 ) -> JoinHandle<()> {
-    thread::spawn(move || write(update, &send))
+    thread::spawn(move || {
+        // Written while the user starts reading and typing: that goes first.
+        crate::background::lower_priority();
+        write(update, &send)
+    })
 }
 
 /// The demo corpus: built in, so neither cached nor watched.

@@ -44,6 +44,7 @@ use tantivy::{
 pub use super::fields::Place;
 use super::grades::Grades;
 use super::words::{fold_into, spans};
+use crate::background;
 use crate::corpus::id::KeyMap;
 use crate::corpus::{Card, CardIx, CardStore};
 
@@ -436,7 +437,7 @@ impl WordIndex {
         if self.uncommitted {
             // A commit starts the indexing threads again, from the committing thread.
             let writer = &mut self.writer;
-            in_background(|| writer.commit())?;
+            background::in_background(|| writer.commit())?;
             self.uncommitted = false;
         }
         self.committed = self.slot_ids.len();
@@ -607,46 +608,7 @@ fn make_writer(
     threads: usize,
 ) -> Result<IndexWriter<TantivyDocument>, TantivyError> {
     let threads = threads.max(1);
-    in_background(|| index.writer_with_num_threads(threads, threads * THREAD_MEMORY))
-}
-
-/// Runs `work` on a thread of lower priority, for the threads it starts to inherit it
-/// (tantivy starts its indexing threads with the writer and again at each commit).
-fn in_background<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    let mut work = Some(work);
-    let done = std::thread::scope(|scope| {
-        let task = &mut work;
-        let started = std::thread::Builder::new()
-            .name("tidings-index".into())
-            .spawn_scoped(scope, move || {
-                lower_priority();
-                task.take().map(|work| work())
-            });
-        // A thread that started took the work and ran it (or panicked: so does this one).
-        started.ok().and_then(|thread| {
-            thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    });
-    match (done, work) {
-        (Some(result), _) => result,
-        // No thread to be had: the work is still here, and runs at the usual priority.
-        (None, Some(work)) => work(),
-        (None, None) => unreachable!("a thread that started returned what the work gave"),
-    }
-}
-
-/// Lowers the calling thread's priority (Linux's nice values are per thread); elsewhere, where
-/// it would lower the whole process, nothing.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread's own id; a failure only leaves the
-    // priority as it was.
-    unsafe {
-        let thread = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, 10);
-    }
+    background::in_background(|| index.writer_with_num_threads(threads, threads * THREAD_MEMORY))
 }
 
 /// The index in `folder`, made with `schema` if there is none.

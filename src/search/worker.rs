@@ -509,6 +509,9 @@ fn cards_of(shared: &Shared) -> Option<CardStore> {
     lock(&shared.pending).latest.clone()
 }
 
+/// The letters and digits looked up ahead of the user, in order.
+const WARM_ORDER: &str = "scpdmatbrfhegilwonuvkjyqzx0123456789";
+
 /// Queues the one-letter terms to look up ahead of the user, once loading has settled.
 fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
     if cards.is_none() {
@@ -518,7 +521,10 @@ fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
     if !pending.settled {
         return;
     }
-    pending.warm = ('a'..='z').chain('0'..='9').rev().collect();
+    // Taken from the end: the letters most English words start with first (a person types
+    // soon after the load settles, and at a million cards a letter takes a tenth of a
+    // second), then the rest of the alphabet, then the digits.
+    pending.warm = WARM_ORDER.chars().rev().collect();
 }
 
 /// Searches `cards` once, without a thread, with an index in memory: see [`OneShot`].
@@ -646,6 +652,14 @@ mod tests {
             Ok(found) => found.hits.iter().map(|h| h.ix).collect(),
             Err(e) => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn every_letter_and_digit_is_looked_up_ahead_once() {
+        let mut order: Vec<char> = WARM_ORDER.chars().collect();
+        order.sort_unstable();
+        let every: Vec<char> = ('0'..='9').chain('a'..='z').collect();
+        assert_eq!(order, every);
     }
 
     #[test]

@@ -557,6 +557,12 @@ impl WordIndex {
         cards.dead_slots() > self.vacant
     }
 
+    /// Whether slots were matched or dropped since matching last saw them (a commit shows
+    /// them; so does [`WordIndex::refresh`]).
+    pub fn has_new_matching(&self) -> bool {
+        self.remap
+    }
+
     /// The committed index's size in bytes, as its files would take on disk.
     pub fn bytes(&self) -> Result<u64, IndexError> {
         Ok(self.reader.searcher().space_usage()?.total().get_bytes())

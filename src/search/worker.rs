@@ -449,7 +449,16 @@ fn answer(
                 }
             }
             covered = index.covers().1;
-            match index.refresh() {
+            // Slots matched since the last commit are taken in. A merge finished meanwhile is
+            // left to the idle worker: matching a merged segment's documents to slots again
+            // takes tens of milliseconds a key must not wait for, and the segments it merged
+            // give the same answer.
+            let refreshed = if index.has_new_matching() {
+                index.refresh()
+            } else {
+                Ok(false)
+            };
+            match refreshed {
                 Err(e) => Err(e),
                 Ok(refreshed) => {
                     changed = refreshed;

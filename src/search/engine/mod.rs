@@ -450,7 +450,7 @@ impl Evaluator<'_> {
                         }
                     }
                     if self.cards.is_live(ix) {
-                        sum.min(1023) as u16
+                        Rank::clamped(sum)
                     } else {
                         UNMATCHED
                     }
@@ -483,10 +483,10 @@ impl Evaluator<'_> {
         Some(terms)
     }
 
-    /// A slot's cost clamped as the packed rank clamps it, [`UNMATCHED`] if it does not match.
+    /// A slot's cost as ranks compare it ([`Rank::clamped`]), [`UNMATCHED`] if it does not match.
     fn clamped_cost(&self, ix: CardIx, graded: &dyn Fn(usize) -> Option<Grade>) -> u16 {
         self.cost(ix, graded, &mut |_, _| None, &mut 0)
-            .map_or(UNMATCHED, |cost| cost.min(1023) as u16)
+            .map_or(UNMATCHED, Rank::clamped)
     }
 
     /// [`Evaluator::matches`] for many matches whose rank is their cost, then newest first
@@ -761,12 +761,20 @@ impl Evaluator<'_> {
 }
 
 impl Rank {
+    /// The largest cost a rank tells apart (its width in the packed rank).
+    const COST_MAX: u16 = 1023;
+
+    /// A cost as ranks compare it: past [`Rank::COST_MAX`], all costs are equal.
+    fn clamped(cost: u32) -> u16 {
+        cost.min(u32::from(Rank::COST_MAX)) as u16
+    }
+
     /// The rank as one integer whose ascending order is the rank's: tier (2 bits), cost (10),
     /// scattered score inverted (12), proximity (8), position newest first (32). Fields past
     /// their width are clamped.
     fn packed(&self) -> u64 {
         let tier = self.tier as u64;
-        let cost = u64::from(self.cost.min(1023));
+        let cost = u64::from(Rank::clamped(self.cost));
         let scattered = (4095 - (-self.scattered).clamp(0, 4095)) as u64;
         let proximity = u64::from(self.proximity.min(255));
         tier << 62 | cost << 52 | scattered << 40 | proximity << 32 | u64::from(self.newest)
@@ -781,7 +789,7 @@ impl Rank {
         };
         Rank {
             tier,
-            cost: (key >> 52 & 1023) as u32,
+            cost: (key >> 52 & u64::from(Rank::COST_MAX)) as u32,
             scattered: -(4095 - (key >> 40 & 4095) as i64),
             proximity: (key >> 32 & 255) as u32,
             newest: (key & 0xFFFF_FFFF) as u32,

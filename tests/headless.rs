@@ -151,11 +151,17 @@ fn json_round_trips_every_field_exactly() {
         .corpus
         .cards()
         .iter()
-        .map(|(_, c)| {
-            (
-                c.path.to_string_lossy().into_owned(),
-                serde_json::to_value(c).expect("cards serialise"),
-            )
+        .map(|(ix, c)| {
+            let mut value = serde_json::to_value(c).expect("cards serialise");
+            // Loaded from disk, a card leaves its images and related entries in its file.
+            let extras = match loaded.corpus.extras(ix) {
+                Some(Ok(extras)) => serde_json::to_value(&*extras).expect("extras serialise"),
+                other => panic!("{}: {other:?}", c.path.display()),
+            };
+            for key in ["images", "related"] {
+                value[key] = extras[key].clone();
+            }
+            (c.path.to_string_lossy().into_owned(), value)
         })
         .collect();
     let args: Vec<&str> = ["search", "", "-f", "jsonl"]

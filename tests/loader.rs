@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tidings::corpus::load::{self, LoadEvent, LoadOptions};
-use tidings::corpus::{Card, CardId, Diagnostic, Image, Provider, Secured, Severity};
+use tidings::corpus::{
+    Card, CardId, Diagnostic, Extras, ExtrasAt, Image, Provider, Secured, Severity,
+};
 
 fn fixtures(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,6 +31,22 @@ fn card_named<'a>(loaded: &'a load::Loaded, name: &str) -> &'a Card {
         .unwrap_or_else(|| panic!("{name} not loaded"))
 }
 
+/// The images and related entries of the card from file `name`, read again from the file (a
+/// card loaded from disk leaves them there).
+fn extras_named(loaded: &load::Loaded, name: &str) -> Arc<Extras> {
+    let (ix, card) = loaded
+        .corpus
+        .cards()
+        .iter()
+        .find(|(_, c)| c.path.file_name().is_some_and(|n| n == name))
+        .unwrap_or_else(|| panic!("{name} not loaded"));
+    assert!(matches!(card.extras, ExtrasAt::File { .. }), "{name}");
+    match loaded.corpus.extras(ix) {
+        Some(Ok(extras)) => extras,
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
 fn time(s: &str) -> Option<jiff::Timestamp> {
     Some(s.parse().expect("test timestamp"))
 }
@@ -43,6 +61,7 @@ fn seed_000_loads_every_field() {
     assert_eq!(loaded.diagnostics, Vec::<Diagnostic>::new());
     assert_eq!(loaded.corpus.len(), 2);
     let c = card_named(&loaded, "000_f18be6a7170f6cf1.txt");
+    let extras = extras_named(&loaded, "000_f18be6a7170f6cf1.txt");
     assert_eq!(c.id, CardId(0xf18be6a7170f6cf1));
     assert_eq!(c.category.as_deref(), Some("news"));
     assert_eq!(
@@ -79,7 +98,7 @@ fn seed_000_loads_every_field() {
     let topics: Vec<&str> = c.topics.iter().map(|t| &**t).collect();
     assert_eq!(topics, ["Machine Learning", "AI"]);
     assert_eq!(
-        &*c.images,
+        &*extras.images,
         &[Image {
             url: Some("https://www.lupus.org/sites/default/files/styles/og_image/public/media/images/Inside%20Lupus%20Research%20%28ILR%29%20Basic%20Science.JPG".into()),
             width: Some(1200),
@@ -87,8 +106,8 @@ fn seed_000_loads_every_field() {
             is_cached: Some(true),
         }]
     );
-    assert_eq!(c.related.len(), 1);
-    let r = &c.related[0];
+    assert_eq!(extras.related.len(), 1);
+    let r = &extras.related[0];
     assert_eq!(
         r.title.as_deref(),
         Some(
@@ -153,6 +172,7 @@ fn seed_000_loads_every_field() {
 fn seed_004_loads_every_field() {
     let loaded = load(&[fixtures("seeds")]);
     let c = card_named(&loaded, "004_7e8f824abe713a45.txt");
+    let extras = extras_named(&loaded, "004_7e8f824abe713a45.txt");
     assert_eq!(c.id.to_string(), "7e8f824abe713a45");
     assert_eq!(c.category.as_deref(), Some("news"));
     assert_eq!(
@@ -197,9 +217,9 @@ fn seed_004_loads_every_field() {
     );
     let topics: Vec<&str> = c.topics.iter().map(|t| &**t).collect();
     assert_eq!(topics, ["Machine Learning", "AI"]);
-    assert!(c.images.is_empty());
-    assert_eq!(c.related.len(), 1);
-    let r = &c.related[0];
+    assert!(extras.images.is_empty());
+    assert_eq!(extras.related.len(), 1);
+    let r = &extras.related[0];
     assert_eq!(
         r.title.as_deref(),
         Some("Unlocking the code: BigRNA's deep learning model predicts RNA behavior")
@@ -365,7 +385,11 @@ fn every_bad_file_yields_its_diagnostic_and_good_cards_load_whole() {
         (wrong.quality, wrong.heat, wrong.published),
         (None, None, None)
     );
-    assert_eq!(wrong.related.len(), 1, "the good related entry still loads");
+    assert_eq!(
+        extras_named(&loaded, "wrong_types.txt").related.len(),
+        1,
+        "the good related entry still loads"
+    );
     let topics: Vec<&str> = wrong.topics.iter().map(|t| &**t).collect();
     assert_eq!(topics, ["AI"], "a scalar topic is a list of one");
 
@@ -403,6 +427,11 @@ fn every_bad_file_yields_its_diagnostic_and_good_cards_load_whole() {
                 ..card.clone()
             },
             good.clone(),
+            "{same_as_good_1}"
+        );
+        assert_eq!(
+            extras_named(&loaded, same_as_good_1),
+            extras_named(&loaded, "good_1.txt"),
             "{same_as_good_1}"
         );
     }
@@ -545,4 +574,82 @@ fn the_demo_corpus_loads_clean_and_links_inside_itself() {
             tidings::corpus::id::from_file_name(&card.path)
         );
     }
+}
+
+/// A card loaded from a folder leaves its images and related entries in its file: its links
+/// are made all the same, and they are read again when asked for, or the reason they cannot be.
+#[test]
+fn extras_stay_in_the_file_and_are_read_again_when_asked_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let card = |url: &str, related: &str| {
+        format!(
+            "---\ntitle: A card\nwebUrl: \"{url}\"\nimages:\n  - url: \"https://img.example/1.jpg\"\n    width: 800\nrelated:\n  - title: Its entry\n    webUrl: \"{related}\"\n---\n"
+        )
+    };
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, card("https://news.example/a", "https://news.example/b")).expect("write");
+    std::fs::write(
+        &b,
+        card("https://news.example/b", "https://elsewhere.example/x"),
+    )
+    .expect("write");
+    let loaded = load(&[dir.path().to_path_buf()]);
+    let corpus = &loaded.corpus;
+    let ix_of = |name: &str| {
+        corpus
+            .cards()
+            .iter()
+            .find(|(_, c)| c.path.file_name().is_some_and(|n| n == name))
+            .map(|(ix, _)| ix)
+            .expect("loaded")
+    };
+    let (ix_a, ix_b) = (ix_of("a.txt"), ix_of("b.txt"));
+    assert!(matches!(
+        corpus.get(ix_a).map(|c| &c.extras),
+        Some(ExtrasAt::File { refused_url: false })
+    ));
+    // Linked without reading the files again.
+    assert_eq!(corpus.targets(ix_a), [Some(ix_b)]);
+    assert_eq!(corpus.backlinks(ix_b), [ix_a]);
+
+    let extras = extras_named(&loaded, "a.txt");
+    assert_eq!(extras.related[0].title.as_deref(), Some("Its entry"));
+    assert_eq!(extras.images[0].width, Some(800));
+
+    // The file now holds another article: its entries are not shown as this card's.
+    std::fs::write(
+        &b,
+        card("https://news.example/other", "https://x.example/y"),
+    )
+    .expect("write");
+    let changed = corpus.extras(ix_b).expect("a live card");
+    assert!(
+        changed.as_ref().is_err_and(|why| why.contains("changed")),
+        "{changed:?}"
+    );
+    // Gone: the reason, not a panic or an empty list passed off as the card's.
+    std::fs::remove_file(&a).expect("remove");
+    let a_again = corpus.extras(ix_a).expect("a live card");
+    // Read once already: kept, so a card's panes drawn again do not read it again.
+    assert_eq!(a_again.as_ref().ok(), Some(&extras));
+    let fresh = load::load_all(&[], &LoadOptions::default()).corpus;
+    assert!(fresh.extras(0).is_none(), "no card, no extras");
+}
+
+/// A file gone before its extras were ever read: the reason, for the detail pane to show.
+#[test]
+fn extras_of_a_file_gone_are_a_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("gone.txt");
+    std::fs::write(
+        &path,
+        "---\ntitle: Soon gone\nwebUrl: \"https://news.example/gone\"\n---\n",
+    )
+    .expect("write");
+    let loaded = load(&[dir.path().to_path_buf()]);
+    std::fs::remove_file(&path).expect("remove");
+    let (ix, _) = loaded.corpus.cards().iter().next().expect("one card");
+    let read = loaded.corpus.extras(ix).expect("a live card");
+    assert!(read.is_err(), "{read:?}");
 }

@@ -208,8 +208,9 @@ fn out_of_range_and_wrongly_tagged_fields_are_warnings_not_lost_cards() {
     let card = parsed.card.expect("the card loads");
     assert_eq!((card.heat, card.quality), (None, None));
     assert_eq!(card.published, Some(true), "`yes` is YAML 1.1's true");
-    assert_eq!(card.images[0].height, Some(1000));
-    assert_eq!(card.images[0].width, None);
+    let images = &card.held_extras().expect("parsed in memory, held").images;
+    assert_eq!(images[0].height, Some(1000));
+    assert_eq!(images[0].width, None);
 }
 
 #[test]

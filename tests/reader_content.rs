@@ -92,9 +92,15 @@ fn marked(rows: &[Row]) -> String {
     out
 }
 
+/// The detail of a card made in memory (its extras held).
+fn detail_rows(card: &Card, width: usize) -> Vec<Row> {
+    let extras = card.held_extras().cloned().unwrap_or_default();
+    detail::rows(card, &Ok(std::sync::Arc::new(extras)), width, &look())
+}
+
 /// The body's rows of the detail: what follows the `── body ──` rule.
 fn body_rows(card: &Card, width: usize) -> Vec<Row> {
-    let rows = detail::rows(card, width, &look());
+    let rows = detail_rows(card, width);
     let at = rows
         .iter()
         .position(|r| r.0.iter().any(|s| s.text.contains("body ──")))
@@ -153,7 +159,7 @@ fn a_markdown_body_is_rendered_with_roles() {
     insta::assert_snapshot!("markdown_body_60", marked(&body_rows(&card, 60)));
     insta::assert_snapshot!("markdown_body_30", marked(&body_rows(&card, 30)));
     for width in [1, 2, 5, 12, 30, 60] {
-        for row in detail::rows(&card, width, &look()) {
+        for row in detail_rows(&card, width) {
             assert!(row.width() <= width, "{width}: {row:?}");
         }
     }

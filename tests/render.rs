@@ -548,9 +548,10 @@ fn any_size_draws() {
 #[test]
 fn detail_rows_fit_their_width() {
     let state = demo_state(120, 40);
-    for (_, card) in state.corpus.cards().iter() {
+    for (ix, card) in state.corpus.cards().iter() {
+        let extras = state.corpus.extras(ix).expect("a live card");
         for width in [0, 1, 10, 29, 30, 52, 200] {
-            for row in tidings::view::detail::rows(card, width, &state.detail_look()) {
+            for row in tidings::view::detail::rows(card, &extras, width, &state.detail_look()) {
                 assert!(row.width() <= width.max(1), "{row:?} wider than {width}");
             }
         }

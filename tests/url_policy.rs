@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tidings::corpus::Card;
 use tidings::corpus::load::{self, LoadOptions};
 use tidings::corpus::url::{link_key, may_open};
+use tidings::corpus::{Card, CardIx, Corpus, ExtrasAt};
 
 fn fixtures(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,10 +19,15 @@ fn load(paths: &[PathBuf]) -> load::Loaded {
     load::load_all(&files, &LoadOptions::default())
 }
 
-/// Every URL of a card and of its related entries, images aside (they are never opened).
-fn urls(card: &Card) -> Vec<String> {
+/// Every URL of a card and of its related entries (read again from its file), images aside
+/// (they are never opened).
+fn urls(corpus: &Corpus, ix: CardIx, card: &Card) -> Vec<String> {
     let mut all: Vec<String> = card.urls.iter().map(|(_, u)| u.to_string()).collect();
-    for related in &card.related {
+    let extras = match corpus.extras(ix) {
+        Some(Ok(extras)) => extras,
+        other => panic!("{}: {other:?}", card.path.display()),
+    };
+    for related in &extras.related {
         all.extend(related.urls.iter().map(|(_, u)| u.to_string()));
     }
     all
@@ -39,9 +44,12 @@ fn file_name(card: &Card) -> String {
 fn no_url_of_the_bad_urls_card_may_be_opened_and_the_others_open_as_written() {
     let loaded = load(&[fixtures("hostile"), fixtures("seeds")]);
     let mut refused = 0;
-    for (_, card) in loaded.corpus.cards().iter() {
+    for (ix, card) in loaded.corpus.cards().iter() {
         let hostile = file_name(card) == "bad_urls.txt";
-        for url in urls(card) {
+        // Flagged as it loaded, so `check` reads again only such files.
+        let flagged = matches!(card.extras, ExtrasAt::File { refused_url: true });
+        assert_eq!(flagged, hostile, "{}", card.path.display());
+        for url in urls(&loaded.corpus, ix, card) {
             if hostile {
                 assert!(may_open(&url).is_err(), "{url:?} may be opened");
                 refused += 1;

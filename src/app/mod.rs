@@ -23,7 +23,7 @@ use crate::action::Action;
 use crate::config::{FilterOptions, Key, Keymap, ListOptions, Mode};
 use crate::corpus::id::{IdArg, Resolve};
 use crate::corpus::load::{LoadEvent, Progress};
-use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic};
+use crate::corpus::{Applied, Card, CardIx, Corpus, Delta, Diagnostic, ExtrasRead};
 use crate::search::sort::SortKey;
 use crate::search::syntax::Query;
 use crate::search::worker::{Counted, FilterResult, Indexed};
@@ -330,6 +330,12 @@ impl State {
 
     pub fn selected_card(&self) -> Option<&Card> {
         self.selected_ix().and_then(|ix| self.corpus.get(ix))
+    }
+
+    /// The selected card's images and related entries (read again from its file when left
+    /// there; see [`crate::corpus::Corpus::extras`]).
+    pub fn selected_extras(&self) -> Option<ExtrasRead> {
+        self.selected_ix().and_then(|ix| self.corpus.extras(ix))
     }
 
     pub(crate) fn skipped_count(&self) -> usize {

@@ -3,7 +3,7 @@
 
 use super::{Effect, Pane, State, layout};
 use crate::corpus::url::may_open;
-use crate::corpus::{CardIx, Related};
+use crate::corpus::{CardIx, Related, Urls};
 use crate::text;
 use crate::view::Row;
 use crate::view::detail::{self, Look};
@@ -55,7 +55,7 @@ impl State {
 
     /// The related entry the related pane has selected when it names no card of the corpus:
     /// the detail pane shows it then, since there is no card to show and it can only be opened.
-    pub fn outside_entry(&self) -> Option<&Related> {
+    pub fn outside_entry(&self) -> Option<Related> {
         if self.focus != Pane::Related {
             return None;
         }
@@ -63,9 +63,15 @@ impl State {
             RelatedItem::Entry {
                 index,
                 target: None,
-            } => self.selected_card()?.related.get(*index),
+            } => self.selected_entry(*index),
             _ => None,
         }
+    }
+
+    /// The selected card's related entry `index`, if its extras could be read.
+    fn selected_entry(&self, index: usize) -> Option<Related> {
+        let extras = self.selected_extras()?.ok()?;
+        extras.related.get(index).cloned()
     }
 
     /// The detail pane's rows at `width` columns: the outside entry selected in the related
@@ -79,10 +85,12 @@ impl State {
                 lit: None,
                 ..look
             };
-            return detail::entry_rows(entry, width, &look);
+            return detail::entry_rows(&entry, width, &look);
         }
-        self.selected_card()
-            .map_or_else(Vec::new, |card| detail::rows(card, width, &look))
+        match (self.selected_card(), self.selected_extras()) {
+            (Some(card), Some(extras)) => detail::rows(card, &extras, width, &look),
+            _ => Vec::new(),
+        }
     }
 
     /// The first detail row drawn: an outside entry is shown from its top, since the detail
@@ -120,9 +128,12 @@ impl State {
         let width = areas
             .detail
             .map_or(usize::from(self.width), layout::inner_width);
-        let rows = self.selected_card().map_or(0, |card| {
-            detail::rows(card, width, &self.detail_look()).len()
-        });
+        let rows = match (self.selected_card(), self.selected_extras()) {
+            (Some(card), Some(extras)) => {
+                detail::rows(card, &extras, width, &self.detail_look()).len()
+            }
+            _ => 0,
+        };
         self.detail.scroll = self.detail.scroll.min(rows.saturating_sub(height));
     }
 
@@ -164,15 +175,14 @@ impl State {
     /// the card's preferred one.
     pub(super) fn selected_url(&self) -> Option<String> {
         let card = self.selected_card()?;
-        let urls = if self.focus == Pane::Related {
-            match self.related_items().get(self.related.selected)? {
-                RelatedItem::Entry { index, .. } => &card.related.get(*index)?.urls,
-                RelatedItem::CitedBy(ix) => &self.corpus.get(*ix)?.urls,
-            }
-        } else {
-            &card.urls
-        };
-        urls.preferred().map(|(_, u)| u.to_string())
+        let preferred = |urls: &Urls| urls.preferred().map(|(_, u)| u.to_string());
+        if self.focus != Pane::Related {
+            return preferred(&card.urls);
+        }
+        match self.related_items().get(self.related.selected)? {
+            RelatedItem::Entry { index, .. } => preferred(&self.selected_entry(*index)?.urls),
+            RelatedItem::CitedBy(ix) => preferred(&self.corpus.get(*ix)?.urls),
+        }
     }
 
     /// `y`: the selected URL onto the clipboard, under the same rule as opening it, since a

@@ -10,7 +10,7 @@ use super::{exit, load_and_walk};
 use crate::cli::CheckArgs;
 use crate::corpus::load::{self, Loaded};
 use crate::corpus::url::{Refusal, may_open};
-use crate::corpus::{Diagnostic, Severity, UrlKind};
+use crate::corpus::{Diagnostic, ExtrasAt, Severity, UrlKind};
 use crate::text;
 use crate::view::{count, thousands};
 
@@ -114,8 +114,15 @@ impl Report {
 /// would refuse, with the policy's reason, placed where the file writes it when it can be found.
 fn refused_urls(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (_, card) in loaded.corpus.cards().iter() {
-        let urls = std::iter::once(&card.urls).chain(card.related.iter().map(|r| &r.urls));
+    for (ix, card) in loaded.corpus.cards().iter() {
+        // A card's related entries are read again only when its file was found to have one
+        // to report.
+        let extras = match card.extras {
+            ExtrasAt::File { refused_url: false } => None,
+            _ => loaded.corpus.extras(ix).and_then(Result::ok),
+        };
+        let entries = extras.as_deref().map_or(&[][..], |e| &e.related[..]);
+        let urls = std::iter::once(&card.urls).chain(entries.iter().map(|r| &r.urls));
         let refused: Vec<(UrlKind, &str, Refusal)> = urls
             .flat_map(|urls| urls.iter())
             .filter_map(|(kind, url)| may_open(url).err().map(|why| (kind, url, why)))

@@ -10,14 +10,18 @@ use jiff::{Timestamp, tz::TimeZone};
 use serde::Serialize;
 
 use super::exit;
-use crate::corpus::{Card, CardId, CardIx, Corpus, Image, Provider, Related, Secured, Urls};
+use crate::corpus::{
+    Card, CardId, CardIx, Corpus, ExtrasRead, Image, Provider, Related, Secured, Urls,
+};
 use crate::library::state::Marks;
 use crate::text;
 
-/// A card with its links resolved: the related entries' targets and the cards citing it, as
-/// indices into the corpus the card is shown against.
+/// A card with its extras (read again from its file if left there) and its links resolved:
+/// the related entries' targets and the cards citing it, as indices into the corpus the card
+/// is shown against.
 pub(crate) struct Resolved<'a> {
     pub card: &'a Card,
+    pub extras: ExtrasRead,
     /// One per related entry: the card in the corpus it names, if any.
     pub targets: Vec<Option<CardIx>>,
     /// Cards whose related lists name this card, newest first.
@@ -27,46 +31,34 @@ pub(crate) struct Resolved<'a> {
 impl<'a> Resolved<'a> {
     /// A card of the corpus, with the links the loader found.
     pub(crate) fn in_corpus(corpus: &'a Corpus, ix: CardIx) -> Option<Resolved<'a>> {
-        let card = corpus.get(ix)?;
         Some(Resolved {
-            card,
+            card: corpus.get(ix)?,
+            extras: corpus.extras(ix)?,
             targets: corpus.targets(ix),
             backlinks: corpus.backlinks(ix),
         })
     }
 
-    /// A card read on its own (`show FILE`), linked against `corpus` the way the loader links:
-    /// by normalised URL, in both directions.
+    /// A card read on its own (`show FILE`), its extras held, linked against `corpus` the way
+    /// the loader links: by normalised URL, in both directions.
     pub(crate) fn standalone(card: &'a Card, corpus: &Corpus) -> Resolved<'a> {
-        use crate::corpus::url::link_key;
-        let targets = card
+        let extras = card.held_extras().cloned().unwrap_or_default();
+        let targets = extras
             .related
             .iter()
             .map(|r| corpus.card_named_by(&r.urls))
             .collect();
-        let own: Vec<String> = card.urls.iter().filter_map(|(_, u)| link_key(u)).collect();
-        let backlinks = if own.is_empty() {
-            Vec::new()
-        } else {
-            corpus
-                .cards()
-                .iter()
-                .filter(|(_, c)| {
-                    c.related.iter().any(|r| {
-                        r.urls
-                            .iter()
-                            .filter_map(|(_, u)| link_key(u))
-                            .any(|k| own.contains(&k))
-                    })
-                })
-                .map(|(ix, _)| ix)
-                .collect()
-        };
         Resolved {
             card,
+            extras: Ok(Arc::new(extras)),
             targets,
-            backlinks,
+            backlinks: corpus.citing_urls(&card.urls),
         }
+    }
+
+    /// The related entries, none when they could not be read.
+    pub(crate) fn related(&self) -> &[Related] {
+        self.extras.as_ref().map_or(&[], |e| &e.related)
     }
 }
 
@@ -93,8 +85,9 @@ pub(crate) struct CardJson<'a> {
     pub published: Option<bool>,
     pub provider: Option<&'a Provider>,
     pub topics: &'a [Arc<str>],
-    pub images: &'a [Image],
-    pub related: Vec<RelatedJson<'a>>,
+    /// `null` (with `related`) when the card's file could not be read again.
+    pub images: Option<&'a [Image]>,
+    pub related: Option<Vec<RelatedJson<'a>>>,
     pub secured: Option<Secured>,
     pub body: Option<&'a str>,
     pub backlinks: Vec<CardId>,
@@ -113,7 +106,7 @@ pub(crate) struct RelatedJson<'a> {
 }
 
 impl<'a> CardJson<'a> {
-    pub fn new(resolved: &Resolved<'a>, corpus: &Corpus, score: Option<i64>) -> CardJson<'a> {
+    pub fn new(resolved: &'a Resolved<'a>, corpus: &Corpus, score: Option<i64>) -> CardJson<'a> {
         let card = resolved.card;
         let id_of = |ix: CardIx| corpus.get(ix).map(|c| c.id);
         CardJson {
@@ -131,16 +124,17 @@ impl<'a> CardJson<'a> {
             published: card.published,
             provider: card.provider.as_ref(),
             topics: &card.topics,
-            images: &card.images,
-            related: card
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, entry)| RelatedJson {
-                    entry,
-                    id: resolved.targets.get(i).copied().flatten().and_then(id_of),
-                })
-                .collect(),
+            images: resolved.extras.as_ref().ok().map(|e| &e.images[..]),
+            related: resolved.extras.as_ref().ok().map(|e| {
+                e.related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, entry)| RelatedJson {
+                        entry,
+                        id: resolved.targets.get(i).copied().flatten().and_then(id_of),
+                    })
+                    .collect()
+            }),
             secured: card.secured,
             body: card.body.as_deref(),
             backlinks: resolved

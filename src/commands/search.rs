@@ -360,12 +360,15 @@ impl<'a> Results<'a> {
             .filter_map(|ix| self.corpus.get(*ix).map(|c| (*ix, c)))
     }
 
-    fn json(&self, ix: CardIx) -> Option<CardJson<'a>> {
-        let resolved = Resolved::in_corpus(self.corpus, ix)?;
-        Some(
-            CardJson::new(&resolved, self.corpus, self.scores.get(&ix).copied())
-                .with_marks(self.marks),
-        )
+    /// Writes the card at `ix` as JSON; nothing if it is gone.
+    fn write_json(&self, ix: CardIx, out: &mut dyn Write) -> std::io::Result<bool> {
+        let Some(resolved) = Resolved::in_corpus(self.corpus, ix) else {
+            return Ok(false);
+        };
+        let card = CardJson::new(&resolved, self.corpus, self.scores.get(&ix).copied())
+            .with_marks(self.marks);
+        output::write_json(out, &card)?;
+        Ok(true)
     }
 }
 
@@ -374,20 +377,19 @@ fn write_json(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(b"[")?;
     let mut first = true;
     for (ix, _) in results.cards() {
-        let Some(card) = results.json(ix) else {
+        if results.corpus.get(ix).is_none() {
             continue;
-        };
+        }
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
-        output::write_json(out, &card)?;
+        results.write_json(ix, out)?;
     }
     out.write_all(if first { b"]\n" } else { b"\n]\n" })
 }
 
 fn write_jsonl(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     for (ix, _) in results.cards() {
-        if let Some(card) = results.json(ix) {
-            output::write_json(out, &card)?;
+        if results.write_json(ix, out)? {
             out.write_all(b"\n")?;
         }
     }

@@ -323,10 +323,9 @@ impl RelatedRow<'_> {
 
 /// The related pane's rows, with its fallbacks: an entry without a title borrows the linked
 /// card's, else shows its URL.
-fn related_rows<'a>(resolved: &Resolved<'a>, corpus: &'a Corpus) -> Vec<RelatedRow<'a>> {
-    let card = resolved.card;
+fn related_rows<'a>(resolved: &'a Resolved<'a>, corpus: &'a Corpus) -> Vec<RelatedRow<'a>> {
     let mut rows = Vec::new();
-    for (i, entry) in card.related.iter().enumerate() {
+    for (i, entry) in resolved.related().iter().enumerate() {
         let linked = resolved
             .targets
             .get(i)
@@ -375,8 +374,8 @@ fn related_rows<'a>(resolved: &Resolved<'a>, corpus: &'a Corpus) -> Vec<RelatedR
 
 /// The card as plain text: the reader's detail pane (same fields, order and labels), then its
 /// related pane (entries marked in or out of the corpus, then the cards citing it).
-pub(crate) fn render_text(
-    resolved: &Resolved,
+pub(crate) fn render_text<'a>(
+    resolved: &'a Resolved<'a>,
     corpus: &Corpus,
     now: Timestamp,
     width: usize,
@@ -391,18 +390,23 @@ pub(crate) fn render_text(
     };
     let mut t = Text {
         width,
-        out: view::plain_text(&detail::rows(card, width, &look)),
+        out: view::plain_text(&detail::rows(card, &resolved.extras, width, &look)),
     };
 
     let rows = related_rows(resolved, corpus);
     t.blank();
     let cited = resolved.backlinks.len();
     t.line(&if cited > 0 {
-        format!("related {} · cited by {cited}", card.related.len())
+        format!("related {} · cited by {cited}", resolved.targets.len())
     } else {
-        format!("related {}", card.related.len())
+        format!("related {}", resolved.targets.len())
     });
-    if rows.is_empty() {
+    if let Err(why) = &resolved.extras {
+        t.line(&format!(
+            "related entries unknown: {}",
+            text::clean_line(why)
+        ));
+    } else if rows.is_empty() {
         t.line("no related articles");
     }
     for row in rows {
@@ -480,7 +484,10 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
             md_link(url, Some(url))
         ));
     }
-    for image in card.images.iter() {
+    if let Err(why) = &resolved.extras {
+        line(&format!("- **images:** unknown: {}", md_text(why)));
+    }
+    for image in resolved.extras.iter().flat_map(|e| e.images.iter()) {
         let url = image.url.as_deref().unwrap_or(MISSING);
         let size = match (image.width, image.height) {
             (Some(w), Some(h)) => format!(" {w}×{h}"),

@@ -2,7 +2,8 @@
 //!
 //! Strings that repeat across a corpus (provider, category, type, topics) are `Arc<str>` shared
 //! through the loader's interner; everything else is a `Box<str>` so a loaded card holds no spare
-//! capacity. The `secured` payload is never kept, only that it was there and how long it was.
+//! capacity. The `secured` payload is never kept, only that it was there and how long it was; a
+//! card read from a folder leaves its images and related entries in its file ([`ExtrasAt`]).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -143,6 +144,68 @@ pub struct Secured {
     pub length: usize,
 }
 
+/// What only an opened card shows: its lead images and related entries. Half of what a card
+/// holds, and needed for one card at a time, so a card read from a file on disk leaves them
+/// there ([`ExtrasAt::File`]) and they are read again when the card is opened; searching,
+/// sorting, linking and listing never need them (the links keep the entries' URL hashes).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Extras {
+    pub images: Box<[Image]>,
+    pub related: Box<[Related]>,
+}
+
+/// Where a card's [`Extras`] are.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExtrasAt {
+    /// With the card: cards made in memory, and the demo corpus built into the binary.
+    Held(Arc<Extras>),
+    /// In the card's file at [`Card::path`], to be read again (see
+    /// [`crate::corpus::Corpus::extras`]).
+    File {
+        /// Whether a related entry has a URL `o` would refuse: what `tidings check` reports
+        /// without reading every file again.
+        refused_url: bool,
+    },
+}
+
+impl ExtrasAt {
+    /// Held related entries with these web URLs and nothing else: what tests of linking need.
+    #[cfg(test)]
+    pub(crate) fn related_to(urls: &[&str]) -> ExtrasAt {
+        let related = urls.iter().map(|url| Related {
+            urls: Urls {
+                web_url: Some(Arc::from(*url)),
+                ..Urls::default()
+            },
+            ..Related::default()
+        });
+        ExtrasAt::Held(Arc::new(Extras {
+            related: related.collect(),
+            ..Extras::default()
+        }))
+    }
+}
+
+impl Extras {
+    /// Whether a related entry has a URL `o` and `y` would refuse to open.
+    pub fn has_refused_url(&self) -> bool {
+        self.related
+            .iter()
+            .flat_map(|r| r.urls.iter())
+            .any(|(_, url)| crate::corpus::url::may_open(url).is_err())
+    }
+}
+
+impl Default for ExtrasAt {
+    fn default() -> Self {
+        ExtrasAt::Held(Arc::default())
+    }
+}
+
+/// A card's extras as far as they could be had: the reason, if its file could not be read
+/// again or no longer holds the same card.
+pub type ExtrasRead = Result<Arc<Extras>, Arc<str>>;
+
 /// One article card.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -165,9 +228,10 @@ pub struct Card {
     pub published: Option<bool>,
     pub provider: Option<Provider>,
     pub topics: Box<[Arc<str>]>,
-    pub images: Box<[Image]>,
-    pub related: Box<[Related]>,
     pub secured: Option<Secured>,
+    /// The lead images and related entries: held, or left in the card's file.
+    #[serde(skip)]
+    pub extras: ExtrasAt,
     /// The Markdown body after the closing `---`, if any.
     pub body: Option<Box<str>>,
     /// The normalised-URL hashes linking needs, as the parser (or the cache) made them; taken
@@ -195,6 +259,14 @@ impl Card {
 
     pub(crate) fn provider_domain(&self) -> Option<&str> {
         self.provider.as_ref().and_then(|p| p.domain.as_deref())
+    }
+
+    /// The extras, when held with the card.
+    pub fn held_extras(&self) -> Option<&Extras> {
+        match &self.extras {
+            ExtrasAt::Held(extras) => Some(extras),
+            ExtrasAt::File { .. } => None,
+        }
     }
 
     /// Heat, with the format's `-1` (and any other negative) read as unknown.

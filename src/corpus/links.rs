@@ -36,18 +36,25 @@ fn url_hashes(urls: &Urls) -> Vec<u64> {
 
 impl CardKeys {
     /// Normalises every URL of `card`: the costly part of linking, so callers run it on all
-    /// cores before inserting in order.
+    /// cores before inserting in order. A card whose extras are left in its file came with its
+    /// keys (from the parser or the cache); made here, it would have no related entries.
     pub fn of(card: &Card) -> CardKeys {
         let mut related = Vec::new();
-        for entry in card.related.iter() {
+        let entries = card.held_extras().map_or(&[][..], |e| &e.related[..]);
+        for entry in entries {
             let hashes = url_hashes(&entry.urls);
             related.push(hashes.len() as u64);
             related.extend(hashes);
         }
         CardKeys {
-            own: url_hashes(&card.urls).into(),
+            own: Self::own_hashes(&card.urls).into(),
             related: related.into(),
         }
+    }
+
+    /// The hashes of a card's own URLs, in preference order.
+    pub fn own_hashes(urls: &Urls) -> Vec<u64> {
+        url_hashes(urls)
     }
 
     /// Its two lists as stored: the card's own hashes, and the related entries' flattened.
@@ -148,23 +155,29 @@ impl Links {
             .unwrap_or_default()
     }
 
+    /// The cards with a related entry naming any of `hashes`, each once, in no particular
+    /// order, whichever card the entry resolves to.
+    pub(crate) fn citing_hashes(&self, hashes: &[u64]) -> Vec<CardId> {
+        let mut out: Vec<CardId> = hashes
+            .iter()
+            .filter_map(|h| self.cited_by.get(h))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The cards whose related entries name `card`, each once, in no particular order.
     pub(crate) fn citing(&self, card: CardId) -> Vec<CardId> {
         let Some(keys) = self.keys.get(&card) else {
             return Vec::new();
         };
-        let mut out: Vec<CardId> = keys
-            .own
-            .iter()
-            .filter_map(|h| self.cited_by.get(h))
-            .flatten()
-            .copied()
-            // Named by URL is not enough: the entry must resolve to this card, not to an
-            // earlier one with the same URL.
-            .filter(|source| self.targets(*source).contains(&Some(card)))
-            .collect();
-        out.sort_unstable();
-        out.dedup();
+        let mut out = self.citing_hashes(&keys.own);
+        // Named by URL is not enough: the entry must resolve to this card, not to an earlier
+        // one with the same URL.
+        out.retain(|source| self.targets(*source).contains(&Some(card)));
         out
     }
 
@@ -192,16 +205,7 @@ mod tests {
                 web_url: Some(Arc::from(url)),
                 ..Urls::default()
             },
-            related: related
-                .iter()
-                .map(|r| crate::corpus::card::Related {
-                    urls: Urls {
-                        web_url: Some(Arc::from(*r)),
-                        ..Urls::default()
-                    },
-                    ..Default::default()
-                })
-                .collect(),
+            extras: crate::corpus::ExtrasAt::related_to(related),
             ..Card::default()
         };
         (card.id, CardKeys::of(&card))

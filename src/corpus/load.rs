@@ -8,11 +8,12 @@ use std::collections::HashSet;
 use std::fs::{self, File, FileType, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::card::Card;
+use super::card::{Card, Extras, ExtrasAt, ExtrasRead};
 use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::intern::Interner;
 use super::parse::{self, DEFAULT_SIZE_CAP};
@@ -516,7 +517,16 @@ pub(crate) fn load_file(
     interner: &Interner,
 ) -> parse::Parsed {
     match read_capped(entry, options.size_cap) {
-        Ok(bytes) => parse::parse_card(&bytes, &entry.path, &entry.relative, interner),
+        Ok(bytes) => {
+            let mut parsed = parse::parse_card(&bytes, &entry.path, &entry.relative, interner);
+            if let (Some(card), Content::Disk) = (parsed.card.as_mut(), &entry.content) {
+                // Its links were made from them already; the file keeps them for when the card
+                // is opened.
+                let refused_url = card.held_extras().is_some_and(Extras::has_refused_url);
+                card.extras = ExtrasAt::File { refused_url };
+            }
+            parsed
+        }
         Err(problem) => parse::Parsed {
             card: None,
             diagnostics: vec![Diagnostic::file(
@@ -525,6 +535,35 @@ pub(crate) fn load_file(
                 problem.to_string(),
             )],
         },
+    }
+}
+
+/// The extras of a card read from a file on disk, read again from that file: they are left
+/// there when it is loaded (see [`ExtrasAt::File`]). The file may have changed since; what it
+/// holds now counts only if it is still the same article (the same URLs), or the card would
+/// show another one's entries until the change is loaded.
+pub(crate) fn reread_extras(card: &Card) -> ExtrasRead {
+    let entry = FileEntry {
+        path: card.path.clone(),
+        relative: PathBuf::new(),
+        size: 0,
+        content: Content::Disk,
+    };
+    let bytes = read_capped(&entry, DEFAULT_SIZE_CAP).map_err(|p| Arc::from(p.to_string()))?;
+    let parsed = parse::parse_card(&bytes, &entry.path, &entry.relative, &Interner::default());
+    match (parsed.card, parsed.diagnostics.first()) {
+        (Some(again), _) if again.urls != card.urls => {
+            Err(Arc::from("the file has changed since it was loaded"))
+        }
+        (
+            Some(Card {
+                extras: ExtrasAt::Held(extras),
+                ..
+            }),
+            _,
+        ) => Ok(extras),
+        (_, Some(problem)) => Err(Arc::from(problem.message.as_str())),
+        _ => Err(Arc::from("the file holds no card any more")),
     }
 }
 

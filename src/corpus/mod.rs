@@ -14,7 +14,10 @@ pub mod store;
 pub mod url;
 mod yaml;
 
-pub use card::{Card, CardId, CardIx, Image, Provider, Related, Secured, UrlKind, Urls};
+pub use card::{
+    Card, CardId, CardIx, Extras, ExtrasAt, ExtrasRead, Image, Provider, Related, Secured, UrlKind,
+    Urls,
+};
 pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use snapshot::{Applied, Corpus, Delta, Forget};
 pub use store::{CardStore, DateOrder, Letters};

@@ -9,13 +9,15 @@
 
 use std::cmp::Reverse;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::card::{Card, CardId, CardIx, Urls};
+use super::card::{Card, CardId, CardIx, ExtrasAt, ExtrasRead, Urls};
 use super::diagnostic::{Diagnostic, Severity};
 use super::id;
 use super::links::{CardKeys, Links};
+use super::load;
 use super::store::CardStore;
 
 /// A change to the corpus: cards that are new or changed, ids that are gone, and files whose
@@ -70,7 +72,16 @@ pub struct Corpus {
     links: Links,
     version: u64,
     epoch: u64,
+    /// Extras last read again from files, by epoch and slot (see [`Corpus::extras`]); shared
+    /// by the versions that follow, whose slots keep their cards.
+    opened: Arc<Mutex<Vec<Opened>>>,
 }
+
+/// Extras read again, keyed by the epoch and slot of their card.
+type Opened = ((u64, CardIx), ExtrasRead);
+
+/// How many cards' extras read from files [`Corpus::extras`] keeps.
+const KEEP_OPENED: usize = 8;
 
 impl Corpus {
     /// Applies a delta and moves to the next version.
@@ -222,19 +233,52 @@ impl Corpus {
         self.ids.keys().copied()
     }
 
-    /// Per related entry of the card at `ix`, the card of the corpus it names.
+    /// Per related entry of the card at `ix`, the card of the corpus it names (the links know
+    /// how many entries a card has, wherever its extras are).
     pub fn targets(&self, ix: CardIx) -> Vec<Option<CardIx>> {
         let Some(card) = self.get(ix) else {
             return Vec::new();
         };
-        let mut targets: Vec<Option<CardIx>> = self
-            .links
+        self.links
             .targets(card.id)
             .into_iter()
             .map(|t| t.and_then(|id| self.by_id(id)))
+            .collect()
+    }
+
+    /// The images and related entries of the card at `ix`: held, or read again from its file.
+    /// The last few read are kept, since a card's panes ask for them on every frame while it
+    /// is selected. A slot keeps its card within an epoch (a changed card gets a new slot), so
+    /// the epoch and the slot say which card a kept reading is of.
+    pub fn extras(&self, ix: CardIx) -> Option<ExtrasRead> {
+        let card = self.get(ix)?;
+        if let ExtrasAt::Held(extras) = &card.extras {
+            return Some(Ok(extras.clone()));
+        }
+        let key = (self.epoch, ix);
+        let mut kept = self.opened.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, read)) = kept.iter().find(|(k, _)| *k == key) {
+            return Some(read.clone());
+        }
+        let read = load::reread_extras(card);
+        if kept.len() >= KEEP_OPENED {
+            kept.drain(..1);
+        }
+        kept.push((key, read.clone()));
+        Some(read)
+    }
+
+    /// The cards with a related entry naming any of `urls`: the backlinks of a card read on its
+    /// own, not in the corpus. Newest first.
+    pub fn citing_urls(&self, urls: &Urls) -> Vec<CardIx> {
+        let mut sources: Vec<CardIx> = self
+            .links
+            .citing_hashes(&CardKeys::own_hashes(urls))
+            .into_iter()
+            .filter_map(|id| self.by_id(id))
             .collect();
-        targets.resize(card.related.len(), None);
-        targets
+        self.newest_first(&mut sources);
+        sources
     }
 
     /// The cards whose related entries name the card at `ix`, newest first.
@@ -248,11 +292,15 @@ impl Corpus {
             .into_iter()
             .filter_map(|id| self.by_id(id))
             .collect();
-        sources.sort_by_key(|ix| {
+        self.newest_first(&mut sources);
+        sources
+    }
+
+    fn newest_first(&self, cards: &mut [CardIx]) {
+        cards.sort_by_key(|ix| {
             let date = self.get(*ix).and_then(|c| c.published_date_time);
             (Reverse(date), *ix)
         });
-        sources
     }
 
     /// The id of the card read from the file at `path`, given the id it was read with: that
@@ -286,7 +334,6 @@ fn ids_from_path(path: &Path) -> impl Iterator<Item = CardId> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::card::Related;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -299,16 +346,7 @@ mod tests {
                 web_url: Some(Arc::from(url)),
                 ..Urls::default()
             },
-            related: related
-                .iter()
-                .map(|r| Related {
-                    urls: Urls {
-                        web_url: Some(Arc::from(*r)),
-                        ..Urls::default()
-                    },
-                    ..Default::default()
-                })
-                .collect(),
+            extras: crate::corpus::ExtrasAt::related_to(related),
             ..Card::default()
         }
     }

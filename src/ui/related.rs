@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let width = usize::from(inner.width);
     let height = usize::from(inner.height);
 
-    let Some(card) = state.selected_card().filter(|_| !items.is_empty()) else {
+    let Some(extras) = state.selected_extras().filter(|_| !items.is_empty()) else {
         let empty = text::truncate("no related articles", width).into_owned();
         Paragraph::new(Line::styled(empty, theme.dim)).render(inner, frame.buffer_mut());
         return;
@@ -80,13 +80,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .map(|(row, item)| {
             let (title, provider, time) = match item {
                 RelatedItem::Entry { index, target } => {
-                    let entry = card.related.get(*index);
+                    let entry = extras.as_ref().ok().and_then(|e| e.related.get(*index));
                     let linked = target.and_then(|t| state.corpus.get(t));
                     let title = entry
                         .and_then(|e| e.title.as_deref())
                         .filter(|t| !text::clean_line(t).is_empty())
                         .or(linked.map(|c| c.display_title()))
                         .or_else(|| entry.and_then(|e| e.urls.preferred().map(|(_, u)| u)))
+                        .or_else(|| extras.as_ref().err().map(|why| &**why))
                         .unwrap_or("(untitled)");
                     let provider = entry
                         .and_then(|e| e.provider_name())

@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use super::time::{format_time, relative};
 use super::{Role, Row, markdown, thousands};
 use crate::corpus::url::may_open;
-use crate::corpus::{Card, Image, Related, Urls};
+use crate::corpus::{Card, ExtrasRead, Image, Related, Urls};
 use crate::search::engine::Tier;
 use crate::search::highlight;
 use crate::search::index::Place;
@@ -46,8 +46,9 @@ impl Look {
     }
 }
 
-/// The whole detail of `card` at `width` columns, one row per screen row.
-pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
+/// The whole detail of `card` at `width` columns, one row per screen row, with its `extras`
+/// (or why they could not be read).
+pub fn rows(card: &Card, extras: &ExtrasRead, width: usize, look: &Look) -> Vec<Row> {
     let width = width.max(1);
     let mut out = Vec::new();
     let mut b = Builder {
@@ -98,8 +99,17 @@ pub fn rows(card: &Card, width: usize, look: &Look) -> Vec<Row> {
 
     b.out.push(Row::blank());
     b.urls(&card.urls, look.mark_opens);
-    for image in card.images.iter() {
-        b.image(image);
+    match extras {
+        Ok(extras) => {
+            for image in extras.images.iter() {
+                b.image(image);
+            }
+        }
+        Err(why) => b.field_as(
+            "images",
+            &format!("unknown: {}", text::clean_line(why)),
+            Role::Dim,
+        ),
     }
     let secured = match card.secured {
         Some(s) => format!("present, {} bytes", thousands(s.length)),
@@ -367,7 +377,7 @@ mod tests {
             mark_opens,
             lit: None,
         };
-        rows(&card, 80, &look)
+        rows(&card, &Ok(Default::default()), 80, &look)
             .iter()
             .flat_map(|row| &row.0)
             .filter(|s| s.role == Role::LinkMark)

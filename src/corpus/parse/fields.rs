@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::corpus::card::{Card, Image, Provider, Related, Secured, Urls};
+use crate::corpus::card::{Card, Extras, ExtrasAt, Image, Provider, Related, Secured, Urls};
 use crate::corpus::intern::Interner;
 use crate::corpus::yaml::{Document, NodeId, Offset, ScalarKind, Value};
 
@@ -357,8 +357,10 @@ impl<'a> Fields<'a> {
             published: self.boolean(map, "published", top),
             provider: self.provider(map, top),
             topics: self.topics(map),
-            images: self.images(map, top),
-            related: self.related(map),
+            extras: ExtrasAt::Held(Arc::new(Extras {
+                images: self.images(map, top),
+                related: self.related(map),
+            })),
             secured: self.secured(map),
             ..Card::default()
         }

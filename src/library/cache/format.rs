@@ -15,7 +15,8 @@
 //! The stored types mirror [`Card`] and [`Diagnostic`] field by field rather than deriving on
 //! them, so the corpus types stay free to change and every value read back is checked on the
 //! way in (an index out of range, a timestamp out of range, an unknown severity make the cache
-//! corrupt, never a panic). Strings shared across cards (provider, category, type, topics) are
+//! corrupt, never a panic). A card's images and related entries are not stored: they stay in
+//! its file (see `ExtrasAt::File`), which the cache is only ever used with. Strings shared across cards (provider, category, type, topics) are
 //! stored once per chunk and interned again when read, as the parser interns them.
 
 use std::collections::HashMap;
@@ -28,13 +29,13 @@ use super::key::FileKey;
 use crate::corpus::intern::Interner;
 use crate::corpus::links::CardKeys;
 use crate::corpus::parse::{PARSER_VERSION, Parsed};
-use crate::corpus::{Card, CardId, Diagnostic, Image, Provider, Related, Secured, Severity};
+use crate::corpus::{Card, CardId, Diagnostic, ExtrasAt, Provider, Secured, Severity};
 use crate::corpus::{Subject, Urls};
 
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
 
 /// Bump when the layout or any stored type below changes.
-pub(crate) const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 
 pub(crate) const PREAMBLE_LEN: usize = 28;
 
@@ -296,8 +297,8 @@ struct StoredCard<'a> {
     published: Option<bool>,
     provider: Option<StoredProvider>,
     topics: Vec<u32>,
-    images: Vec<StoredImage<'a>>,
-    related: Vec<StoredRelated<'a>>,
+    /// See `ExtrasAt::File`: the images and related entries stay in the card's file.
+    refused_url: bool,
     secured: Option<u64>,
     body: Option<&'a str>,
     /// The card's own URL hashes, then its related entries' (see `CardKeys::parts`).
@@ -318,26 +319,6 @@ struct StoredUrls<'a> {
 struct StoredProvider {
     name: Option<u32>,
     domain: Option<u32>,
-}
-
-#[derive(Encode, Decode)]
-struct StoredImage<'a> {
-    url: Option<&'a str>,
-    width: Option<u32>,
-    height: Option<u32>,
-    is_cached: Option<bool>,
-}
-
-#[derive(Encode, Decode)]
-struct StoredRelated<'a> {
-    title: Option<&'a str>,
-    excerpt: Option<&'a str>,
-    time: Option<(i64, i32)>,
-    urls: StoredUrls<'a>,
-    kind: Option<u32>,
-    provider: Option<StoredProvider>,
-    quality: Option<i64>,
-    images: Vec<StoredImage<'a>>,
 }
 
 /// One file's parse result as a chunk holds it; the path is the caller's (a cache is found
@@ -397,18 +378,6 @@ fn store_urls(u: &Urls) -> StoredUrls<'_> {
     }
 }
 
-fn store_images(images: &[Image]) -> Vec<StoredImage<'_>> {
-    images
-        .iter()
-        .map(|i| StoredImage {
-            url: i.url.as_deref(),
-            width: i.width,
-            height: i.height,
-            is_cached: i.is_cached,
-        })
-        .collect()
-}
-
 fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
     StoredCard {
         id: c.id.0,
@@ -423,21 +392,10 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
         published: c.published,
         provider: strings.provider(&c.provider),
         topics: c.topics.iter().map(|t| strings.index(t)).collect(),
-        images: store_images(&c.images),
-        related: c
-            .related
-            .iter()
-            .map(|r| StoredRelated {
-                title: r.title.as_deref(),
-                excerpt: r.excerpt.as_deref(),
-                time: store_time(&r.published_date_time),
-                urls: store_urls(&r.urls),
-                kind: strings.opt(&r.kind),
-                provider: strings.provider(&r.provider),
-                quality: r.quality,
-                images: store_images(&r.images),
-            })
-            .collect(),
+        refused_url: match &c.extras {
+            ExtrasAt::Held(extras) => extras.has_refused_url(),
+            ExtrasAt::File { refused_url } => *refused_url,
+        },
         secured: c.secured.map(|s| s.length as u64),
         body: c.body.as_deref(),
         link_keys: match &c.link_keys {
@@ -588,23 +546,10 @@ impl Reader<'_> {
                 .into_iter()
                 .map(|t| self.one(t))
                 .collect::<Result<_, _>>()?,
-            images: images(c.images),
-            related: c
-                .related
-                .into_iter()
-                .map(|r| {
-                    Ok(Related {
-                        title: r.title.map(Box::from),
-                        excerpt: r.excerpt.map(Box::from),
-                        published_date_time: time(r.time)?,
-                        urls: urls(r.urls),
-                        kind: self.shared(r.kind)?,
-                        provider: self.provider(r.provider)?,
-                        quality: r.quality,
-                        images: images(r.images),
-                    })
-                })
-                .collect::<Result<_, Invalid>>()?,
+            // Left in the file, as when it was parsed (see `ExtrasAt::File`).
+            extras: ExtrasAt::File {
+                refused_url: c.refused_url,
+            },
             secured: c
                 .secured
                 .map(|length| {
@@ -640,16 +585,4 @@ fn urls(u: StoredUrls<'_>) -> Urls {
         amp_web_url: u.amp.map(Arc::from),
         cdn_amp_web_url: u.cdn_amp.map(Arc::from),
     }
-}
-
-fn images(images: Vec<StoredImage<'_>>) -> Box<[Image]> {
-    images
-        .into_iter()
-        .map(|i| Image {
-            url: i.url.map(Box::from),
-            width: i.width,
-            height: i.height,
-            is_cached: i.is_cached,
-        })
-        .collect()
 }

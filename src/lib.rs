@@ -71,6 +71,7 @@
 //! snapshot they came from.
 
 pub mod action;
+pub mod allocator;
 pub mod app;
 pub mod background;
 pub mod cli;

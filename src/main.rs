@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tidings::{commands, runtime};
 
 fn main() -> ExitCode {
+    tidings::allocator::give_back_freed_memory();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         // The reader writes to the terminal from more than one thread (a signal's teardown):

@@ -16,8 +16,10 @@ const PURGE_DELAY: mi_option_t = 15;
 /// default).
 const ALLOW_THP: mi_option_t = 43;
 
-/// Gives freed memory back to the system at once, and in small pieces. Call first thing in
-/// `main`, before there is much to give back.
+/// Gives freed memory back to the system at once, and in small pieces: for a process that
+/// stays (the reader), at the cost of a fresh, zeroed page for much of what it allocates
+/// later (a fifth of a warm `tidings search`'s time, which therefore keeps the defaults).
+/// Call before starting threads, before there is much to give back.
 pub fn give_back_freed_memory() {
     // SAFETY: setting an option is a plain store into mimalloc's option table; these two are
     // read when memory is next freed or mapped, and any value is valid for them. Called

@@ -13,9 +13,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tidings::{commands, runtime};
 
 fn main() -> ExitCode {
-    tidings::allocator::give_back_freed_memory();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
+        // The reader stays: what its load frees goes back. A command that answers and exits
+        // keeps the allocator's defaults, which are faster.
+        tidings::allocator::give_back_freed_memory();
         // The reader writes to the terminal from more than one thread (a signal's teardown):
         // it must not hold the stdout lock for its whole run.
         return ExitCode::from(runtime::run(cli.reader));

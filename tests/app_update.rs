@@ -610,7 +610,7 @@ fn changes_from_disk_keep_the_selection_on_its_card() {
 /// and diagnostics now.
 fn reread(state: &mut State, card: Card, diagnostics: Vec<tidings::corpus::Diagnostic>) {
     let forget = tidings::corpus::Forget {
-        path: card.path.clone(),
+        path: card.path.to_path_buf(),
         id: Some(card.id),
     };
     app::update(

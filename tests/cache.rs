@@ -546,7 +546,7 @@ fn the_reader_gets_the_cached_cards_first_then_what_changed() {
     let mut cached = Vec::new();
     let shown = cache.stream_cached(|event| {
         if let LoadEvent::Batch { cards, .. } = event {
-            cached.extend(cards.into_iter().map(|c| (c.title, c.path)));
+            cached.extend(cards.into_iter().map(|c| (c.title, c.path.into())));
         }
         true
     });

@@ -530,7 +530,7 @@ fn streaming_reports_progress_and_keeps_a_deterministic_order() {
             .corpus
             .cards()
             .iter()
-            .map(|(_, c)| c.path.clone())
+            .map(|(_, c)| c.path.to_path_buf())
             .collect()
     };
     let first = load::load_all(&files, &LoadOptions::default());

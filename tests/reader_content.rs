@@ -261,7 +261,11 @@ fn enter_on_a_warning_in_the_problems_shows_its_card() {
     let warning = Diagnostic {
         line: 3,
         column: 8,
-        ..Diagnostic::file(b.path.clone(), Severity::Warning, "quality: not a number")
+        ..Diagnostic::file(
+            b.path.to_path_buf(),
+            Severity::Warning,
+            "quality: not a number",
+        )
     };
     let mut state = loaded(120, 40, vec![a, b], vec![skipped, warning]);
     if state.selected_card().map(|c| c.display_title()) == Some("Beta") {

@@ -101,7 +101,7 @@ impl State {
             .then(|| {
                 self.corpus
                     .ids()
-                    .find(|id| self.corpus.card(*id).is_some_and(|c| c.path == d.path))
+                    .find(|id| self.corpus.card(*id).is_some_and(|c| *c.path == *d.path))
             })
             .flatten()
             .and_then(|id| self.corpus.by_id(id));

@@ -138,7 +138,7 @@ fn refused_urls(loaded: &Loaded) -> Vec<Diagnostic> {
                 line,
                 column,
                 ..Diagnostic::file(
-                    card.path.clone(),
+                    card.path.to_path_buf(),
                     Severity::Warning,
                     format!("{} would not be opened: {why}: {url}", key(kind)),
                 )

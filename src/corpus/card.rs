@@ -6,7 +6,8 @@
 //! card read from a folder leaves its images and related entries in its file ([`ExtrasAt`]).
 
 use std::fmt;
-use std::path::PathBuf;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -35,6 +36,61 @@ impl std::str::FromStr for CardId {
     type Err = std::num::ParseIntError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         u64::from_str_radix(s, 16).map(CardId)
+    }
+}
+
+/// The path of a card's file, shared: the folder watcher keeps every card's path too, and
+/// two copies of 100k paths are megabytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CardPath(Arc<Path>);
+
+impl Default for CardPath {
+    fn default() -> Self {
+        CardPath(Arc::from(Path::new("")))
+    }
+}
+
+impl Deref for CardPath {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for CardPath {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl From<&Path> for CardPath {
+    fn from(path: &Path) -> Self {
+        CardPath(Arc::from(path))
+    }
+}
+
+impl From<PathBuf> for CardPath {
+    fn from(path: PathBuf) -> Self {
+        CardPath(Arc::from(path))
+    }
+}
+
+impl From<String> for CardPath {
+    fn from(path: String) -> Self {
+        CardPath::from(PathBuf::from(path))
+    }
+}
+
+impl From<CardPath> for PathBuf {
+    fn from(path: CardPath) -> Self {
+        path.to_path_buf()
+    }
+}
+
+impl From<&str> for CardPath {
+    fn from(path: &str) -> Self {
+        CardPath::from(Path::new(path))
     }
 }
 
@@ -212,7 +268,7 @@ pub type ExtrasRead = Result<Arc<Extras>, Arc<str>>;
 pub struct Card {
     pub id: CardId,
     /// Where the card was read from (for the embedded demo corpus, its name under `assets/`).
-    pub path: PathBuf,
+    pub path: CardPath,
     pub category: Option<Arc<str>>,
     pub title: Option<Box<str>>,
     pub excerpt: Option<Box<str>>,

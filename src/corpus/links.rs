@@ -12,10 +12,11 @@ use super::url::link_key;
 /// The normalised-URL hashes of a card: its own URLs, and each related entry's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CardKeys {
-    own: Box<[u64]>,
-    /// Per related entry, its hashes, flattened as `len, hash.., len, hash..` so a card costs
-    /// one allocation.
-    related: Box<[u64]>,
+    /// The card's own hashes, then per related entry its hashes, flattened as
+    /// `len, hash.., len, hash..`, so a card costs one allocation.
+    hashes: Box<[u64]>,
+    /// How many of `hashes` are the card's own.
+    own: u32,
 }
 
 fn url_hashes(urls: &Urls) -> Vec<u64> {
@@ -46,10 +47,25 @@ impl CardKeys {
             related.push(hashes.len() as u64);
             related.extend(hashes);
         }
+        let own = Self::own_hashes(&card.urls);
+        CardKeys::joined(own, related)
+    }
+
+    fn joined(mut own: Vec<u64>, related: Vec<u64>) -> CardKeys {
+        let count = own.len() as u32;
+        own.extend(related);
         CardKeys {
-            own: Self::own_hashes(&card.urls).into(),
-            related: related.into(),
+            hashes: own.into(),
+            own: count,
         }
+    }
+
+    fn own(&self) -> &[u64] {
+        &self.hashes[..self.own as usize]
+    }
+
+    fn related(&self) -> &[u64] {
+        &self.hashes[self.own as usize..]
     }
 
     /// The hashes of a card's own URLs, in preference order.
@@ -59,7 +75,7 @@ impl CardKeys {
 
     /// Its two lists as stored: the card's own hashes, and the related entries' flattened.
     pub fn parts(&self) -> (Vec<u64>, Vec<u64>) {
-        (self.own.to_vec(), self.related.to_vec())
+        (self.own().to_vec(), self.related().to_vec())
     }
 
     /// From [`CardKeys::parts`]; `None` if the related list does not split into entries.
@@ -68,15 +84,13 @@ impl CardKeys {
         while let Some((len, tail)) = rest.split_first() {
             rest = tail.get(usize::try_from(*len).ok()?..)?;
         }
-        Some(CardKeys {
-            own: own.into(),
-            related: related.into(),
-        })
+        u32::try_from(own.len()).ok()?;
+        Some(CardKeys::joined(own, related))
     }
 
     /// Each related entry's hashes, in entry order.
     fn entries(&self) -> impl Iterator<Item = &[u64]> + '_ {
-        let mut rest = &self.related[..];
+        let mut rest = self.related();
         std::iter::from_fn(move || {
             let (len, tail) = rest.split_first()?;
             let (hashes, tail) = tail.split_at((*len as usize).min(tail.len()));
@@ -85,6 +99,10 @@ impl CardKeys {
         })
     }
 }
+
+/// The cards with one URL: almost always one, held without an allocation of its own (a
+/// vector per URL was a tenth of a loaded corpus's memory).
+type Ids = smallvec::SmallVec<[CardId; 1]>;
 
 /// Which card each related entry names, and which cards name each card, for one version of
 /// the corpus.
@@ -98,9 +116,9 @@ impl CardKeys {
 pub struct Links {
     /// Normalised-URL hash -> the cards with that URL, in arrival order. 64-bit hashes, not
     /// strings, keep this small; a collision among a few million URLs is vanishingly unlikely.
-    by_url: KeyMap<u64, Vec<CardId>>,
+    by_url: KeyMap<u64, Ids>,
     /// Normalised-URL hash -> the cards with a related entry naming that URL.
-    cited_by: KeyMap<u64, Vec<CardId>>,
+    cited_by: KeyMap<u64, Ids>,
     keys: KeyMap<CardId, CardKeys>,
 }
 
@@ -108,7 +126,7 @@ impl Links {
     /// Adds a card's URLs and related entries; `keys` is [`CardKeys::of`] the card.
     pub fn insert(&mut self, id: CardId, keys: CardKeys) {
         self.remove(id);
-        for hash in keys.own.iter() {
+        for hash in keys.own() {
             self.by_url.entry(*hash).or_default().push(id);
         }
         let mut named: Vec<u64> = keys.entries().flatten().copied().collect();
@@ -125,7 +143,7 @@ impl Links {
         let Some(keys) = self.keys.remove(&id) else {
             return;
         };
-        fn unlist(index: &mut KeyMap<u64, Vec<CardId>>, hash: u64, id: CardId) {
+        fn unlist(index: &mut KeyMap<u64, Ids>, hash: u64, id: CardId) {
             if let Some(ids) = index.get_mut(&hash) {
                 ids.retain(|i| *i != id);
                 if ids.is_empty() {
@@ -133,7 +151,7 @@ impl Links {
                 }
             }
         }
-        for hash in keys.own.iter() {
+        for hash in keys.own() {
             unlist(&mut self.by_url, *hash, id);
         }
         for hash in keys.entries().flatten() {
@@ -174,7 +192,7 @@ impl Links {
         let Some(keys) = self.keys.get(&card) else {
             return Vec::new();
         };
-        let mut out = self.citing_hashes(&keys.own);
+        let mut out = self.citing_hashes(keys.own());
         // Named by URL is not enough: the entry must resolve to this card, not to an earlier
         // one with the same URL.
         out.retain(|source| self.targets(*source).contains(&Some(card)));

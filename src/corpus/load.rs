@@ -544,7 +544,7 @@ pub(crate) fn load_file(
 /// show another one's entries until the change is loaded.
 pub(crate) fn reread_extras(card: &Card) -> ExtrasRead {
     let entry = FileEntry {
-        path: card.path.clone(),
+        path: card.path.to_path_buf(),
         relative: PathBuf::new(),
         size: 0,
         content: Content::Disk,

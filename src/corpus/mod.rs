@@ -15,8 +15,8 @@ pub mod url;
 mod yaml;
 
 pub use card::{
-    Card, CardId, CardIx, Extras, ExtrasAt, ExtrasRead, Image, Provider, Related, Secured, UrlKind,
-    Urls,
+    Card, CardId, CardIx, CardPath, Extras, ExtrasAt, ExtrasRead, Image, Provider, Related,
+    Secured, UrlKind, Urls,
 };
 pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use snapshot::{Applied, Corpus, Delta, Forget};

@@ -133,7 +133,7 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
         .map(Box::from);
     let canonical = card.urls.preferred().and_then(|(_, u)| link_key(u));
     card.id = id::card_id(path, canonical.as_deref(), relative_path);
-    card.path = path.to_path_buf();
+    card.path = path.into();
 
     // In file order, as a person reads the file, whatever order the fields are read in.
     fields.warnings.sort_by_key(|(offset, _)| *offset);

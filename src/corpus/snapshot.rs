@@ -115,22 +115,22 @@ impl Corpus {
                     Some(i) => batch.get(i as usize),
                     None => self.cards.get(ix),
                 };
-                card.map(|c| c.path.as_path())
+                card.map(|c| &*c.path)
             };
             // A card keeps its id unless a card from another file holds it: then that one,
             // first in load order, keeps it, and this one is known by its path.
             let mut held = self.ids.get(&card.id).copied();
-            if let Some(holder) = held.and_then(|ix| path_of(ix).filter(|p| *p != card.path)) {
+            if let Some(holder) = held.and_then(|ix| path_of(ix).filter(|p| **p != *card.path)) {
                 // The id for this file: the first of its path's ids that no other file holds.
                 let own = ids_from_path(&card.path)
                     .find(|id| {
                         self.ids
                             .get(id)
-                            .is_none_or(|ix| path_of(*ix) == Some(card.path.as_path()))
+                            .is_none_or(|ix| path_of(*ix) == Some(&*card.path))
                     })
                     .unwrap_or(card.id);
                 applied.diagnostics.push(Diagnostic::file(
-                    card.path.clone(),
+                    card.path.to_path_buf(),
                     Severity::Warning,
                     format!(
                         "same id {} as {}; this card is listed as {own}",
@@ -307,7 +307,7 @@ impl Corpus {
     /// one, or the id from its path that a clash gave it (see [`Corpus::apply`]).
     fn card_of_file(&self, path: &Path, read_as: Option<CardId>) -> Option<CardId> {
         let read_as = read_as?;
-        let from = |id: &CardId| self.card(*id).is_some_and(|c| c.path == path);
+        let from = |id: &CardId| self.card(*id).is_some_and(|c| *c.path == *path);
         std::iter::once(read_as)
             .chain(ids_from_path(path).take(4))
             .find(from)
@@ -340,7 +340,7 @@ mod tests {
     fn card(id: u64, path: &str, url: &str, related: &[&str]) -> Card {
         Card {
             id: CardId(id),
-            path: PathBuf::from(path),
+            path: path.into(),
             title: Some(format!("card {id:x}").into()),
             urls: Urls {
                 web_url: Some(Arc::from(url)),
@@ -417,7 +417,7 @@ mod tests {
         let warning = &applied.diagnostics[0];
         assert_eq!(warning.path, PathBuf::from("two/x.txt"));
         assert!(warning.message.contains("one/x.txt"), "{}", warning.message);
-        let first = corpus.card(CardId(7)).map(|c| c.path.clone());
+        let first = corpus.card(CardId(7)).map(|c| c.path.to_path_buf());
         assert_eq!(first, Some(PathBuf::from("one/x.txt")));
         // Read again (a reload), the second file keeps the id it was given.
         let other = applied.added[1];
@@ -463,7 +463,7 @@ mod tests {
             ..Delta::default()
         });
         assert_eq!(applied.removed, vec![other]);
-        let first = corpus.card(CardId(7)).map(|c| c.path.clone());
+        let first = corpus.card(CardId(7)).map(|c| c.path.to_path_buf());
         assert_eq!(first, Some(PathBuf::from("one/x.txt")));
         // A file that gave no card, or a path never seen, removes nothing.
         let applied = corpus.apply(Delta {

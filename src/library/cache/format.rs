@@ -29,7 +29,7 @@ use super::key::FileKey;
 use crate::corpus::intern::Interner;
 use crate::corpus::links::CardKeys;
 use crate::corpus::parse::{PARSER_VERSION, Parsed};
-use crate::corpus::{Card, CardId, Diagnostic, ExtrasAt, Provider, Secured, Severity};
+use crate::corpus::{Card, CardId, CardPath, Diagnostic, ExtrasAt, Provider, Secured, Severity};
 use crate::corpus::{Subject, Urls};
 
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
@@ -467,7 +467,7 @@ pub(crate) fn decode_chunk(
 /// Gives every card and diagnostic of one file its path.
 pub(crate) fn set_path(parsed: &mut Parsed, path: &Path) {
     if let Some(card) = &mut parsed.card {
-        card.path = path.to_path_buf();
+        card.path = path.into();
     }
     for d in &mut parsed.diagnostics {
         d.path = path.to_path_buf();
@@ -530,7 +530,7 @@ impl Reader<'_> {
     fn card(&self, c: StoredCard<'_>) -> Result<Card, Invalid> {
         Ok(Card {
             id: CardId(c.id),
-            path: PathBuf::new(),
+            path: CardPath::default(),
             category: self.shared(c.category)?,
             title: c.title.map(Box::from),
             excerpt: c.excerpt.map(Box::from),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::corpus::card::Card;
 use crate::corpus::load::{Discovered, FileEntry, has_card_extension};
 use crate::corpus::parse::Parsed;
-use crate::corpus::{CardId, Delta, Diagnostic, Forget, Severity, Subject};
+use crate::corpus::{CardId, CardPath, Delta, Diagnostic, Forget, Severity, Subject};
 use crate::library::cache::FileKey;
 
 /// A file that fails to parse is taken for half-written while its last write is this recent
@@ -61,13 +61,14 @@ impl Change {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Known {
     /// The id its card was read with; `None`: it gave no card.
     id: Option<CardId>,
     /// Its key when it was read; `None` for files known from the load, until the first
-    /// rescan takes their keys.
-    key: Option<FileKey>,
+    /// rescan takes their keys. Boxed: most files never have one, and the tracker holds an
+    /// entry for every file.
+    key: Option<Box<FileKey>>,
 }
 
 /// A file that failed to parse while it was still being written.
@@ -80,9 +81,9 @@ struct Waiting {
 
 /// A path ordered by its bytes: the files under a folder are still one range, and comparing
 /// two is one `memcmp` (comparing them component by component made taking note of a 100k-card
-/// load a tenth of the reader's start).
+/// load a tenth of the reader's start). Shared with the card read from the file.
 #[derive(Clone, Debug)]
-struct PathKey(PathBuf);
+struct PathKey(CardPath);
 
 impl PathKey {
     fn bytes(&self) -> &[u8] {
@@ -153,7 +154,9 @@ impl Tracker {
             self.known.entry(PathKey(card.path.clone())).or_default().id = Some(card.id);
         }
         for d in diagnostics.iter().filter(|d| d.subject == Subject::File) {
-            self.known.entry(PathKey(d.path.clone())).or_default();
+            self.known
+                .entry(PathKey(d.path.as_path().into()))
+                .or_default();
         }
     }
 
@@ -210,7 +213,7 @@ impl Tracker {
             .take_while(|(p, _)| p.bytes().starts_with(prefix))
             // `dir/b` starts the bytes of `dir/bc` too: only what is under `dir/b` counts.
             .filter(|(p, _)| p.0.starts_with(path))
-            .map(|(p, _)| p.0.clone())
+            .map(|(p, _)| p.0.to_path_buf())
             .collect()
     }
 
@@ -244,7 +247,9 @@ impl Tracker {
                 Look::File(key) => {
                     if !self.is_card_path(&path) {
                         work.gone.extend(self.known_under(&path));
-                    } else if self.known.get(bytes(&path)).and_then(|k| k.key) != Some(key) {
+                    } else if self.known.get(bytes(&path)).and_then(|k| k.key.as_deref())
+                        != Some(&key)
+                    {
                         work.read.push((self.entry(&path, key.size), key));
                     }
                 }
@@ -263,7 +268,12 @@ impl Tracker {
                 continue;
             }
             seen.insert(file.path.clone());
-            if self.known.get(bytes(&file.path)).and_then(|k| k.key) != Some(key) {
+            if self
+                .known
+                .get(bytes(&file.path))
+                .and_then(|k| k.key.as_deref())
+                != Some(&key)
+            {
                 work.read.push((self.entry(&file.path, key.size), key));
             }
         }
@@ -295,9 +305,9 @@ impl Tracker {
                 Some(Known {
                     key: known @ None, ..
                 }) if since.is_some_and(|since| !key.is_racy(since)) => {
-                    *known = Some(key);
+                    *known = Some(Box::new(key));
                 }
-                Some(Known { key: Some(k), .. }) if *k == key => {}
+                Some(Known { key: Some(k), .. }) if **k == key => {}
                 _ => work.read.push((file, key)),
             }
         }
@@ -311,8 +321,8 @@ impl Tracker {
         work.gone = self
             .known
             .keys()
-            .filter(|p| !seen.contains(&p.0))
-            .map(|p| p.0.clone())
+            .filter(|p| !seen.contains(&*p.0))
+            .map(|p| p.0.to_path_buf())
             .collect();
         self.finish(work, disk, now_ns)
     }
@@ -387,9 +397,16 @@ impl Tracker {
             }
             self.waiting.remove(&entry.path);
             let id = parsed.card.as_ref().map(|c| c.id);
-            let old = self
-                .known
-                .insert(PathKey(entry.path.clone()), Known { id, key: Some(key) });
+            // The card's own path, shared, when there is a card.
+            let shared = parsed.card.as_ref().map(|c| c.path.clone());
+            let known = Known {
+                id,
+                key: Some(Box::new(key)),
+            };
+            let old = self.known.insert(
+                PathKey(shared.unwrap_or_else(|| entry.path.as_path().into())),
+                known,
+            );
             if let Some(old) = old {
                 change.delta.forget.push(Forget {
                     path: entry.path,

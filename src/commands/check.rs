@@ -67,11 +67,14 @@ impl Unreadable {
 
 /// Runs `check`, writing the report to `out`; returns the exit status.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (loaded, walk) = match load_and_walk(&args.paths, &args.load.into(), &args.cache, err) {
+    let mut state = Headless::open(&args.state, err);
+    let loaded =
+        state.while_loading(|| load_and_walk(&args.paths, &args.load.into(), &args.cache, err));
+    let (loaded, walk) = match loaded {
         Ok(load) => load,
         Err(status) => return status,
     };
-    Headless::open(&args.state, err).see(&loaded.corpus, err);
+    state.see(&loaded.corpus, err);
     let report = Report {
         unreadable: Unreadable::count(&walk),
         urls: refused_urls(&loaded),

@@ -80,7 +80,9 @@ pub fn run_with(args: &SearchArgs, env: Env, out: &mut dyn Write, err: &mut dyn 
         let _ = writeln!(err, "tidings: -0 (--print0) goes with -f paths or -f urls");
         return exit::USAGE;
     }
-    let mut loaded = match load_paths(&args.paths, &args.load.into(), &args.cache, err) {
+    let loaded =
+        state.while_loading(|| load_paths(&args.paths, &args.load.into(), &args.cache, err));
+    let mut loaded = match loaded {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };

@@ -58,7 +58,8 @@ pub fn run_with(
     let corpus = if matches!(wanted, Wanted::File(_)) && args.paths.is_empty() {
         Corpus::default()
     } else {
-        let loaded = match load_paths(&args.paths, &options, &args.cache, err) {
+        let loaded = state.while_loading(|| load_paths(&args.paths, &options, &args.cache, err));
+        let loaded = match loaded {
             Ok(loaded) => loaded,
             Err(status) => return status,
         };

@@ -473,6 +473,7 @@ impl Cache {
             kept: plan.kept.clone(),
             old,
             fresh: Vec::new(),
+            spill: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! the cards themselves can go on to the corpus).
 
 use std::borrow::Cow;
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -34,9 +35,22 @@ pub struct Update {
     pub(crate) old: Option<CacheFile>,
     /// Per entry of `old`: still holds.
     pub(crate) kept: Vec<bool>,
-    /// Results parsed this time, encoded.
-    pub(crate) fresh: Vec<(Vec<FileRecord>, Vec<u8>)>,
+    /// Results parsed this time, encoded: their files, and where the bytes are.
+    pub(crate) fresh: Vec<(Vec<FileRecord>, Encoded)>,
+    /// The encoded chunks, end to end, in a file of their own while the load goes on (see
+    /// [`Encoded`]); `None` until the first, or if no such file could be made.
+    pub(crate) spill: Option<std::fs::File>,
     pub(crate) changed: bool,
+}
+
+/// A chunk of results parsed this time, encoded. A cold load encodes the whole corpus before
+/// the cache can be written (90 MB at 100k cards, the size of the cache): kept in memory, that
+/// was a third of the load's peak. So the bytes go to a file beside the cache as they come,
+/// unlinked (nobody else sees it), and are read back from a map of it when the cache is
+/// written; only if that file cannot be made are they held.
+pub(crate) enum Encoded {
+    Spilled { offset: usize, len: usize, crc: u32 },
+    Held(Vec<u8>),
 }
 
 /// What writing did, for `tidings cache info` and tests.
@@ -65,8 +79,38 @@ impl Update {
                     diagnostics: &p.diagnostics,
                 })
                 .collect();
-            self.fresh
-                .push((records.to_vec(), format::encode_chunk(&refs)));
+            let bytes = format::encode_chunk(&refs);
+            let encoded = self.spilled(&bytes).unwrap_or(Encoded::Held(bytes));
+            self.fresh.push((records.to_vec(), encoded));
+        }
+    }
+
+    /// Appends `bytes` to the spill file, made on first use in the cache's folder (on the
+    /// disk the cache goes to; a temporary folder may be memory). `None`: keep them.
+    fn spilled(&mut self, bytes: &[u8]) -> Option<Encoded> {
+        use std::io::{Seek, SeekFrom};
+        if self.spill.is_none() {
+            let (folder, _) = self.target.as_ref()?;
+            folder.create().ok()?;
+            self.spill = tempfile::tempfile_in(folder.path()).ok();
+        }
+        let spill = self.spill.as_mut()?;
+        let written = (|| {
+            let offset = spill.seek(SeekFrom::End(0))?;
+            spill.write_all(bytes)?;
+            Ok::<_, std::io::Error>(offset)
+        })();
+        match written.ok().and_then(|o| usize::try_from(o).ok()) {
+            Some(offset) => Some(Encoded::Spilled {
+                offset,
+                len: bytes.len(),
+                crc: crc32fast::hash(bytes),
+            }),
+            None => {
+                // A full disk, say: this chunk and the next are held instead.
+                self.spill = None;
+                None
+            }
         }
     }
 
@@ -127,9 +171,23 @@ impl Update {
                 out.push((records, bytes.into(), crc));
             }
         }
-        for (records, bytes) in &self.fresh {
-            let crc = crc32fast::hash(bytes);
-            out.push((records.clone(), bytes.as_slice().into(), crc));
+        // SAFETY: the spill file is this process's own, unlinked when made: nothing else can
+        // change it while it is mapped, and it is only read.
+        let spilled = match &self.spill {
+            Some(spill) => Some(unsafe { memmap2::Mmap::map(spill) }.map_err(cannot)?),
+            None => None,
+        };
+        for (records, encoded) in &self.fresh {
+            let (bytes, crc): (&[u8], u32) = match encoded {
+                Encoded::Held(bytes) => (bytes, crc32fast::hash(bytes)),
+                Encoded::Spilled { offset, len, crc } => {
+                    let range = *offset..offset + len;
+                    let bytes = spilled.as_deref().and_then(|m| m.get(range));
+                    let bytes = bytes.ok_or_else(|| cannot(std::io::Error::other("spill")))?;
+                    (bytes, *crc)
+                }
+            };
+            out.push((records.clone(), bytes.into(), crc));
         }
         let mut header = Header {
             taken_ns: self.taken_ns,

@@ -149,6 +149,9 @@ fn look_up(
     let mut upper = word.as_bytes().to_vec();
     // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
     upper.push(0xFF);
+    // A letter or two: the word itself, and the term standing for every word it starts.
+    let lead = (prefix && typos.is_none() && word.chars().count() <= LEAD_LETTERS)
+        .then(|| lead_term(word));
     // (segment, its inverted index of the place, the word's postings, grade)
     let mut found = Vec::new();
     for &place in places(scope).iter() {
@@ -158,13 +161,20 @@ fn look_up(
                 continue;
             };
             let dictionary = inverted.terms();
-            let range = if prefix {
-                dictionary.range().ge(word).lt(&upper)
-            } else {
-                dictionary.range().ge(word).le(word)
+            let ranges = match &lead {
+                Some(lead) => vec![
+                    dictionary.range().ge(word).le(word),
+                    dictionary.range().ge(lead).le(lead),
+                ],
+                None if prefix => vec![dictionary.range().ge(word).lt(&upper)],
+                None => vec![dictionary.range().ge(word).le(word)],
             };
-            if let Ok(mut stream) = range.into_stream() {
+            for range in ranges {
+                let Ok(mut stream) = range.into_stream() else {
+                    continue;
+                };
                 while !stop() && stream.advance() {
+                    // Any other term (a longer word, the lead) holds words `word` starts.
                     let how = if stream.key() == word.as_bytes() {
                         WHOLE
                     } else {
@@ -266,4 +276,66 @@ pub fn warm(
         stop,
     );
     !stop()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{CardId, Provider};
+
+    /// A term of a letter or two reads the leads the index keeps beside the words; its grades
+    /// are those of the index's words read one by one, and of the cards' own text.
+    #[test]
+    fn a_letter_or_two_reads_the_leads_and_grades_as_the_words_do() {
+        let texts = [
+            ("Mars rover lands", "The mission's rover, on Mars.", "Space"),
+            ("Über die Märkte", "Marktbericht: mäßig", "Wirtschaft"),
+            ("m", "a single letter, m, as a word", "Misc"),
+            ("Café culture", "coffee; CAFÉS; ca", "Food"),
+            ("火星探査", "探査機が火星に着陸", "宇宙"),
+            ("Mo money", "more or less", "Money"),
+            ("nothing here", "", ""),
+        ];
+        let cards: Vec<Card> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, (title, excerpt, topic))| Card {
+                id: CardId(i as u64 + 1),
+                title: Some((*title).into()),
+                excerpt: Some((*excerpt).into()),
+                topics: vec![Arc::from(*topic)].into(),
+                provider: Some(Provider {
+                    name: Some(Arc::from("Mainz Monitor")),
+                    domain: None,
+                }),
+                ..Card::default()
+            })
+            .collect();
+        let mut store = CardStore::default();
+        store.push_chunk(cards);
+        let mut index = WordIndex::new().expect("an index");
+        index.catch_up(&store, 0, usize::MAX);
+        index.commit(true).expect("committed");
+        let slots = store.slots();
+        let all: Vec<CardIx> = (0..slots as CardIx).collect();
+        for word in [
+            "m", "ma", "mo", "c", "ca", "u", "ub", "火", "火星", "z", "mar",
+        ] {
+            let read = look_up(&index, slots, Scope::Any, word, true, None, &|| false);
+            let by_text = graded_by_text(&store, slots, &all, Scope::Any, word, true);
+            for ix in &all {
+                assert_eq!(read.get(*ix), by_text.get(*ix), "{word:?}, card {ix}");
+            }
+            // A whole word of a letter or two is not a lead: the word alone.
+            let whole = look_up(&index, slots, Scope::Any, word, false, None, &|| false);
+            let by_text = graded_by_text(&store, slots, &all, Scope::Any, word, false);
+            for ix in &all {
+                assert_eq!(
+                    whole.get(*ix),
+                    by_text.get(*ix),
+                    "{word:?} whole, card {ix}"
+                );
+            }
+        }
+    }
 }

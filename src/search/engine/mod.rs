@@ -24,7 +24,7 @@ use tantivy::postings::BlockSegmentPostings;
 
 use super::fields::{Place, PlaceList, Places};
 use super::grades::{Grade, Grades, GradesBuilder, NONE};
-use super::index::WordIndex;
+use super::index::{LEAD_LETTERS, WordIndex, lead_term};
 use super::needle::{Anchor, Needle};
 use super::skim;
 use super::syntax::{MarkTest, Measure, NumberTest, Query, Scope, Term, TermKind};

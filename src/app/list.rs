@@ -144,13 +144,14 @@ impl State {
             }
             None => self.whole_corpus_sorted(sort).to_vec(),
         };
-        let kept = self
-            .list
-            .selected
-            .and_then(|id| self.corpus.by_id(id))
-            .and_then(|ix| self.list.view.iter().position(|v| *v == ix));
+        // Looked for only when the selection stays on its card: a walk over a list that can
+        // hold a million cards.
         let row = if self.list.pinned {
-            kept.unwrap_or(self.list.row)
+            self.list
+                .selected
+                .and_then(|id| self.corpus.by_id(id))
+                .and_then(|ix| self.list.view.iter().position(|v| *v == ix))
+                .unwrap_or(self.list.row)
         } else {
             0
         };

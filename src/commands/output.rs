@@ -31,9 +31,19 @@ pub(crate) struct Resolved<'a> {
 impl<'a> Resolved<'a> {
     /// A card of the corpus, with the links the loader found.
     pub(crate) fn in_corpus(corpus: &'a Corpus, ix: CardIx) -> Option<Resolved<'a>> {
+        Resolved::with_extras(corpus, ix, corpus.extras(ix)?)
+    }
+
+    /// A card of the corpus with its extras read already (see
+    /// [`Corpus::extras_of_many`]).
+    pub(crate) fn with_extras(
+        corpus: &'a Corpus,
+        ix: CardIx,
+        extras: ExtrasRead,
+    ) -> Option<Resolved<'a>> {
         Some(Resolved {
             card: corpus.get(ix)?,
-            extras: corpus.extras(ix)?,
+            extras,
             targets: corpus.targets(ix),
             backlinks: corpus.backlinks(ix),
         })

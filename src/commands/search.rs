@@ -362,40 +362,56 @@ impl<'a> Results<'a> {
             .filter_map(|ix| self.corpus.get(*ix).map(|c| (*ix, c)))
     }
 
-    /// Writes the card at `ix` as JSON; nothing if it is gone.
-    fn write_json(&self, ix: CardIx, out: &mut dyn Write) -> std::io::Result<bool> {
-        let Some(resolved) = Resolved::in_corpus(self.corpus, ix) else {
-            return Ok(false);
-        };
-        let card = CardJson::new(&resolved, self.corpus, self.scores.get(&ix).copied())
+    /// Each card with its extras and links, in order, for the JSON formats. The extras of
+    /// cards left in their files are read a batch at a time on every core, not one by one.
+    fn for_each_resolved(
+        &self,
+        mut each: impl FnMut(CardIx, &Resolved<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        for batch in self.view.chunks(JSON_BATCH) {
+            let extras = self.corpus.extras_of_many(batch);
+            for (&ix, extras) in batch.iter().zip(extras) {
+                let resolved = extras.and_then(|e| Resolved::with_extras(self.corpus, ix, e));
+                if let Some(resolved) = resolved {
+                    each(ix, &resolved)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_card(
+        &self,
+        ix: CardIx,
+        resolved: &Resolved<'_>,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let card = CardJson::new(resolved, self.corpus, self.scores.get(&ix).copied())
             .with_marks(self.marks);
-        output::write_json(out, &card)?;
-        Ok(true)
+        output::write_json(out, &card)
     }
 }
+
+/// How many cards' extras the JSON formats read at once.
+const JSON_BATCH: usize = 1024;
 
 fn write_json(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     // One card per line inside the array: still one JSON value, and readable with `less`.
     out.write_all(b"[")?;
     let mut first = true;
-    for (ix, _) in results.cards() {
-        if results.corpus.get(ix).is_none() {
-            continue;
-        }
+    results.for_each_resolved(|ix, resolved| {
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
-        results.write_json(ix, out)?;
-    }
+        results.write_card(ix, resolved, out)
+    })?;
     out.write_all(if first { b"]\n" } else { b"\n]\n" })
 }
 
 fn write_jsonl(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
-    for (ix, _) in results.cards() {
-        if results.write_json(ix, out)? {
-            out.write_all(b"\n")?;
-        }
-    }
-    Ok(())
+    results.for_each_resolved(|ix, resolved| {
+        results.write_card(ix, resolved, out)?;
+        out.write_all(b"\n")
+    })
 }
 
 /// Which columns a table of `width` columns has room for, and how wide the flexible ones are.

@@ -268,6 +268,21 @@ impl Corpus {
         Some(read)
     }
 
+    /// The extras of many cards at once, read on every core and not kept: what printing every
+    /// field of a list of cards needs (one file read and parsed per card left in its file).
+    pub fn extras_of_many(&self, cards: &[CardIx]) -> Vec<Option<ExtrasRead>> {
+        cards
+            .par_iter()
+            .map(|&ix| {
+                let card = self.get(ix)?;
+                Some(match &card.extras {
+                    ExtrasAt::Held(extras) => Ok(extras.clone()),
+                    ExtrasAt::File { .. } => load::reread_extras(card),
+                })
+            })
+            .collect()
+    }
+
     /// The cards with a related entry naming any of `urls`: the backlinks of a card read on its
     /// own, not in the corpus. Newest first.
     pub fn citing_urls(&self, urls: &Urls) -> Vec<CardIx> {

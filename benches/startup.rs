@@ -327,8 +327,19 @@ mod run {
     fn search(bin: &Path, dir: &Path, home: &Path, titles: &Path) -> Result<(), String> {
         let bin = bin.to_string_lossy();
         let dir = dir.to_string_lossy();
-        // SAFETY: the benchmark is single-threaded here; the children inherit the variable.
-        unsafe { std::env::set_var("XDG_CACHE_HOME", home) };
+        // The same home as the reader's runs: its cache, and a reading state that has seen
+        // this corpus (not the state file of whoever runs the benchmark, which may hold
+        // millions of other cards). SAFETY: the benchmark is single-threaded here; the
+        // children inherit the variables.
+        for var in [
+            "HOME",
+            "XDG_CONFIG_HOME",
+            "XDG_CACHE_HOME",
+            "XDG_STATE_HOME",
+            "XDG_DATA_HOME",
+        ] {
+            unsafe { std::env::set_var(var, home) };
+        }
         for query in ["climate change", "telescope"] {
             let ours =
                 common::median_run(3, &bin, &["search", query, &dir, "--format", "paths"], None)

@@ -73,8 +73,9 @@ pub struct Reading {
 
 type UnreadKey = (u64, u64, u64, bool, usize);
 
-/// The (marks, corpus) versions a table of read slots was made at, and the table.
-type ReadSlots = ((u64, u64), Vec<bool>);
+/// The (marks, corpus) versions a table of read slots was made at, and the table: a bit per
+/// slot (a million slots fit in the processor's cache as bits, not as bytes).
+type ReadSlots = ((u64, u64), Vec<u64>);
 
 impl Reading {
     pub(super) fn new(loaded: Option<Loaded>) -> (Reading, Option<String>) {
@@ -422,10 +423,10 @@ impl State {
                 // None read: no table, and no list to walk.
                 let mut read = Vec::new();
                 if !read_slots.is_empty() {
-                    read = vec![false; self.corpus.cards().slots()];
+                    read = vec![0u64; self.corpus.cards().slots().div_ceil(64)];
                     for ix in read_slots {
-                        if let Some(slot) = read.get_mut(ix as usize) {
-                            *slot = true;
+                        if let Some(word) = read.get_mut(ix as usize / 64) {
+                            *word |= 1 << (ix % 64);
                         }
                     }
                 }
@@ -436,9 +437,11 @@ impl State {
         let read_in_view = if read.is_empty() {
             0
         } else {
-            view.iter()
-                .filter(|ix| read.get(**ix as usize).copied().unwrap_or(false))
-                .count()
+            let is_read = |ix: CardIx| {
+                read.get(ix as usize / 64)
+                    .is_some_and(|w| w >> (ix % 64) & 1 == 1)
+            };
+            view.iter().filter(|ix| is_read(**ix)).count()
         };
         let n = view.len() - read_in_view;
         self.reading.unread.set(Some((key, n)));

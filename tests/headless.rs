@@ -862,9 +862,13 @@ fn show_a_file_alone_or_against_a_corpus() {
     let card: Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(card["id"], "7e8f824abe713a45");
     assert_eq!(card["heat"], -1);
-    assert!(card["related"][0]["id"].is_null());
+    // Its related entry, read from the file given, points outside (there is no corpus).
+    let related = card["related"].as_array().expect("related entries");
+    assert_eq!(related.len(), 1, "{json}");
+    assert!(related[0]["title"].is_string() && related[0]["id"].is_null());
     let text = run_ok(&["show", path_str(&seed)]);
     assert!(text.lines().any(|l| l == "heat      unknown"), "{text}");
+    assert!(text.lines().any(|l| l == "related 1"), "{text}");
 
     // Linked against the folder it is in: the same card, found there.
     let json = run_ok(&[

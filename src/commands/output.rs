@@ -49,18 +49,18 @@ impl<'a> Resolved<'a> {
         })
     }
 
-    /// A card read on its own (`show FILE`), its extras held, linked against `corpus` the way
-    /// the loader links: by normalised URL, in both directions.
+    /// A card read on its own (`show FILE`), linked against `corpus` the way the loader links:
+    /// by normalised URL, in both directions.
     pub(crate) fn standalone(card: &'a Card, corpus: &Corpus) -> Resolved<'a> {
-        let extras = card.held_extras().cloned().unwrap_or_default();
-        let targets = extras
-            .related
+        let extras = crate::corpus::load::extras_of(card);
+        let entries = extras.as_deref().map_or(&[][..], |e| &e.related[..]);
+        let targets = entries
             .iter()
             .map(|r| corpus.card_named_by(&r.urls))
             .collect();
         Resolved {
             card,
-            extras: Ok(Arc::new(extras)),
+            extras,
             targets,
             backlinks: corpus.citing_urls(&card.urls),
         }

@@ -538,11 +538,14 @@ pub(crate) fn load_file(
     }
 }
 
-/// The extras of a card read from a file on disk, read again from that file: they are left
-/// there when it is loaded (see [`ExtrasAt::File`]). The file may have changed since; what it
-/// holds now counts only if it is still the same article (the same URLs), or the card would
-/// show another one's entries until the change is loaded.
-pub(crate) fn reread_extras(card: &Card) -> ExtrasRead {
+/// A card's extras: held, or read again from its file, where a card loaded from disk leaves
+/// them (see [`ExtrasAt::File`]). The file may have changed since; what it holds now counts
+/// only if it is still the same article (the same URLs), or the card would show another one's
+/// entries until the change is loaded.
+pub(crate) fn extras_of(card: &Card) -> ExtrasRead {
+    if let ExtrasAt::Held(extras) = &card.extras {
+        return Ok(extras.clone());
+    }
     let entry = FileEntry {
         path: card.path.to_path_buf(),
         relative: PathBuf::new(),

@@ -252,15 +252,15 @@ impl Corpus {
     /// the epoch and the slot say which card a kept reading is of.
     pub fn extras(&self, ix: CardIx) -> Option<ExtrasRead> {
         let card = self.get(ix)?;
-        if let ExtrasAt::Held(extras) = &card.extras {
-            return Some(Ok(extras.clone()));
+        if matches!(card.extras, ExtrasAt::Held(_)) {
+            return Some(load::extras_of(card));
         }
         let key = (self.epoch, ix);
         let mut kept = self.opened.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, read)) = kept.iter().find(|(k, _)| *k == key) {
             return Some(read.clone());
         }
-        let read = load::reread_extras(card);
+        let read = load::extras_of(card);
         if kept.len() >= KEEP_OPENED {
             kept.drain(..1);
         }
@@ -273,13 +273,7 @@ impl Corpus {
     pub fn extras_of_many(&self, cards: &[CardIx]) -> Vec<Option<ExtrasRead>> {
         cards
             .par_iter()
-            .map(|&ix| {
-                let card = self.get(ix)?;
-                Some(match &card.extras {
-                    ExtrasAt::Held(extras) => Ok(extras.clone()),
-                    ExtrasAt::File { .. } => load::reread_extras(card),
-                })
-            })
+            .map(|&ix| self.get(ix).map(load::extras_of))
             .collect()
     }
 

@@ -474,6 +474,7 @@ impl Cache {
             old,
             fresh: Vec::new(),
             spill: None,
+            spill_refused: false,
         }
     }
 }

@@ -40,6 +40,9 @@ pub struct Update {
     /// The encoded chunks, end to end, in a file of their own while the load goes on (see
     /// [`Encoded`]); `None` until the first, or if no such file could be made.
     pub(crate) spill: Option<std::fs::File>,
+    /// The spill file could not be made or written: the chunks from then on are held (those
+    /// already in it stay readable there).
+    pub(crate) spill_refused: bool,
     pub(crate) changed: bool,
 }
 
@@ -89,10 +92,16 @@ impl Update {
     /// disk the cache goes to; a temporary folder may be memory). `None`: keep them.
     fn spilled(&mut self, bytes: &[u8]) -> Option<Encoded> {
         use std::io::{Seek, SeekFrom};
+        if self.spill_refused {
+            return None;
+        }
         if self.spill.is_none() {
             let (folder, _) = self.target.as_ref()?;
-            folder.create().ok()?;
-            self.spill = tempfile::tempfile_in(folder.path()).ok();
+            self.spill = folder
+                .create()
+                .and_then(|()| tempfile::tempfile_in(folder.path()))
+                .ok();
+            self.spill_refused = self.spill.is_none();
         }
         let spill = self.spill.as_mut()?;
         let written = (|| {
@@ -107,8 +116,9 @@ impl Update {
                 crc: crc32fast::hash(bytes),
             }),
             None => {
-                // A full disk, say: this chunk and the next are held instead.
-                self.spill = None;
+                // A full disk, say: this chunk and the next are held instead; what was written
+                // before stays where it is (a short write only adds bytes past it).
+                self.spill_refused = true;
                 None
             }
         }

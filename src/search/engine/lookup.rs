@@ -316,6 +316,21 @@ mod tests {
         let mut index = WordIndex::new().expect("an index");
         index.catch_up(&store, 0, usize::MAX);
         index.commit(true).expect("committed");
+        // The leads are in the index themselves: a letter and two, no more.
+        let title = index.field(Place::Title);
+        let holds = |term: &str| {
+            index.segments().iter().any(|segment| {
+                let term = tantivy::Term::from_field_text(title, term);
+                segment
+                    .reader
+                    .inverted_index(title)
+                    .ok()
+                    .and_then(|inverted| inverted.get_term_info(&term).ok().flatten())
+                    .is_some()
+            })
+        };
+        assert!(holds("mars") && holds(&lead_term("m")) && holds(&lead_term("ma")));
+        assert!(!holds(&lead_term("mar")) && !holds("ma"));
         let slots = store.slots();
         let all: Vec<CardIx> = (0..slots as CardIx).collect();
         for word in [

@@ -503,6 +503,7 @@ fn no_damage_to_a_cache_file_panics_the_reading() {
                 .load_all(&paths, &options)
                 .expect("loads");
             assert!(!loaded.corpus.is_empty());
+            extras_by_path(&loaded);
         }
     }
 }
@@ -595,4 +596,81 @@ fn the_reader_gets_the_cached_cards_first_then_what_changed() {
     assert_eq!(fresh, [Some("Aleph".into()), Some("Delta".into())]);
     update.write().expect("written");
     assert_eq!(s.titles("a"), ["Aleph", "Bravo", "Delta"]);
+}
+
+/// Every card's extras as the corpus gives them, by path.
+fn extras_by_path(loaded: &tidings::corpus::load::Loaded) -> Vec<(PathBuf, String)> {
+    let mut all: Vec<(PathBuf, String)> = loaded
+        .corpus
+        .cards()
+        .iter()
+        .map(|(ix, card)| {
+            let read = loaded.corpus.extras(ix).expect("a card of the corpus");
+            (card.path.to_path_buf(), format!("{read:?}"))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// A card read from the cache finds its images and related entries there, as parsed, also
+/// after the cache is packed again; damaged, they are a reason, not a panic or a wrong entry.
+#[test]
+fn extras_come_back_from_the_cache_as_parsed() {
+    use tidings::corpus::ExtrasAt;
+    let s = Setup::new();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    for entry in fs::read_dir(&seeds).expect("seeds").flatten() {
+        let to = s.corpus.join(entry.file_name());
+        fs::copy(entry.path(), &to).expect("copied");
+        set_mtime(&to, SystemTime::now() - Duration::from_secs(3600));
+    }
+    s.card("a_1.txt", "Alpha");
+    let settings = Settings::In(Folder::at(&s.caches));
+    let paths = [s.corpus.clone()];
+    let options = LoadOptions::default();
+    let load = || {
+        let (loaded, _, update) = Cache::open(&settings, &paths)
+            .load_all(&paths, &options)
+            .expect("loads");
+        update.write().expect("written");
+        loaded
+    };
+
+    let parsed = load();
+    let from_files = extras_by_path(&parsed);
+    assert!(from_files.iter().any(|(_, e)| e.contains("lupus.org")));
+    let cached = load();
+    for (_, card) in cached.corpus.cards().iter() {
+        assert!(matches!(card.extras, ExtrasAt::Stored { .. }), "{card:?}");
+    }
+    assert_eq!(extras_by_path(&cached), from_files);
+
+    // A file gone: the chunk is packed again, its cards' extras copied from the old cache.
+    fs::remove_file(s.corpus.join("a_1.txt")).expect("removed");
+    load();
+    let repacked = load();
+    let expected: Vec<_> = from_files
+        .iter()
+        .filter(|(p, _)| !p.ends_with("a_1.txt"))
+        .cloned()
+        .collect();
+    assert_eq!(extras_by_path(&repacked), expected);
+
+    // A byte of the last card's extras (the end of the file) changed in place once loaded
+    // (a changed cache is refused whole when read): its extras are refused with the reason.
+    let (loaded, _, _) = Cache::open(&settings, &paths)
+        .load_all(&paths, &options)
+        .expect("loads");
+    let cache = s.cache_file();
+    let mut bytes = fs::read(&cache).expect("read");
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0x55;
+    fs::write(&cache, &bytes).expect("written");
+    let refused: Vec<String> = extras_by_path(&loaded)
+        .into_iter()
+        .map(|(_, e)| e)
+        .filter(|e| e.starts_with("Err"))
+        .collect();
+    assert_eq!(refused, [r#"Err("the cache holding them is corrupt")"#]);
 }

@@ -332,8 +332,8 @@ impl State {
         self.selected_ix().and_then(|ix| self.corpus.get(ix))
     }
 
-    /// The selected card's images and related entries (read again from its file when left
-    /// there; see [`crate::corpus::Corpus::extras`]).
+    /// The selected card's images and related entries (read again from the cache or its file
+    /// when left there; see [`crate::corpus::Corpus::extras`]).
     pub fn selected_extras(&self) -> Option<ExtrasRead> {
         self.selected_ix().and_then(|ix| self.corpus.extras(ix))
     }

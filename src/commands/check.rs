@@ -10,7 +10,7 @@ use super::{exit, load_and_walk};
 use crate::cli::CheckArgs;
 use crate::corpus::load::{self, Loaded};
 use crate::corpus::url::{Refusal, may_open};
-use crate::corpus::{Diagnostic, ExtrasAt, Severity, UrlKind};
+use crate::corpus::{Diagnostic, Severity, UrlKind};
 use crate::text;
 use crate::view::{count, thousands};
 
@@ -118,11 +118,11 @@ impl Report {
 fn refused_urls(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (ix, card) in loaded.corpus.cards().iter() {
-        // A card's related entries are read again only when its file was found to have one
-        // to report.
-        let extras = match card.extras {
-            ExtrasAt::File { refused_url: false } => None,
-            _ => loaded.corpus.extras(ix).and_then(Result::ok),
+        // A card's related entries are read again only when parsing found one to report.
+        let extras = if card.extras.has_refused_url() {
+            loaded.corpus.extras(ix).and_then(Result::ok)
+        } else {
+            None
         };
         let entries = extras.as_deref().map_or(&[][..], |e| &e.related[..]);
         let urls = std::iter::once(&card.urls).chain(entries.iter().map(|r| &r.urls));

@@ -16,7 +16,7 @@ use crate::corpus::{
 use crate::library::state::Marks;
 use crate::text;
 
-/// A card with its extras (read again from its file if left there) and its links resolved:
+/// A card with its extras (read again from where they were left) and its links resolved:
 /// the related entries' targets and the cards citing it, as indices into the corpus the card
 /// is shown against.
 pub(crate) struct Resolved<'a> {

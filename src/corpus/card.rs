@@ -222,6 +222,37 @@ pub enum ExtrasAt {
         /// without reading every file again.
         refused_url: bool,
     },
+    /// Kept by a store beside the cards (the cache they were read from), to be read from
+    /// there: no parse, and still the very entries parsed from the unchanged file.
+    Stored {
+        spot: StoredSpot,
+        /// As for [`ExtrasAt::File`].
+        refused_url: bool,
+    },
+}
+
+/// Where in an [`ExtrasStore`] one card's extras lie, and their checksum.
+#[derive(Clone, Debug)]
+pub struct StoredSpot {
+    pub store: Arc<dyn ExtrasStore>,
+    pub offset: u64,
+    pub len: u32,
+    pub crc: u32,
+}
+
+impl PartialEq for StoredSpot {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.store, &other.store)
+            && (self.offset, self.len, self.crc) == (other.offset, other.len, other.crc)
+    }
+}
+
+/// What keeps extras out of the cards and reads one card's back.
+pub trait ExtrasStore: fmt::Debug + Send + Sync {
+    /// The extras at `spot` (one of this store's), or why they cannot be had.
+    fn read(&self, spot: &StoredSpot) -> Result<Extras, String>;
+    /// Their bytes as stored, checked, for a store of the same kind to keep as they are.
+    fn read_raw(&self, spot: &StoredSpot) -> Result<Vec<u8>, String>;
 }
 
 impl ExtrasAt {
@@ -239,6 +270,17 @@ impl ExtrasAt {
             related: related.collect(),
             ..Extras::default()
         }))
+    }
+}
+
+impl ExtrasAt {
+    /// Whether a related entry has a URL `o` and `y` would refuse to open, known without
+    /// reading the extras wherever they are.
+    pub fn has_refused_url(&self) -> bool {
+        match self {
+            ExtrasAt::Held(extras) => extras.has_refused_url(),
+            ExtrasAt::File { refused_url } | ExtrasAt::Stored { refused_url, .. } => *refused_url,
+        }
     }
 }
 
@@ -321,7 +363,7 @@ impl Card {
     pub fn held_extras(&self) -> Option<&Extras> {
         match &self.extras {
             ExtrasAt::Held(extras) => Some(extras),
-            ExtrasAt::File { .. } => None,
+            ExtrasAt::File { .. } | ExtrasAt::Stored { .. } => None,
         }
     }
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::card::{Card, Extras, ExtrasAt, ExtrasRead};
+use super::card::{Card, ExtrasAt, ExtrasRead};
 use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::intern::Interner;
 use super::parse::{self, DEFAULT_SIZE_CAP};
@@ -517,16 +517,7 @@ pub(crate) fn load_file(
     interner: &Interner,
 ) -> parse::Parsed {
     match read_capped(entry, options.size_cap) {
-        Ok(bytes) => {
-            let mut parsed = parse::parse_card(&bytes, &entry.path, &entry.relative, interner);
-            if let (Some(card), Content::Disk) = (parsed.card.as_mut(), &entry.content) {
-                // Its links were made from them already; the file keeps them for when the card
-                // is opened.
-                let refused_url = card.held_extras().is_some_and(Extras::has_refused_url);
-                card.extras = ExtrasAt::File { refused_url };
-            }
-            parsed
-        }
+        Ok(bytes) => parse::parse_card(&bytes, &entry.path, &entry.relative, interner),
         Err(problem) => parse::Parsed {
             card: None,
             diagnostics: vec![Diagnostic::file(
@@ -538,13 +529,28 @@ pub(crate) fn load_file(
     }
 }
 
-/// A card's extras: held, or read again from its file, where a card loaded from disk leaves
-/// them (see [`ExtrasAt::File`]). The file may have changed since; what it holds now counts
-/// only if it is still the same article (the same URLs), or the card would show another one's
-/// entries until the change is loaded.
+/// A card just parsed from a file on disk, with its extras left there: its links were made
+/// from them already, and the file (or the cache, which `reuse` has seen them go to) keeps
+/// them for when the card is opened.
+pub(crate) fn leave_extras(mut card: Card, entry: &FileEntry) -> Card {
+    if let (ExtrasAt::Held(extras), Content::Disk) = (&card.extras, &entry.content) {
+        let refused_url = extras.has_refused_url();
+        card.extras = ExtrasAt::File { refused_url };
+    }
+    card
+}
+
+/// A card's extras: held, read from the cache that kept them, or read again from the card's
+/// file (see [`ExtrasAt`]). The file may have changed since; what it holds now counts only if
+/// it is still the same article (the same URLs), or the card would show another one's entries
+/// until the change is loaded.
 pub(crate) fn extras_of(card: &Card) -> ExtrasRead {
-    if let ExtrasAt::Held(extras) = &card.extras {
-        return Ok(extras.clone());
+    match &card.extras {
+        ExtrasAt::Held(extras) => return Ok(extras.clone()),
+        ExtrasAt::Stored { spot, .. } => {
+            return spot.store.read(spot).map(Arc::new).map_err(Arc::from);
+        }
+        ExtrasAt::File { .. } => {}
     }
     let entry = FileEntry {
         path: card.path.to_path_buf(),
@@ -629,8 +635,8 @@ pub fn stream_reusing(
         first += now.len();
         let mut cards = Vec::with_capacity(parsed.len());
         let mut diagnostics = Vec::new();
-        for p in parsed {
-            cards.extend(p.card);
+        for (p, entry) in parsed.into_iter().zip(now) {
+            cards.extend(p.card.map(|card| leave_extras(card, entry)));
             diagnostics.extend(p.diagnostics);
         }
         progress.files_done += now.len();

@@ -15,8 +15,8 @@ pub mod url;
 mod yaml;
 
 pub use card::{
-    Card, CardId, CardIx, CardPath, Extras, ExtrasAt, ExtrasRead, Image, Provider, Related,
-    Secured, UrlKind, Urls,
+    Card, CardId, CardIx, CardPath, Extras, ExtrasAt, ExtrasRead, ExtrasStore, Image, Provider,
+    Related, Secured, StoredSpot, UrlKind, Urls,
 };
 pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use snapshot::{Applied, Corpus, Delta, Forget};

@@ -246,7 +246,8 @@ impl Corpus {
             .collect()
     }
 
-    /// The images and related entries of the card at `ix`: held, or read again from its file.
+    /// The images and related entries of the card at `ix`: held, or read again from where they
+    /// were left (the cache, or the card's file).
     /// The last few read are kept, since a card's panes ask for them on every frame while it
     /// is selected. A slot keeps its card within an epoch (a changed card gets a new slot), so
     /// the epoch and the slot say which card a kept reading is of.
@@ -269,7 +270,8 @@ impl Corpus {
     }
 
     /// The extras of many cards at once, read on every core and not kept: what printing every
-    /// field of a list of cards needs (one file read and parsed per card left in its file).
+    /// field of a list of cards needs (one file read and parsed per card whose extras are left in
+    /// its file).
     pub fn extras_of_many(&self, cards: &[CardIx]) -> Vec<Option<ExtrasRead>> {
         cards
             .par_iter()

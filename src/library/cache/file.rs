@@ -5,7 +5,10 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use std::sync::Arc;
+
 use super::format::{self, Header, Invalid};
+use crate::corpus::{Extras, ExtrasStore, StoredSpot};
 
 /// A cache file read and checked down to its header; its chunks are checked as they are
 /// decoded.
@@ -15,6 +18,59 @@ pub struct CacheFile {
     /// would first have the kernel zero as many fresh pages and then copy into them (a large
     /// part of a warm start).
     pub bytes: memmap2::Mmap,
+    /// Where the cards decoded from it find their extras again (see `ExtrasAt::Stored`).
+    pub extras: Arc<dyn ExtrasStore>,
+}
+
+/// The extras of a cache's cards, read from the file it was when opened: a cache written
+/// since is renamed over the path, and this one stays readable through its open handle. Read
+/// a card at a time, not mapped, so that opened cards add nothing to the reader's resident
+/// pages.
+#[derive(Debug)]
+struct CachedExtras {
+    file: std::fs::File,
+}
+
+impl CachedExtras {
+    fn bytes(&self, spot: &StoredSpot) -> Result<Vec<u8>, String> {
+        let mut bytes = vec![0; spot.len as usize];
+        read_at(&self.file, &mut bytes, spot.offset)
+            .map_err(|e| format!("cannot read them from the cache: {e}"))?;
+        if crc32fast::hash(&bytes) != spot.crc {
+            return Err("the cache holding them is corrupt".to_string());
+        }
+        Ok(bytes)
+    }
+}
+
+impl ExtrasStore for CachedExtras {
+    fn read(&self, spot: &StoredSpot) -> Result<Extras, String> {
+        let bytes = self.bytes(spot)?;
+        format::decode_extras(&bytes).map_err(|why| format!("the cache holding them is {why}"))
+    }
+
+    fn read_raw(&self, spot: &StoredSpot) -> Result<Vec<u8>, String> {
+        self.bytes(spot)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +126,12 @@ pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
         path: path.to_path_buf(),
         why,
     })?;
-    Ok(Some(CacheFile { header, bytes }))
+    let extras = Arc::new(CachedExtras { file });
+    Ok(Some(CacheFile {
+        header,
+        bytes,
+        extras,
+    }))
 }
 
 /// Writes `parts` one after another to a new file beside `path` and renames it over `path`.

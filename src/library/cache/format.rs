@@ -12,11 +12,16 @@
 //! ..  .. the chunks, back to back: the parse results of the files in table order
 //! ```
 //!
+//! A chunk is the length of its main part (8 bytes, little endian), the main part (the cards
+//! and diagnostics, which a load decodes whole), then the cards' images and related entries,
+//! one encoded piece per card: a card's are read alone, when it is opened (see
+//! `ExtrasAt::Stored`), and checked by a CRC of their own in its record, for the file may
+//! have changed since the chunk's CRC was checked.
+//!
 //! The stored types mirror [`Card`] and [`Diagnostic`] field by field rather than deriving on
 //! them, so the corpus types stay free to change and every value read back is checked on the
 //! way in (an index out of range, a timestamp out of range, an unknown severity make the cache
-//! corrupt, never a panic). A card's images and related entries are not stored: they stay in
-//! its file (see `ExtrasAt::File`), which the cache is only ever used with. Strings shared across cards (provider, category, type, topics) are
+//! corrupt, never a panic). Strings shared across cards (provider, category, type, topics) are
 //! stored once per chunk and interned again when read, as the parser interns them.
 
 use std::collections::HashMap;
@@ -25,17 +30,19 @@ use std::sync::Arc;
 
 use bitcode::{Decode, Encode};
 
+use super::file::CacheFile;
 use super::key::FileKey;
 use crate::corpus::intern::Interner;
 use crate::corpus::links::CardKeys;
 use crate::corpus::parse::{PARSER_VERSION, Parsed};
 use crate::corpus::{Card, CardId, CardPath, Diagnostic, ExtrasAt, Provider, Secured, Severity};
+use crate::corpus::{Extras, ExtrasStore, Image, Related, StoredSpot};
 use crate::corpus::{Subject, Urls};
 
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
 
 /// Bump when the layout or any stored type below changes.
-pub(crate) const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 
 pub(crate) const PREAMBLE_LEN: usize = 28;
 
@@ -297,8 +304,11 @@ struct StoredCard<'a> {
     published: Option<bool>,
     provider: Option<StoredProvider>,
     topics: Vec<u32>,
-    /// See `ExtrasAt::File`: the images and related entries stay in the card's file.
+    /// See `ExtrasAt::File`.
     refused_url: bool,
+    /// Where its extras lie after the chunk's main part (offset, length, CRC); `None`: in its
+    /// file.
+    extras: Option<(u32, u32, u32)>,
     secured: Option<u64>,
     body: Option<&'a str>,
     /// The card's own URL hashes, then its related entries' (see `CardKeys::parts`).
@@ -378,7 +388,19 @@ fn store_urls(u: &Urls) -> StoredUrls<'_> {
     }
 }
 
-fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
+fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, tail: &mut Vec<u8>) -> StoredCard<'a> {
+    let extras = match &c.extras {
+        ExtrasAt::Held(extras) => Some(encode_extras(extras)),
+        // Already encoded (a chunk packed again): their bytes as they are.
+        ExtrasAt::Stored { spot, .. } => spot.store.read_raw(spot).ok(),
+        ExtrasAt::File { .. } => None,
+    };
+    let extras = extras.and_then(|bytes| {
+        let offset = u32::try_from(tail.len()).ok()?;
+        let len = u32::try_from(bytes.len()).ok()?;
+        tail.extend_from_slice(&bytes);
+        Some((offset, len, crc32fast::hash(&bytes)))
+    });
     StoredCard {
         id: c.id.0,
         category: strings.opt(&c.category),
@@ -392,10 +414,8 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
         published: c.published,
         provider: strings.provider(&c.provider),
         topics: c.topics.iter().map(|t| strings.index(t)).collect(),
-        refused_url: match &c.extras {
-            ExtrasAt::Held(extras) => extras.has_refused_url(),
-            ExtrasAt::File { refused_url } => *refused_url,
-        },
+        refused_url: c.extras.has_refused_url(),
+        extras,
         secured: c.secured.map(|s| s.length as u64),
         body: c.body.as_deref(),
         link_keys: match &c.link_keys {
@@ -408,10 +428,11 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>) -> StoredCard<'a> {
 /// Encodes the parse results of consecutive files of the table.
 pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
     let mut strings = Strings::default();
+    let mut tail = Vec::new();
     let results = results
         .iter()
         .map(|r| StoredResult {
-            card: r.card.map(|c| store_card(c, &mut strings)),
+            card: r.card.map(|c| store_card(c, &mut strings, &mut tail)),
             diagnostics: r
                 .diagnostics
                 .iter()
@@ -431,32 +452,56 @@ pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
                 .collect(),
         })
         .collect();
-    bitcode::encode(&StoredChunk {
+    let main = bitcode::encode(&StoredChunk {
         strings: strings.list,
         results,
-    })
+    });
+    let mut out = Vec::with_capacity(MAIN_LEN_BYTES + main.len() + tail.len());
+    out.extend_from_slice(&(main.len() as u64).to_le_bytes());
+    out.extend_from_slice(&main);
+    out.extend_from_slice(&tail);
+    out
+}
+
+/// The bytes before a chunk's main part: its length.
+const MAIN_LEN_BYTES: usize = 8;
+
+/// A chunk's length and main part, and where its extras begin.
+fn split_chunk(data: &[u8]) -> Option<(&[u8], usize)> {
+    let len: [u8; MAIN_LEN_BYTES] = data.get(..MAIN_LEN_BYTES)?.try_into().ok()?;
+    let end = usize::try_from(u64::from_le_bytes(len))
+        .ok()?
+        .checked_add(MAIN_LEN_BYTES)?;
+    Some((data.get(..end)?, end))
 }
 
 /// Checks a chunk's CRC and decodes its parse results, with paths left empty for the caller
-/// to fill in ([`set_path`]).
+/// to fill in ([`set_path`]); their extras are left in `cache`.
 pub(crate) fn decode_chunk(
-    bytes: &[u8],
+    cache: &CacheFile,
     chunk: &ChunkRef,
     interner: &Interner,
 ) -> Result<Vec<Parsed>, Invalid> {
     let end = chunk.offset.checked_add(chunk.len);
     let data = end
-        .and_then(|end| bytes.get(chunk.offset..end))
+        .and_then(|end| cache.bytes.get(chunk.offset..end))
         .ok_or(Invalid::Truncated)?;
     if crc32fast::hash(data) != chunk.crc {
         return Err(Invalid::Corrupt("chunk checksum"));
     }
-    let stored: StoredChunk = bitcode::decode(data).map_err(|_| Invalid::Corrupt("chunk"))?;
+    let (checked, main_end) = split_chunk(data).ok_or(Invalid::Corrupt("chunk length"))?;
+    let stored: StoredChunk =
+        bitcode::decode(&checked[MAIN_LEN_BYTES..]).map_err(|_| Invalid::Corrupt("chunk"))?;
     if stored.results.len() != chunk.files {
         return Err(Invalid::Corrupt("chunk length"));
     }
     let shared: Vec<Arc<str>> = stored.strings.iter().map(|s| interner.intern(s)).collect();
-    let reader = Reader { shared: &shared };
+    let reader = Reader {
+        shared: &shared,
+        store: &cache.extras,
+        tail_at: chunk.offset + main_end,
+        tail_len: data.len() - main_end,
+    };
     stored
         .results
         .into_iter()
@@ -476,6 +521,10 @@ pub(crate) fn set_path(parsed: &mut Parsed, path: &Path) {
 
 struct Reader<'s> {
     shared: &'s [Arc<str>],
+    store: &'s Arc<dyn ExtrasStore>,
+    /// Where the chunk's extras begin in the file, and how many bytes they take.
+    tail_at: usize,
+    tail_len: usize,
 }
 
 impl Reader<'_> {
@@ -546,10 +595,7 @@ impl Reader<'_> {
                 .into_iter()
                 .map(|t| self.one(t))
                 .collect::<Result<_, _>>()?,
-            // Left in the file, as when it was parsed (see `ExtrasAt::File`).
-            extras: ExtrasAt::File {
-                refused_url: c.refused_url,
-            },
+            extras: self.extras_at(c.extras, c.refused_url)?,
             secured: c
                 .secured
                 .map(|length| {
@@ -563,6 +609,32 @@ impl Reader<'_> {
                 CardKeys::from_parts(c.link_keys.0, c.link_keys.1)
                     .ok_or(Invalid::Corrupt("link keys"))?,
             ),
+        })
+    }
+}
+
+impl Reader<'_> {
+    fn extras_at(
+        &self,
+        at: Option<(u32, u32, u32)>,
+        refused_url: bool,
+    ) -> Result<ExtrasAt, Invalid> {
+        let Some((offset, len, crc)) = at else {
+            // Left in the file, as when it was parsed.
+            return Ok(ExtrasAt::File { refused_url });
+        };
+        let end = (offset as usize).checked_add(len as usize);
+        if end.is_none_or(|end| end > self.tail_len) {
+            return Err(Invalid::Corrupt("extras offset"));
+        }
+        Ok(ExtrasAt::Stored {
+            spot: StoredSpot {
+                store: self.store.clone(),
+                offset: (self.tail_at + offset as usize) as u64,
+                len,
+                crc,
+            },
+            refused_url,
         })
     }
 }
@@ -585,4 +657,108 @@ fn urls(u: StoredUrls<'_>) -> Urls {
         amp_web_url: u.amp.map(Arc::from),
         cdn_amp_web_url: u.cdn_amp.map(Arc::from),
     }
+}
+
+// --- extras ---
+
+#[derive(Encode, Decode)]
+struct StoredExtras<'a> {
+    images: Vec<StoredImage<'a>>,
+    related: Vec<StoredRelated<'a>>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredImage<'a> {
+    url: Option<&'a str>,
+    width: Option<u32>,
+    height: Option<u32>,
+    is_cached: Option<bool>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredRelated<'a> {
+    title: Option<&'a str>,
+    excerpt: Option<&'a str>,
+    time: Option<(i64, i32)>,
+    urls: StoredUrls<'a>,
+    kind: Option<&'a str>,
+    provider: Option<(Option<&'a str>, Option<&'a str>)>,
+    quality: Option<i64>,
+    images: Vec<StoredImage<'a>>,
+}
+
+fn store_images(images: &[Image]) -> Vec<StoredImage<'_>> {
+    images
+        .iter()
+        .map(|i| StoredImage {
+            url: i.url.as_deref(),
+            width: i.width,
+            height: i.height,
+            is_cached: i.is_cached,
+        })
+        .collect()
+}
+
+/// One card's extras as the cache stores them.
+pub(crate) fn encode_extras(extras: &Extras) -> Vec<u8> {
+    bitcode::encode(&StoredExtras {
+        images: store_images(&extras.images),
+        related: extras
+            .related
+            .iter()
+            .map(|r| StoredRelated {
+                title: r.title.as_deref(),
+                excerpt: r.excerpt.as_deref(),
+                time: store_time(&r.published_date_time),
+                urls: store_urls(&r.urls),
+                kind: r.kind.as_deref(),
+                provider: r
+                    .provider
+                    .as_ref()
+                    .map(|p| (p.name.as_deref(), p.domain.as_deref())),
+                quality: r.quality,
+                images: store_images(&r.images),
+            })
+            .collect(),
+    })
+}
+
+fn images(stored: Vec<StoredImage<'_>>) -> Box<[Image]> {
+    stored
+        .into_iter()
+        .map(|i| Image {
+            url: i.url.map(Box::from),
+            width: i.width,
+            height: i.height,
+            is_cached: i.is_cached,
+        })
+        .collect()
+}
+
+/// One card's extras read back from what [`encode_extras`] made.
+pub(crate) fn decode_extras(bytes: &[u8]) -> Result<Extras, Invalid> {
+    let stored: StoredExtras = bitcode::decode(bytes).map_err(|_| Invalid::Corrupt("extras"))?;
+    let related = stored
+        .related
+        .into_iter()
+        .map(|r| {
+            Ok(Related {
+                title: r.title.map(Box::from),
+                excerpt: r.excerpt.map(Box::from),
+                published_date_time: time(r.time)?,
+                urls: urls(r.urls),
+                kind: r.kind.map(Arc::from),
+                provider: r.provider.map(|(name, domain)| Provider {
+                    name: name.map(Arc::from),
+                    domain: domain.map(Arc::from),
+                }),
+                quality: r.quality,
+                images: images(r.images),
+            })
+        })
+        .collect::<Result<_, Invalid>>()?;
+    Ok(Extras {
+        images: images(stored.images),
+        related,
+    })
 }

@@ -222,7 +222,7 @@ impl Cache {
             .header
             .chunks
             .par_iter()
-            .map(|chunk| format::decode_chunk(&old.bytes, chunk, &interner))
+            .map(|chunk| format::decode_chunk(old, chunk, &interner))
             .collect();
         let mut all = Vec::with_capacity(old.header.files.len());
         for chunk in chunks {
@@ -313,7 +313,7 @@ impl Cache {
             group = rayon::current_num_threads() * 2;
             let decoded: Vec<Result<Vec<Parsed>, Invalid>> = chunks
                 .par_iter()
-                .map(|chunk| format::decode_chunk(&old.bytes, chunk, &interner))
+                .map(|chunk| format::decode_chunk(old, chunk, &interner))
                 .collect();
             let mut cards = Vec::new();
             let mut diagnostics = Vec::new();
@@ -590,7 +590,7 @@ pub fn info(path: &Path) -> Info {
                 .chunks
                 .par_iter()
                 .map(|chunk| {
-                    let results = format::decode_chunk(&cache.bytes, chunk, &interner)?;
+                    let results = format::decode_chunk(&cache, chunk, &interner)?;
                     Ok(results.iter().filter(|r| r.card.is_some()).count())
                 })
                 .collect();

@@ -156,7 +156,7 @@ impl Update {
                     out.push((records.to_vec(), bytes.into(), chunk.crc));
                 } else if kept.iter().any(|k| *k) {
                     // Decoded once already when it was read; a failure now only loses these.
-                    let Ok(results) = format::decode_chunk(&old.bytes, chunk, &interner) else {
+                    let Ok(results) = format::decode_chunk(old, chunk, &interner) else {
                         continue;
                     };
                     let survivors = records.iter().zip(kept).zip(results);

@@ -428,7 +428,11 @@ impl Disk for RealDisk {
         let interner = Interner::default();
         files
             .par_iter()
-            .map(|file| load::load_file(file, &self.options, &interner))
+            .map(|file| {
+                let mut parsed = load::load_file(file, &self.options, &interner);
+                parsed.card = parsed.card.map(|card| load::leave_extras(card, file));
+                parsed
+            })
             .collect()
     }
 }

@@ -281,8 +281,11 @@ fn a_corrupt_cache_is_rebuilt() {
     broken_cache_is_rebuilt(
         |cache| {
             let mut bytes = fs::read(cache).expect("read");
-            let last = bytes.len() - 3;
-            bytes[last] ^= 0x55;
+            // A byte of the first card (past the preamble, the header and the length of the
+            // first chunk's main part).
+            let header: [u8; 8] = bytes[16..24].try_into().expect("a header length");
+            let at = 28 + u64::from_le_bytes(header) as usize + 8 + 4;
+            bytes[at] ^= 0x55;
             fs::write(cache, bytes).expect("written");
         },
         "corrupt",
@@ -657,20 +660,36 @@ fn extras_come_back_from_the_cache_as_parsed() {
         .collect();
     assert_eq!(extras_by_path(&repacked), expected);
 
-    // A byte of the last card's extras (the end of the file) changed in place once loaded
-    // (a changed cache is refused whole when read): its extras are refused with the reason.
-    let (loaded, _, _) = Cache::open(&settings, &paths)
-        .load_all(&paths, &options)
-        .expect("loads");
-    let cache = s.cache_file();
-    let mut bytes = fs::read(&cache).expect("read");
-    let last = bytes.len() - 3;
-    bytes[last] ^= 0x55;
-    fs::write(&cache, &bytes).expect("written");
-    let refused: Vec<String> = extras_by_path(&loaded)
-        .into_iter()
-        .map(|(_, e)| e)
-        .filter(|e| e.starts_with("Err"))
-        .collect();
-    assert_eq!(refused, [r#"Err("the cache holding them is corrupt")"#]);
+    // A byte of the last card's extras (the end of the file) changed, before the load or
+    // after it: the card loads (a load checks only what it decodes), its extras are refused
+    // with the reason, and the cache is removed, to be made again.
+    for after_load in [false, true] {
+        let cache = s.cache_file();
+        let mut bytes = fs::read(&cache).expect("read");
+        let last = bytes.len() - 3;
+        bytes[last] ^= 0x55;
+        if !after_load {
+            fs::write(&cache, &bytes).expect("written");
+        }
+        let (loaded, _, _) = Cache::open(&settings, &paths)
+            .load_all(&paths, &options)
+            .expect("loads");
+        assert_eq!(loaded.corpus.len(), expected.len());
+        if after_load {
+            fs::write(&cache, &bytes).expect("written");
+        }
+        let refused: Vec<String> = extras_by_path(&loaded)
+            .into_iter()
+            .map(|(_, e)| e)
+            .filter(|e| e.starts_with("Err"))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                r#"Err("the cache holding them is corrupt (extras checksum); it is made again on the next start")"#
+            ]
+        );
+        assert!(s.cache_files().is_empty(), "removed");
+        assert_eq!(extras_by_path(&load()), expected, "made again");
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tidings::corpus::load::{self, LoadEvent, LoadOptions};
 use tidings::corpus::{
-    Card, CardId, Diagnostic, Extras, ExtrasAt, Image, Provider, Secured, Severity,
+    Card, CardId, Diagnostic, Extras, ExtrasAt, Image, Provider, Secured, Severity, UrlKind,
 };
 
 fn fixtures(sub: &str) -> PathBuf {
@@ -81,8 +81,8 @@ fn seed_000_loads_every_field() {
         "https://www.lupus.org/news/application-of-machine-learning-in-lupus-research-advancement";
     assert_eq!(c.urls.original_url.as_deref(), Some(url));
     assert_eq!(c.urls.web_url.as_deref(), Some(url));
-    assert_eq!(c.urls.amp_web_url, None);
-    assert_eq!(c.urls.cdn_amp_web_url, None);
+    assert_eq!(c.urls.get(UrlKind::Amp), None);
+    assert_eq!(c.urls.get(UrlKind::CdnAmp), None);
     assert_eq!(c.kind.as_deref(), Some("article"));
     assert_eq!(c.quality, Some(39));
     assert_eq!(c.heat, Some(39));
@@ -131,13 +131,13 @@ fn seed_000_loads_every_field() {
         )
     );
     assert_eq!(
-        r.urls.amp_web_url.as_deref(),
+        r.urls.get(UrlKind::Amp).as_deref(),
         Some(
             "https://www.techtimes.com/amp/articles/302436/20240310/chinese-researchers-brink-developing-real-ai-scientists-capable-conducting-experiments.htm"
         )
     );
     assert_eq!(
-        r.urls.cdn_amp_web_url.as_deref(),
+        r.urls.get(UrlKind::CdnAmp).as_deref(),
         Some(
             "https://www-techtimes-com.cdn.ampproject.org/c/s/www.techtimes.com/amp/articles/302436/20240310/chinese-researchers-brink-developing-real-ai-scientists-capable-conducting-experiments.htm"
         )
@@ -192,13 +192,13 @@ fn seed_004_loads_every_field() {
     assert_eq!(c.urls.original_url.as_deref(), Some(web));
     assert_eq!(c.urls.web_url.as_deref(), Some(web));
     assert_eq!(
-        c.urls.amp_web_url.as_deref(),
+        c.urls.get(UrlKind::Amp).as_deref(),
         Some(
             "https://medicalxpress.com/news/2023-09-reveals-machine-critical-immune-thrombocytopenia.amp"
         )
     );
     assert_eq!(
-        c.urls.cdn_amp_web_url.as_deref(),
+        c.urls.get(UrlKind::CdnAmp).as_deref(),
         Some(
             "https://medicalxpress-com.cdn.ampproject.org/c/s/medicalxpress.com/news/2023-09-reveals-machine-critical-immune-thrombocytopenia.amp"
         )
@@ -237,8 +237,8 @@ fn seed_004_loads_every_field() {
             "https://www.news-medical.net/news/20230928/Unlocking-the-code-BigRNAs-deep-learning-model-predicts-RNA-behavior.aspx"
         )
     );
-    assert_eq!(r.urls.amp_web_url, None);
-    assert_eq!(r.urls.cdn_amp_web_url, None);
+    assert_eq!(r.urls.get(UrlKind::Amp), None);
+    assert_eq!(r.urls.get(UrlKind::CdnAmp), None);
     assert_eq!(r.kind.as_deref(), Some("article"));
     assert_eq!(
         r.provider,

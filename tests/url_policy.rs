@@ -70,7 +70,7 @@ fn the_safe_articles_urls_name_one_article() {
         .iter()
         .find(|(_, c)| file_name(c) == "safe_article.txt")
         .expect("safe_article.txt loads");
-    let keys: Vec<Option<String>> = card.urls.iter().map(|(_, u)| link_key(u)).collect();
+    let keys: Vec<Option<String>> = card.urls.iter().map(|(_, u)| link_key(&u)).collect();
     assert_eq!(keys.len(), 4);
     assert!(
         keys.iter()

@@ -1,5 +1,6 @@
 //! `tidings check`: load cards and report every problem, for people and for CI.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -126,9 +127,9 @@ fn refused_urls(loaded: &Loaded) -> Vec<Diagnostic> {
         };
         let entries = extras.as_deref().map_or(&[][..], |e| &e.related[..]);
         let urls = std::iter::once(&card.urls).chain(entries.iter().map(|r| &r.urls));
-        let refused: Vec<(UrlKind, &str, Refusal)> = urls
+        let refused: Vec<(UrlKind, Cow<'_, str>, Refusal)> = urls
             .flat_map(|urls| urls.iter())
-            .filter_map(|(kind, url)| may_open(url).err().map(|why| (kind, url, why)))
+            .filter_map(|(kind, url)| may_open(&url).err().map(|why| (kind, url, why)))
             .collect();
         if refused.is_empty() {
             continue;
@@ -136,7 +137,7 @@ fn refused_urls(loaded: &Loaded) -> Vec<Diagnostic> {
         // Only files with something to report are read again, to find where.
         let source = std::fs::read_to_string(&card.path).unwrap_or_default();
         for (kind, url, why) in refused {
-            let (line, column) = find_url(&source, key(kind), url).unwrap_or((1, 1));
+            let (line, column) = find_url(&source, key(kind), &url).unwrap_or((1, 1));
             out.push(Diagnostic {
                 line,
                 column,

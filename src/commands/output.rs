@@ -3,6 +3,7 @@
 //! one way output is delivered and a write error turned into an exit status, and the small
 //! helpers human formats need (dates, ages, the URL that opens, CSV and Markdown escaping).
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
 
@@ -214,7 +215,7 @@ pub(crate) fn local_date(t: Timestamp) -> String {
 
 /// The URL the reader's `o` would open for these URLs: the preferred one, if it passes the
 /// opener's check.
-pub(crate) fn opening_url(urls: &Urls) -> Option<&str> {
+pub(crate) fn opening_url(urls: &Urls) -> Option<Cow<'_, str>> {
     urls.preferred()
         .map(|(_, u)| u)
         .filter(|u| crate::corpus::url::may_open(u).is_ok())

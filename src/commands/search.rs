@@ -602,7 +602,7 @@ fn write_csv(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
             opt_num(card.quality),
             opt_num(card.heat_known()),
             output::csv_text(&topics.join("; ")),
-            output::csv_text(output::opening_url(&card.urls).unwrap_or("")),
+            output::csv_text(output::opening_url(&card.urls).as_deref().unwrap_or("")),
             output::csv_text(&card.path.to_string_lossy()),
         ];
         writeln!(out, "{}", fields.join(","))?;
@@ -621,7 +621,10 @@ fn write_md(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | `{}` |",
-            output::md_link(card.display_title(), output::opening_url(&card.urls)),
+            output::md_link(
+                card.display_title(),
+                output::opening_url(&card.urls).as_deref(),
+            ),
             output::md_text(card.provider_name().unwrap_or(MISSING)),
             card.published_date_time
                 .map_or_else(|| MISSING.into(), output::local_date),
@@ -638,7 +641,7 @@ fn write_md(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
 /// One entry of `paths` or `urls`: its exact bytes, and the text they are when they are UTF-8.
 struct Entry<'a> {
     bytes: Cow<'a, [u8]>,
-    text: Option<&'a str>,
+    text: Option<Cow<'a, str>>,
 }
 
 /// How `paths` and `urls` print: one entry a line, or with `-0` exactly and NUL-ended. Either
@@ -658,6 +661,7 @@ impl List {
         }
         entry
             .text
+            .as_deref()
             .is_some_and(|t| text::is_clean(t) && (self.nul || !t.contains('\n')))
     }
 
@@ -693,7 +697,7 @@ impl<'a> Results<'a> {
     fn paths(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
         self.cards().map(|(_, card)| Entry {
             bytes: path_bytes(&card.path),
-            text: card.path.to_str(),
+            text: card.path.to_str().map(Cow::Borrowed),
         })
     }
 
@@ -703,7 +707,10 @@ impl<'a> Results<'a> {
     fn urls(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
         self.cards().filter_map(|(_, card)| {
             output::opening_url(&card.urls).map(|url| Entry {
-                bytes: Cow::Borrowed(url.as_bytes()),
+                bytes: match &url {
+                    Cow::Borrowed(url) => Cow::Borrowed(url.as_bytes()),
+                    Cow::Owned(url) => Cow::Owned(url.as_bytes().to_vec()),
+                },
                 text: Some(url),
             })
         })

@@ -3,6 +3,7 @@
 //! shown, 1 for an unknown id or a file that is not a card, 2 for a usage error (a malformed or
 //! ambiguous id) or output that could not be written.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -303,18 +304,18 @@ fn secured_text(card: &Card) -> String {
 /// One row of the related pane: an entry of the card's list or a card citing it.
 struct RelatedRow<'a> {
     marker: &'static str,
-    title: &'a str,
+    title: Cow<'a, str>,
     provider: Option<&'a str>,
     time: Option<Timestamp>,
     /// The card in the corpus it stands for.
     id: Option<CardId>,
-    url: Option<&'a str>,
+    url: Option<Cow<'a, str>>,
 }
 
 impl RelatedRow<'_> {
     /// Where the row leads: the card's id, or for an outside entry its URL.
     fn place(&self) -> String {
-        match (self.id, self.url) {
+        match (self.id, self.url.as_deref()) {
             (Some(id), _) => format!("id {id}"),
             (None, Some(url)) => text::clean_line(url).into_owned(),
             (None, None) => "no URL".into(),
@@ -339,8 +340,9 @@ fn related_rows<'a>(resolved: &'a Resolved<'a>, corpus: &'a Corpus) -> Vec<Relat
             .as_deref()
             .filter(|t| !text::clean_line(t).is_empty())
             .or(linked.map(|c| c.display_title()))
-            .or(url)
-            .unwrap_or("(untitled)");
+            .map(Cow::Borrowed)
+            .or_else(|| url.clone())
+            .unwrap_or(Cow::Borrowed("(untitled)"));
         rows.push(RelatedRow {
             marker: if linked.is_some() {
                 "● in"
@@ -362,7 +364,7 @@ fn related_rows<'a>(resolved: &'a Resolved<'a>, corpus: &'a Corpus) -> Vec<Relat
         if let Some(c) = corpus.get(*ix) {
             rows.push(RelatedRow {
                 marker: "← by",
-                title: c.display_title(),
+                title: Cow::Borrowed(c.display_title()),
                 provider: c.provider_name(),
                 time: c.published_date_time,
                 id: Some(c.id),
@@ -419,7 +421,7 @@ pub(crate) fn render_text<'a>(
             meta.push(time::age(now, time));
         }
         meta.push(row.place());
-        t.rows(row.marker, &text::clean_line(row.title));
+        t.rows(row.marker, &text::clean_line(&row.title));
         t.rows("", &meta.join(" · "));
     }
     t.out
@@ -437,7 +439,10 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
     };
     line(&format!(
         "# {}",
-        md_link(card.display_title(), output::opening_url(&card.urls))
+        md_link(
+            card.display_title(),
+            output::opening_url(&card.urls).as_deref(),
+        )
     ));
     line("");
     let field = |label: &str, value: &str| format!("- **{label}:** {}", md_text(value));
@@ -474,7 +479,7 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
     line("");
     let preferred = card.urls.preferred().map(|(kind, _)| kind);
     for (kind, url) in card.urls.iter() {
-        let note = if Some(kind) == preferred && crate::corpus::url::may_open(url).is_ok() {
+        let note = if Some(kind) == preferred && crate::corpus::url::may_open(&url).is_ok() {
             " (opens)"
         } else {
             ""
@@ -482,7 +487,7 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
         line(&format!(
             "- **{}:** {}{note}",
             kind.label(),
-            md_link(url, Some(url))
+            md_link(&url, Some(&url))
         ));
     }
     if let Err(why) = &resolved.extras {
@@ -532,7 +537,7 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
             }
             line(&format!(
                 "- {} — {}",
-                md_link(row.title, row.url),
+                md_link(&row.title, row.url.as_deref()),
                 meta.join(" · ")
             ));
         }

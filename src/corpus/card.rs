@@ -5,6 +5,7 @@
 //! capacity. The `secured` payload is never kept, only that it was there and how long it was; a
 //! card read from a folder leaves its images and related entries in its file ([`ExtrasAt`]).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -94,16 +95,40 @@ impl From<&str> for CardPath {
     }
 }
 
-/// The URL variants a card or related entry may carry.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// The URL variants a card or related entry may carry. The AMP ones are held only when they
+/// are not the usual form of the URL before them (see [`crate::corpus::amp`]); read them
+/// through [`Urls::get`].
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Urls {
     pub web_url: Option<Arc<str>>,
     /// Shares its allocation with `web_url` when both are the same string, as in most cards.
     pub original_url: Option<Arc<str>>,
-    pub amp_web_url: Option<Arc<str>>,
-    pub cdn_amp_web_url: Option<Arc<str>>,
+    amp_web_url: Held,
+    cdn_amp_web_url: Held,
 }
+
+/// An AMP URL as a card holds it.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Held {
+    #[default]
+    None,
+    /// The usual form of the URL before it: made again when asked for.
+    Usual,
+    Own(Arc<str>),
+}
+
+impl Held {
+    fn part(&self) -> HeldUrl<'_> {
+        match self {
+            Held::None => (false, None),
+            Held::Usual => (true, None),
+            Held::Own(own) => (false, Some(own)),
+        }
+    }
+}
+
+/// How [`Urls::parts`] gives an AMP URL: `(usual form, own string)`.
+pub type HeldUrl<'a> = (bool, Option<&'a str>);
 
 /// Which of a card's URLs a user means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,17 +158,90 @@ impl UrlKind {
 }
 
 impl Urls {
-    pub fn get(&self, kind: UrlKind) -> Option<&str> {
+    /// The URLs a card gives; `originalUrl` the same as `webUrl` shares its string.
+    pub fn new(
+        web_url: Option<Arc<str>>,
+        original_url: Option<Arc<str>>,
+        amp_web_url: Option<Arc<str>>,
+        cdn_amp_web_url: Option<Arc<str>>,
+    ) -> Urls {
+        let original_url = match (&web_url, original_url) {
+            (Some(web), Some(original)) if *web == original => Some(Arc::clone(web)),
+            (_, original) => original,
+        };
+        let held = |url: Option<Arc<str>>, usual: Option<String>| match url {
+            None => Held::None,
+            Some(url) if usual.as_deref() == Some(&*url) => Held::Usual,
+            Some(url) => Held::Own(url),
+        };
+        let amp_usual = web_url.as_deref().and_then(super::amp::amp_of);
+        let cdn_usual = amp_web_url.as_deref().and_then(super::amp::cache_of);
+        Urls {
+            web_url,
+            original_url,
+            amp_web_url: held(amp_web_url, amp_usual),
+            cdn_amp_web_url: held(cdn_amp_web_url, cdn_usual),
+        }
+    }
+
+    /// The URLs as [`Urls::parts`] gave them (a cache's); `None` if they do not hold together
+    /// (a usual form of a URL that is not there).
+    pub fn from_parts(
+        web_url: Option<Arc<str>>,
+        original_url: Option<Arc<str>>,
+        amp: HeldUrl<'_>,
+        cdn_amp: HeldUrl<'_>,
+    ) -> Option<Urls> {
+        let held = |(usual, own): HeldUrl<'_>, base: bool| match (usual, own) {
+            (false, None) => Some(Held::None),
+            (false, Some(own)) => Some(Held::Own(Arc::from(own))),
+            (true, None) if base => Some(Held::Usual),
+            (true, _) => None,
+        };
+        let amp_web_url = held(amp, web_url.is_some())?;
+        let urls = Urls {
+            web_url,
+            original_url,
+            amp_web_url,
+            cdn_amp_web_url: Held::None,
+        };
+        let cdn_amp_web_url = held(cdn_amp, urls.get(UrlKind::Amp).is_some())?;
+        Some(Urls {
+            cdn_amp_web_url,
+            ..urls
+        })
+    }
+
+    /// The AMP URLs as held, for a cache to store: see [`Urls::from_parts`].
+    pub fn parts(&self) -> (HeldUrl<'_>, HeldUrl<'_>) {
+        (self.amp_web_url.part(), self.cdn_amp_web_url.part())
+    }
+
+    pub fn get(&self, kind: UrlKind) -> Option<Cow<'_, str>> {
         match kind {
-            UrlKind::Web => self.web_url.as_deref(),
-            UrlKind::Original => self.original_url.as_deref(),
-            UrlKind::Amp => self.amp_web_url.as_deref(),
-            UrlKind::CdnAmp => self.cdn_amp_web_url.as_deref(),
+            UrlKind::Web => self.web_url.as_deref().map(Cow::Borrowed),
+            UrlKind::Original => self.original_url.as_deref().map(Cow::Borrowed),
+            UrlKind::Amp => self.made(&self.amp_web_url, UrlKind::Web, super::amp::amp_of),
+            UrlKind::CdnAmp => self.made(&self.cdn_amp_web_url, UrlKind::Amp, super::amp::cache_of),
+        }
+    }
+
+    /// An AMP URL: its own string, or the usual form of the URL of kind `of`.
+    fn made<'a>(
+        &'a self,
+        held: &'a Held,
+        of: UrlKind,
+        usual: fn(&str) -> Option<String>,
+    ) -> Option<Cow<'a, str>> {
+        match held {
+            Held::None => None,
+            Held::Own(own) => Some(Cow::Borrowed(own)),
+            Held::Usual => self.get(of).and_then(|base| usual(&base)).map(Cow::Owned),
         }
     }
 
     /// The URL `o` opens and its kind: `webUrl`, else `originalUrl`, `ampWebUrl`, `cdnAmpWebUrl`.
-    pub(crate) fn preferred(&self) -> Option<(UrlKind, &str)> {
+    pub(crate) fn preferred(&self) -> Option<(UrlKind, Cow<'_, str>)> {
         UrlKind::ALL.into_iter().find_map(|kind| {
             self.get(kind)
                 .filter(|u| !u.trim().is_empty())
@@ -152,10 +250,22 @@ impl Urls {
     }
 
     /// Every URL present, in preference order.
-    pub fn iter(&self) -> impl Iterator<Item = (UrlKind, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (UrlKind, Cow<'_, str>)> {
         UrlKind::ALL
             .into_iter()
             .filter_map(|kind| self.get(kind).map(|u| (kind, u)))
+    }
+}
+
+impl Serialize for Urls {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("Urls", 4)?;
+        out.serialize_field("webUrl", &self.get(UrlKind::Web))?;
+        out.serialize_field("originalUrl", &self.get(UrlKind::Original))?;
+        out.serialize_field("ampWebUrl", &self.get(UrlKind::Amp))?;
+        out.serialize_field("cdnAmpWebUrl", &self.get(UrlKind::CdnAmp))?;
+        out.end()
     }
 }
 
@@ -260,10 +370,7 @@ impl ExtrasAt {
     #[cfg(test)]
     pub(crate) fn related_to(urls: &[&str]) -> ExtrasAt {
         let related = urls.iter().map(|url| Related {
-            urls: Urls {
-                web_url: Some(Arc::from(*url)),
-                ..Urls::default()
-            },
+            urls: Urls::new(Some(Arc::from(*url)), None, None, None),
             ..Related::default()
         });
         ExtrasAt::Held(Arc::new(Extras {
@@ -290,7 +397,7 @@ impl Extras {
         self.related
             .iter()
             .flat_map(|r| r.urls.iter())
-            .any(|(_, url)| crate::corpus::url::may_open(url).is_err())
+            .any(|(_, url)| crate::corpus::url::may_open(&url).is_err())
     }
 }
 
@@ -383,5 +490,100 @@ fn serialize_time<S: serde::Serializer>(t: &Option<Timestamp>, s: S) -> Result<S
     match t {
         Some(t) => s.collect_str(t),
         None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn urls(given: [Option<&str>; 4]) -> Urls {
+        let [web, original, amp, cdn] = given.map(|u| u.map(Arc::from));
+        Urls::new(web, original, amp, cdn)
+    }
+
+    fn got(urls: &Urls) -> [Option<String>; 4] {
+        UrlKind::ALL.map(|kind| urls.get(kind).map(Cow::into_owned))
+    }
+
+    #[test]
+    fn usual_amp_urls_are_not_held_and_read_back_the_same() {
+        let web = "https://www.techtimes.com/articles/302436/x.htm";
+        let amp = "https://www.techtimes.com/amp/articles/302436/x.htm";
+        let cdn = "https://www-techtimes-com.cdn.ampproject.org/c/s/www.techtimes.com/amp/\
+                   articles/302436/x.htm";
+        let given = [Some(web), Some(web), Some(amp), Some(cdn)];
+        let made = urls(given);
+        assert_eq!(
+            (&made.amp_web_url, &made.cdn_amp_web_url),
+            (&Held::Usual, &Held::Usual)
+        );
+        assert!(Arc::ptr_eq(
+            made.web_url.as_ref().expect("web"),
+            made.original_url.as_ref().expect("original")
+        ));
+        assert_eq!(got(&made), given.map(|u| u.map(String::from)));
+        let json = serde_json::to_value(&made).expect("JSON");
+        assert_eq!(json["ampWebUrl"], amp);
+        assert_eq!(json["cdnAmpWebUrl"], cdn);
+
+        // Another AMP URL is held; the cache's form of it still need not be.
+        let other = "https://amp.techtimes.com/x.htm";
+        let other_cdn = "https://amp-techtimes-com.cdn.ampproject.org/c/s/amp.techtimes.com/x.htm";
+        let made = urls([Some(web), None, Some(other), Some(other_cdn)]);
+        assert_eq!(made.amp_web_url, Held::Own(Arc::from(other)));
+        assert_eq!(made.cdn_amp_web_url, Held::Usual);
+        assert_eq!(made.get(UrlKind::CdnAmp).as_deref(), Some(other_cdn));
+    }
+
+    #[test]
+    fn parts_that_do_not_hold_together_are_refused() {
+        let web = Some(Arc::from("https://host/a"));
+        assert!(Urls::from_parts(None, None, (true, None), (false, None)).is_none());
+        assert!(Urls::from_parts(web.clone(), None, (true, Some("x")), (false, None)).is_none());
+        assert!(Urls::from_parts(web.clone(), None, (false, None), (true, None)).is_none());
+        let made = Urls::from_parts(web, None, (true, None), (true, None)).expect("whole");
+        assert_eq!(
+            made.get(UrlKind::CdnAmp).as_deref(),
+            Some("https://host.cdn.ampproject.org/c/s/host/amp/a")
+        );
+    }
+
+    fn url() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![
+            Just(None),
+            "(https?://)?[a-z.-]{0,8}(/[a-z/]{0,6})?".prop_map(Some),
+            "\\PC{0,12}".prop_map(Some),
+        ]
+    }
+
+    proptest! {
+        /// Whatever a card gives, its URLs read back as the very strings given, also through
+        /// a cache's parts.
+        #[test]
+        fn urls_read_back_as_given(
+            web in url(),
+            original in url(),
+            (amp, amp_usual) in (url(), any::<bool>()),
+            (cdn, cdn_usual) in (url(), any::<bool>()),
+        ) {
+            let usual = |base: &Option<String>, form: fn(&str) -> Option<String>| {
+                base.as_deref().and_then(form)
+            };
+            let amp = if amp_usual { usual(&web, super::super::amp::amp_of) } else { amp };
+            let cdn = if cdn_usual { usual(&amp, super::super::amp::cache_of) } else { cdn };
+            let given = [web, original, amp, cdn];
+            let made = urls([0, 1, 2, 3].map(|i| given[i].as_deref()));
+            prop_assert_eq!(&got(&made), &given);
+            let (amp_part, cdn_part) = made.parts();
+            let again = Urls::from_parts(
+                made.web_url.clone(),
+                made.original_url.clone(),
+                amp_part,
+                cdn_part,
+            );
+            prop_assert_eq!(again.as_ref(), Some(&made));
+        }
     }
 }

@@ -25,7 +25,7 @@ fn url_hashes(urls: &Urls) -> Vec<u64> {
     let mut hashes: Vec<u64> = Vec::with_capacity(4);
     for hash in urls
         .iter()
-        .filter_map(|(_, u)| link_key(u))
+        .filter_map(|(_, u)| link_key(&u))
         .map(|k| stable_hash(k.as_bytes()))
     {
         if !hashes.contains(&hash) {
@@ -214,15 +214,11 @@ impl Links {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn card(id: u64, url: &str, related: &[&str]) -> (CardId, CardKeys) {
         let card = Card {
             id: CardId(id),
-            urls: Urls {
-                web_url: Some(Arc::from(url)),
-                ..Urls::default()
-            },
+            urls: Urls::new(Some(url.into()), None, None, None),
             extras: crate::corpus::ExtrasAt::related_to(related),
             ..Card::default()
         };

@@ -1,6 +1,7 @@
 //! The data: article cards, how they are parsed and loaded, and how they link to each other.
 //! No terminal and no threads of its own (loading and linking borrow rayon's pool).
 
+mod amp;
 pub mod card;
 pub mod demo;
 pub mod diagnostic;

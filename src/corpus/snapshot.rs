@@ -353,10 +353,7 @@ mod tests {
             id: CardId(id),
             path: path.into(),
             title: Some(format!("card {id:x}").into()),
-            urls: Urls {
-                web_url: Some(Arc::from(url)),
-                ..Urls::default()
-            },
+            urls: Urls::new(Some(url.into()), None, None, None),
             extras: crate::corpus::ExtrasAt::related_to(related),
             ..Card::default()
         }

@@ -5,6 +5,8 @@
 //! groups would make clicks land one row off. The groups are told apart by each row's marker
 //! and counted in the title instead.
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -86,9 +88,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                         .and_then(|e| e.title.as_deref())
                         .filter(|t| !text::clean_line(t).is_empty())
                         .or(linked.map(|c| c.display_title()))
+                        .map(Cow::Borrowed)
                         .or_else(|| entry.and_then(|e| e.urls.preferred().map(|(_, u)| u)))
-                        .or_else(|| extras.as_ref().err().map(|why| &**why))
-                        .unwrap_or("(untitled)");
+                        .or_else(|| extras.as_ref().err().map(|why| Cow::Borrowed(&**why)))
+                        .unwrap_or(Cow::Borrowed("(untitled)"));
                     let provider = entry
                         .and_then(|e| e.provider_name())
                         .or(linked.and_then(|c| c.provider_name()));
@@ -98,15 +101,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     (title, provider, time)
                 }
                 RelatedItem::CitedBy(ix) => match state.corpus.get(*ix) {
-                    Some(c) => (c.display_title(), c.provider_name(), c.published_date_time),
-                    None => ("(not loaded)", None, None),
+                    Some(c) => (
+                        Cow::Borrowed(c.display_title()),
+                        c.provider_name(),
+                        c.published_date_time,
+                    ),
+                    None => (Cow::Borrowed("(not loaded)"), None, None),
                 },
             };
             let (mark, mark_style) = marker(item, theme);
             let age = age_of(state.now, time);
             row_line(
                 (mark, mark_style),
-                title,
+                &title,
                 provider,
                 &age,
                 width,

@@ -296,7 +296,7 @@ impl Builder<'_> {
         let mut any_url = false;
         for (kind, url) in urls.iter() {
             any_url = true;
-            self.url(kind.label(), url, Some(kind) == preferred);
+            self.url(kind.label(), &url, Some(kind) == preferred);
         }
         if !any_url {
             self.field("url", MISSING);
@@ -365,10 +365,7 @@ mod tests {
 
     fn marks(url: &str, mark_opens: bool) -> usize {
         let card = Card {
-            urls: Urls {
-                web_url: Some(url.into()),
-                ..Urls::default()
-            },
+            urls: Urls::new(Some(url.into()), None, None, None),
             ..Card::default()
         };
         let look = Look {

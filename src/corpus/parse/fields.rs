@@ -267,19 +267,12 @@ impl<'a> Fields<'a> {
     }
 
     fn urls(&mut self, map: &Entries, path: FieldPath<'_>) -> Urls {
-        let web_url = self.url(map, "webUrl", path);
-        let original_url = self.url(map, "originalUrl", path);
-        // Most cards repeat webUrl as originalUrl: keep one allocation for both.
-        let original_url = match (&web_url, original_url) {
-            (Some(web), Some(orig)) if *web == orig => Some(Arc::clone(web)),
-            (_, orig) => orig,
-        };
-        Urls {
-            web_url,
-            original_url,
-            amp_web_url: self.url(map, "ampWebUrl", path),
-            cdn_amp_web_url: self.url(map, "cdnAmpWebUrl", path),
-        }
+        Urls::new(
+            self.url(map, "webUrl", path),
+            self.url(map, "originalUrl", path),
+            self.url(map, "ampWebUrl", path),
+            self.url(map, "cdnAmpWebUrl", path),
+        )
     }
 
     fn images(&mut self, map: &Entries, path: FieldPath<'_>) -> Box<[Image]> {

@@ -29,6 +29,7 @@ pub struct CacheFile {
 #[derive(Debug)]
 struct CachedExtras {
     file: std::fs::File,
+    path: std::path::PathBuf,
 }
 
 impl CachedExtras {
@@ -37,16 +38,32 @@ impl CachedExtras {
         read_at(&self.file, &mut bytes, spot.offset)
             .map_err(|e| format!("cannot read them from the cache: {e}"))?;
         if crc32fast::hash(&bytes) != spot.crc {
-            return Err("the cache holding them is corrupt".to_string());
+            return Err(self.corrupt(Invalid::Corrupt("extras checksum")));
         }
         Ok(bytes)
+    }
+
+    /// A load checks only the part of the cache it decodes, so damage here is found only
+    /// now: the cache is removed if it is still the one at its path (not one written since),
+    /// and the next start makes it again.
+    fn corrupt(&self, why: Invalid) -> String {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let here = self.file.metadata().map(|m| (m.dev(), m.ino()));
+            let there = std::fs::metadata(&self.path).map(|m| (m.dev(), m.ino()));
+            if matches!((here, there), (Ok(a), Ok(b)) if a == b) {
+                let _ = std::fs::remove_file(&self.path);
+            }
+        }
+        format!("the cache holding them is {why}; it is made again on the next start")
     }
 }
 
 impl ExtrasStore for CachedExtras {
     fn read(&self, spot: &StoredSpot) -> Result<Extras, String> {
         let bytes = self.bytes(spot)?;
-        format::decode_extras(&bytes).map_err(|why| format!("the cache holding them is {why}"))
+        format::decode_extras(&bytes).map_err(|why| self.corrupt(why))
     }
 
     fn read_raw(&self, spot: &StoredSpot) -> Result<Vec<u8>, String> {
@@ -126,7 +143,10 @@ pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
         path: path.to_path_buf(),
         why,
     })?;
-    let extras = Arc::new(CachedExtras { file });
+    let extras = Arc::new(CachedExtras {
+        file,
+        path: path.to_path_buf(),
+    });
     Ok(Some(CacheFile {
         header,
         bytes,

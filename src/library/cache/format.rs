@@ -15,8 +15,8 @@
 //! A chunk is the length of its main part (8 bytes, little endian), the main part (the cards
 //! and diagnostics, which a load decodes whole), then the cards' images and related entries,
 //! one encoded piece per card: a card's are read alone, when it is opened (see
-//! `ExtrasAt::Stored`), and checked by a CRC of their own in its record, for the file may
-//! have changed since the chunk's CRC was checked.
+//! `ExtrasAt::Stored`), and checked then by a CRC of their own in its record. The chunk's CRC
+//! covers its length and main part only: a load reads nothing else.
 //!
 //! The stored types mirror [`Card`] and [`Diagnostic`] field by field rather than deriving on
 //! them, so the corpus types stay free to change and every value read back is checked on the
@@ -42,7 +42,7 @@ use crate::corpus::{Subject, Urls};
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
 
 /// Bump when the layout or any stored type below changes.
-pub(crate) const FORMAT_VERSION: u32 = 4;
+pub(crate) const FORMAT_VERSION: u32 = 5;
 
 pub(crate) const PREAMBLE_LEN: usize = 28;
 
@@ -321,8 +321,9 @@ struct StoredUrls<'a> {
     /// `originalUrl` is the very string of `webUrl`, sharing its allocation.
     original_is_web: bool,
     original: Option<&'a str>,
-    amp: Option<&'a str>,
-    cdn_amp: Option<&'a str>,
+    /// See `Urls::parts`.
+    amp: (bool, Option<&'a str>),
+    cdn_amp: (bool, Option<&'a str>),
 }
 
 #[derive(Encode, Decode)]
@@ -383,8 +384,8 @@ fn store_urls(u: &Urls) -> StoredUrls<'_> {
         } else {
             u.original_url.as_deref()
         },
-        amp: u.amp_web_url.as_deref(),
-        cdn_amp: u.cdn_amp_web_url.as_deref(),
+        amp: u.parts().0,
+        cdn_amp: u.parts().1,
     }
 }
 
@@ -466,7 +467,12 @@ pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
 /// The bytes before a chunk's main part: its length.
 const MAIN_LEN_BYTES: usize = 8;
 
-/// A chunk's length and main part, and where its extras begin.
+/// The CRC a chunk's record holds (see the module's notes).
+pub(crate) fn chunk_crc(data: &[u8]) -> u32 {
+    crc32fast::hash(split_chunk(data).map_or(data, |(checked, _)| checked))
+}
+
+/// A chunk's length and main part (what its CRC covers), and where its extras begin.
 fn split_chunk(data: &[u8]) -> Option<(&[u8], usize)> {
     let len: [u8; MAIN_LEN_BYTES] = data.get(..MAIN_LEN_BYTES)?.try_into().ok()?;
     let end = usize::try_from(u64::from_le_bytes(len))
@@ -486,10 +492,10 @@ pub(crate) fn decode_chunk(
     let data = end
         .and_then(|end| cache.bytes.get(chunk.offset..end))
         .ok_or(Invalid::Truncated)?;
-    if crc32fast::hash(data) != chunk.crc {
+    let (checked, main_end) = split_chunk(data).ok_or(Invalid::Corrupt("chunk length"))?;
+    if crc32fast::hash(checked) != chunk.crc {
         return Err(Invalid::Corrupt("chunk checksum"));
     }
-    let (checked, main_end) = split_chunk(data).ok_or(Invalid::Corrupt("chunk length"))?;
     let stored: StoredChunk =
         bitcode::decode(&checked[MAIN_LEN_BYTES..]).map_err(|_| Invalid::Corrupt("chunk"))?;
     if stored.results.len() != chunk.files {
@@ -584,7 +590,7 @@ impl Reader<'_> {
             title: c.title.map(Box::from),
             excerpt: c.excerpt.map(Box::from),
             published_date_time: time(c.time)?,
-            urls: urls(c.urls),
+            urls: urls(c.urls)?,
             kind: self.shared(c.kind)?,
             quality: c.quality,
             heat: c.heat,
@@ -644,19 +650,14 @@ fn time(t: Option<(i64, i32)>) -> Result<Option<jiff::Timestamp>, Invalid> {
         .transpose()
 }
 
-fn urls(u: StoredUrls<'_>) -> Urls {
+fn urls(u: StoredUrls<'_>) -> Result<Urls, Invalid> {
     let web_url: Option<Arc<str>> = u.web.map(Arc::from);
     let original_url = if u.original_is_web {
         web_url.clone()
     } else {
         u.original.map(Arc::from)
     };
-    Urls {
-        web_url,
-        original_url,
-        amp_web_url: u.amp.map(Arc::from),
-        cdn_amp_web_url: u.cdn_amp.map(Arc::from),
-    }
+    Urls::from_parts(web_url, original_url, u.amp, u.cdn_amp).ok_or(Invalid::Corrupt("URLs"))
 }
 
 // --- extras ---
@@ -746,7 +747,7 @@ pub(crate) fn decode_extras(bytes: &[u8]) -> Result<Extras, Invalid> {
                 title: r.title.map(Box::from),
                 excerpt: r.excerpt.map(Box::from),
                 published_date_time: time(r.time)?,
-                urls: urls(r.urls),
+                urls: urls(r.urls)?,
                 kind: r.kind.map(Arc::from),
                 provider: r.provider.map(|(name, domain)| Provider {
                     name: name.map(Arc::from),

@@ -113,7 +113,7 @@ impl Update {
             Some(offset) => Some(Encoded::Spilled {
                 offset,
                 len: bytes.len(),
-                crc: crc32fast::hash(bytes),
+                crc: format::chunk_crc(bytes),
             }),
             None => {
                 // A full disk, say: this chunk and the next are held instead; what was written
@@ -176,7 +176,7 @@ impl Update {
                     })
                     .collect();
                 let bytes = format::encode_chunk(&refs);
-                let crc = crc32fast::hash(&bytes);
+                let crc = format::chunk_crc(&bytes);
                 let records = packed.iter().map(|(r, _)| r.clone()).collect();
                 out.push((records, bytes.into(), crc));
             }
@@ -189,7 +189,7 @@ impl Update {
         };
         for (records, encoded) in &self.fresh {
             let (bytes, crc): (&[u8], u32) = match encoded {
-                Encoded::Held(bytes) => (bytes, crc32fast::hash(bytes)),
+                Encoded::Held(bytes) => (bytes, format::chunk_crc(bytes)),
                 Encoded::Spilled { offset, len, crc } => {
                     let range = *offset..offset + len;
                     let bytes = spilled.as_deref().and_then(|m| m.get(range));

@@ -10,8 +10,9 @@
 //! - cold start (an empty cache folder; and with `--no-cache`) and warm start (the cache the
 //!   cold start wrote), from spawn to the full list on screen: the status row shows every
 //!   card and no "loading";
-//! - resident memory once loaded (VmRSS, file-backed pages included) and its peak (VmHWM),
-//!   against the corpus's bytes on disk;
+//! - resident memory (VmRSS, file-backed pages included) when the list is on screen and once
+//!   the reader is idle (its CPU time still for a second: the cache written, the index caught
+//!   up), and the peak (VmHWM) by then, against the corpus's bytes on disk;
 //! - `tidings search Q DIR --format paths` with a warm cache, against `fzf --filter Q` over a
 //!   file of the same titles (skipped without fzf: `apt-get install -y fzf`);
 //! - live reload: from a card file written to its row on screen; and B files (default 10,000)
@@ -168,9 +169,38 @@ mod run {
 
     struct Started {
         time: Duration,
+        /// When the list was on screen.
         rss: u64,
+        /// Once idle, and the peak by then (see [`idle`]).
+        rss_idle: u64,
         hwm: u64,
         term: Term,
+    }
+
+    /// The process's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat).
+    fn cpu_ticks(pid: u32) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let rest = stat.get(stat.rfind(')')? + 2..)?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let utime: u64 = fields.get(11)?.parse().ok()?;
+        let stime: u64 = fields.get(12)?.parse().ok()?;
+        Some(utime + stime)
+    }
+
+    /// Waits until `pid` has used no CPU for a second (at most 30 s): loading is over, with
+    /// the work done after it.
+    fn idle(pid: u32) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = cpu_ticks(pid);
+        while Instant::now() < deadline {
+            std::thread::sleep(Duration::from_secs(1));
+            let now = cpu_ticks(pid);
+            if now == last {
+                return;
+            }
+            last = now;
+        }
     }
 
     /// Starts the reader on `dir` with `home` as every XDG folder, and waits for all `cards`.
@@ -195,9 +225,12 @@ mod run {
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
         let settled = term.settle(started, |s| shows_all(s, cards), QUIET, LIMIT)?;
         let pid = term.pid();
+        let rss = proc_status(pid, "VmRSS:").unwrap_or(0);
+        idle(pid);
         Ok(Started {
             time: settled.last_change - started,
-            rss: proc_status(pid, "VmRSS:").unwrap_or(0),
+            rss,
+            rss_idle: proc_status(pid, "VmRSS:").unwrap_or(0),
             hwm: proc_status(pid, "VmHWM:").unwrap_or(0),
             term,
         })
@@ -275,6 +308,7 @@ mod run {
         let mut cold_hwm = Vec::new();
         let mut cold_rss = Vec::new();
         let mut warm_rss = Vec::new();
+        let mut warm_idle = Vec::new();
         let mut warm_hwm = Vec::new();
         let home = tempfile::tempdir().map_err(|e| e.to_string())?;
         for _ in 0..o.runs {
@@ -292,6 +326,7 @@ mod run {
             let started = start(&bin, &dir, home.path(), &[], o.cards)?;
             warm.push(started.time);
             warm_rss.push(started.rss);
+            warm_idle.push(started.rss_idle);
             warm_hwm.push(started.hwm);
         }
         let read_s = read.as_secs_f64();
@@ -314,7 +349,8 @@ mod run {
                 ratio(v as f64, bytes as f64)
             );
         };
-        memory("warm VmRSS", warm_rss);
+        memory("warm VmRSS, list shown", warm_rss);
+        memory("warm VmRSS, idle", warm_idle);
         memory("warm VmHWM (peak)", warm_hwm);
         memory("cold VmRSS", cold_rss);
         memory("cold VmHWM (peak)", cold_hwm);

@@ -693,3 +693,51 @@ fn extras_come_back_from_the_cache_as_parsed() {
         assert_eq!(extras_by_path(&load()), expected, "made again");
     }
 }
+
+/// A cache written again after one change copies its untouched chunks from the old file as
+/// they are: the cards and their extras read back the same.
+#[test]
+fn untouched_chunks_are_copied_whole_into_the_next_cache() {
+    let s = Setup::new();
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds/000_f18be6a7170f6cf1.txt");
+    let text = fs::read_to_string(seed).expect("a seed");
+    for i in 0..600 {
+        let card = text.replace("lupus.org/news/", &format!("lupus.org/news/{i}-"));
+        let path = s.corpus.join(format!("c_{i:03}.txt"));
+        fs::write(&path, card).expect("written");
+        set_mtime(&path, SystemTime::now() - Duration::from_secs(3600));
+    }
+    let settings = Settings::In(Folder::at(&s.caches));
+    let paths = [s.corpus.clone()];
+    let options = LoadOptions::default();
+    let load = || {
+        let (loaded, _, update) = Cache::open(&settings, &paths)
+            .load_all(&paths, &options)
+            .expect("loads");
+        update.write().expect("written");
+        loaded
+    };
+    let from_files = extras_by_path(&load());
+    assert_eq!(from_files.len(), 600);
+    s.card("c_599.txt", "Changed");
+    let first = fs::read(s.cache_file()).expect("read");
+    load();
+    let second = fs::read(s.cache_file()).expect("read");
+    assert_ne!(first, second);
+    let again = load();
+    let expected: Vec<_> = from_files
+        .iter()
+        .filter(|(p, _)| !p.ends_with("c_599.txt"))
+        .cloned()
+        .collect();
+    let mut got = extras_by_path(&again);
+    got.retain(|(p, _)| !p.ends_with("c_599.txt"));
+    assert_eq!(got, expected);
+    let changed = again
+        .corpus
+        .cards()
+        .iter()
+        .filter(|(_, c)| c.title.as_deref() == Some("Changed"));
+    assert_eq!(changed.count(), 1);
+}

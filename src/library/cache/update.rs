@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::file::{CacheFile, write_atomic};
+use super::file::{CacheFile, Part, write_atomic};
 use super::folder::Folder;
 use super::format::{self, ChunkRef, FileRecord, Header, ResultRef};
 use crate::corpus::intern::Interner;
@@ -47,13 +47,44 @@ pub struct Update {
 }
 
 /// A chunk of results parsed this time, encoded. A cold load encodes the whole corpus before
-/// the cache can be written (90 MB at 100k cards, the size of the cache): kept in memory, that
+/// the cache can be written (137 MB at 100k cards, the size of the cache): kept in memory, that
 /// was a third of the load's peak. So the bytes go to a file beside the cache as they come,
-/// unlinked (nobody else sees it), and are read back from a map of it when the cache is
+/// unlinked (nobody else sees it), and copied from there by the system when the cache is
 /// written; only if that file cannot be made are they held.
 pub(crate) enum Encoded {
     Spilled { offset: usize, len: usize, crc: u32 },
     Held(Vec<u8>),
+}
+
+/// A chunk's bytes to write: encoded now, or where they lie in a file (the old cache, the
+/// spill file), to be copied from there (see [`Part`]).
+enum Bytes<'a> {
+    Held(Cow<'a, [u8]>),
+    In {
+        file: &'a std::fs::File,
+        offset: u64,
+        len: usize,
+    },
+}
+
+impl Bytes<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Bytes::Held(bytes) => bytes.len(),
+            Bytes::In { len, .. } => *len,
+        }
+    }
+
+    fn part(&self) -> Part<'_> {
+        match self {
+            Bytes::Held(bytes) => Part::Bytes(bytes),
+            Bytes::In { file, offset, len } => Part::Range {
+                file,
+                offset: *offset,
+                len: *len as u64,
+            },
+        }
+    }
 }
 
 /// What writing did, for `tidings cache info` and tests.
@@ -141,7 +172,7 @@ impl Update {
         };
         folder.create().map_err(cannot)?;
         // Each chunk to write: its files, its bytes, their CRC.
-        let mut out: Vec<(Vec<FileRecord>, Cow<'_, [u8]>, u32)> = Vec::new();
+        let mut out: Vec<(Vec<FileRecord>, Bytes<'_>, u32)> = Vec::new();
         if let Some(old) = &self.old {
             let interner = Interner::default();
             let mut pool: Vec<(FileRecord, Parsed)> = Vec::new();
@@ -152,8 +183,12 @@ impl Update {
                 let kept = &self.kept[range.clone()];
                 let records = &old.header.files[range];
                 if chunk.files >= KEEP_CHUNK && kept.iter().all(|k| *k) {
-                    let bytes = &old.bytes[chunk.offset..chunk.offset + chunk.len];
-                    out.push((records.to_vec(), bytes.into(), chunk.crc));
+                    let bytes = Bytes::In {
+                        file: &old.file,
+                        offset: chunk.offset as u64,
+                        len: chunk.len,
+                    };
+                    out.push((records.to_vec(), bytes, chunk.crc));
                 } else if kept.iter().any(|k| *k) {
                     // Decoded once already when it was read; a failure now only loses these.
                     let Ok(results) = format::decode_chunk(old, chunk, &interner) else {
@@ -178,26 +213,20 @@ impl Update {
                 let bytes = format::encode_chunk(&refs);
                 let crc = format::chunk_crc(&bytes);
                 let records = packed.iter().map(|(r, _)| r.clone()).collect();
-                out.push((records, bytes.into(), crc));
+                out.push((records, Bytes::Held(bytes.into()), crc));
             }
         }
-        // SAFETY: the spill file is this process's own, unlinked when made: nothing else can
-        // change it while it is mapped, and it is only read.
-        let spilled = match &self.spill {
-            Some(spill) => Some(unsafe { memmap2::Mmap::map(spill) }.map_err(cannot)?),
-            None => None,
-        };
         for (records, encoded) in &self.fresh {
-            let (bytes, crc): (&[u8], u32) = match encoded {
-                Encoded::Held(bytes) => (bytes, format::chunk_crc(bytes)),
+            let (bytes, crc) = match encoded {
+                Encoded::Held(bytes) => (Bytes::Held(bytes.into()), format::chunk_crc(bytes)),
                 Encoded::Spilled { offset, len, crc } => {
-                    let range = *offset..offset + len;
-                    let bytes = spilled.as_deref().and_then(|m| m.get(range));
-                    let bytes = bytes.ok_or_else(|| cannot(std::io::Error::other("spill")))?;
-                    (bytes, *crc)
+                    let file = self.spill.as_ref();
+                    let file = file.ok_or_else(|| cannot(std::io::Error::other("spill")))?;
+                    let (offset, len) = (*offset as u64, *len);
+                    (Bytes::In { file, offset, len }, *crc)
                 }
             };
-            out.push((records.clone(), bytes.into(), crc));
+            out.push((records.clone(), bytes, crc));
         }
         let mut header = Header {
             taken_ns: self.taken_ns,
@@ -215,13 +244,13 @@ impl Update {
             header.files.extend(records.iter().cloned());
         }
         let head = format::encode_header(&header);
-        let mut parts: Vec<&[u8]> = vec![&head];
-        parts.extend(out.iter().map(|(_, bytes, _)| bytes.as_ref()));
+        let mut parts: Vec<Part<'_>> = vec![Part::Bytes(&head)];
+        parts.extend(out.iter().map(|(_, bytes, _)| bytes.part()));
         write_atomic(path, &parts).map_err(cannot)?;
         folder.clean_up(path, SystemTime::now());
         Ok(Some(Written {
             path: path.clone(),
-            bytes: parts.iter().map(|p| p.len() as u64).sum(),
+            bytes: parts.iter().map(Part::len).sum(),
             files: header.files.len(),
         }))
     }

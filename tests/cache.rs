@@ -85,6 +85,17 @@ impl Setup {
             .collect()
     }
 
+    /// Loads the corpus through its cache, writes the cache, and gives the load.
+    fn load_and_write(&self) -> tidings::corpus::load::Loaded {
+        let settings = Settings::In(Folder::at(&self.caches));
+        let paths = [self.corpus.clone()];
+        let (loaded, _, update) = Cache::open(&settings, &paths)
+            .load_all(&paths, &LoadOptions::default())
+            .expect("loads");
+        update.write().expect("written");
+        loaded
+    }
+
     fn cache_files(&self) -> Vec<PathBuf> {
         Folder::at(&self.caches).caches()
     }
@@ -632,13 +643,7 @@ fn extras_come_back_from_the_cache_as_parsed() {
     let settings = Settings::In(Folder::at(&s.caches));
     let paths = [s.corpus.clone()];
     let options = LoadOptions::default();
-    let load = || {
-        let (loaded, _, update) = Cache::open(&settings, &paths)
-            .load_all(&paths, &options)
-            .expect("loads");
-        update.write().expect("written");
-        loaded
-    };
+    let load = || s.load_and_write();
 
     let parsed = load();
     let from_files = extras_by_path(&parsed);
@@ -708,16 +713,7 @@ fn untouched_chunks_are_copied_whole_into_the_next_cache() {
         fs::write(&path, card).expect("written");
         set_mtime(&path, SystemTime::now() - Duration::from_secs(3600));
     }
-    let settings = Settings::In(Folder::at(&s.caches));
-    let paths = [s.corpus.clone()];
-    let options = LoadOptions::default();
-    let load = || {
-        let (loaded, _, update) = Cache::open(&settings, &paths)
-            .load_all(&paths, &options)
-            .expect("loads");
-        update.write().expect("written");
-        loaded
-    };
+    let load = || s.load_and_write();
     let from_files = extras_by_path(&load());
     assert_eq!(from_files.len(), 600);
     s.card("c_599.txt", "Changed");

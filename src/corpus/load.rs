@@ -201,8 +201,15 @@ pub fn discover_keyed<K: Send>(
 }
 
 /// A file's identity on its file system: the same for every path and link that reaches it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Identity(u64, u64);
+
+impl std::hash::Hash for Identity {
+    /// One word for the set's fast hasher, which keeps only the last word it is given.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0.rotate_left(32) ^ self.1);
+    }
+}
 
 #[cfg(unix)]
 fn identity(meta: &Metadata, _path: &Path) -> Identity {
@@ -271,7 +278,7 @@ struct Walk {
     metas: Vec<Option<Metadata>>,
     diagnostics: Vec<Diagnostic>,
     /// Files and folders already taken, so links and repeated paths cost one visit.
-    seen: HashSet<Identity>,
+    seen: HashSet<Identity, std::hash::BuildHasherDefault<super::id::IdHasher>>,
 }
 
 impl Walk {

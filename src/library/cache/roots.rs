@@ -5,10 +5,10 @@
 //! `corpus`, `./corpus` or by its full path shares one cache, and its cards are shown under
 //! the path as given this time.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::format::path_bytes;
 use crate::corpus::load::FileEntry;
 
 #[derive(Clone, Debug)]
@@ -17,8 +17,8 @@ pub struct Roots {
     canonical: Vec<PathBuf>,
     /// Per canonical root: the path as given first, and whether it is a folder.
     given: Vec<(PathBuf, bool)>,
-    /// A given folder -> its root; a given file is found by its own path.
-    by_given: HashMap<PathBuf, u32>,
+    /// A given folder -> its root; a given file is found by its own path. Each path once.
+    by_given: Vec<(PathBuf, u32)>,
 }
 
 impl Roots {
@@ -36,10 +36,12 @@ impl Roots {
         canonical.sort();
         canonical.dedup();
         let mut given: Vec<Option<(PathBuf, bool)>> = vec![None; canonical.len()];
-        let mut by_given = HashMap::new();
+        let mut by_given: Vec<(PathBuf, u32)> = Vec::new();
         for (path, canon, is_dir) in resolved {
             if let Ok(ix) = canonical.binary_search(&canon) {
-                by_given.entry(path.clone()).or_insert(ix as u32);
+                if !by_given.iter().any(|(p, _)| *p == path) {
+                    by_given.push((path.clone(), ix as u32));
+                }
                 given[ix].get_or_insert((path, is_dir));
             }
         }
@@ -56,16 +58,37 @@ impl Roots {
 
     /// The root a walked file was found under: its path is the given root joined with its
     /// path below it (a file named as a PATH is its own root).
+    ///
+    /// Compared as bytes, not as `Path`s (component by component, and hashed): it is asked
+    /// for every file of every load, and there are only a few roots.
     pub fn root_of(&self, entry: &FileEntry) -> Option<u32> {
-        if let Some(&ix) = self.by_given.get(&entry.path)
-            && !self.given[ix as usize].1
-        {
-            return Some(ix);
+        let path = path_bytes(&entry.path);
+        let is_dir = |ix: u32| self.given[ix as usize].1;
+        let file = self
+            .by_given
+            .iter()
+            .find(|(given, ix)| !is_dir(*ix) && path_bytes(given) == path);
+        if let Some((_, ix)) = file {
+            return Some(*ix);
         }
-        let depth = entry.relative.components().count();
-        let root = entry.path.ancestors().nth(depth)?;
-        let ix = *self.by_given.get(root)?;
-        self.given[ix as usize].1.then_some(ix)
+        let relative = path_bytes(&entry.relative);
+        let below = |given: &Path| {
+            let given = path_bytes(given);
+            let Some(rest) = path.strip_prefix(given) else {
+                return false;
+            };
+            let separator = std::path::MAIN_SEPARATOR as u8;
+            let rest = match rest.split_first() {
+                _ if given.last() == Some(&separator) => rest,
+                Some((first, rest)) if *first == separator => rest,
+                _ => return false,
+            };
+            rest == relative
+        };
+        self.by_given
+            .iter()
+            .find(|(given, ix)| is_dir(*ix) && below(given))
+            .map(|(_, ix)| *ix)
     }
 
     /// The path to show for a file the cache holds under `root`, as the root was given now.

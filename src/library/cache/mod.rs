@@ -213,9 +213,9 @@ impl Cache {
 
     /// Decodes every chunk on all cores: per entry, its result. A chunk that fails its check
     /// makes the whole cache unusable (one notice), as a torn file would.
-    fn decode_all(&self) -> Result<Vec<Option<Parsed>>, String> {
+    fn decode_all(&self) -> Result<Decoded, String> {
         let Some(old) = &self.old else {
-            return Ok(Vec::new());
+            return Ok(Decoded::default());
         };
         let interner = Interner::default();
         let chunks: Vec<Result<Vec<Parsed>, Invalid>> = old
@@ -224,15 +224,15 @@ impl Cache {
             .par_iter()
             .map(|chunk| format::decode_chunk(old, chunk, &interner))
             .collect();
-        let mut all = Vec::with_capacity(old.header.files.len());
+        let mut decoded = Decoded::default();
         for chunk in chunks {
             let chunk = chunk.map_err(|e| match &self.target {
                 Some((_, path)) => format!("{} is {e}", path.display()),
                 None => e.to_string(),
             })?;
-            all.extend(chunk.into_iter().map(Some));
+            decoded.push(chunk);
         }
-        Ok(all)
+        Ok(decoded)
     }
 
     fn drop_old(&mut self, problem: String) {
@@ -267,7 +267,7 @@ impl Cache {
         let Walked { found, taken_ns } = walked?;
         let mut decoded = decoded.unwrap_or_else(|problem| {
             self.drop_old(problem);
-            Vec::new()
+            Decoded::default()
         });
         let plan = self.plan(&found, options, &|_| true);
         let mut update = self.update(taken_ns, options, &plan);
@@ -502,7 +502,7 @@ fn parse_unreused(
         walked: Some(to_parse),
         keys,
         plan,
-        decoded: &mut Vec::new(),
+        decoded: &mut Decoded::default(),
         update,
     };
     load::stream_reusing(&files, options, &mut reuse, sink);
@@ -517,8 +517,42 @@ struct Reusing<'a> {
     keys: &'a [FileKey],
     plan: &'a Plan,
     /// Per cache entry, its result until a file takes it.
-    decoded: &'a mut Vec<Option<Parsed>>,
+    decoded: &'a mut Decoded,
     update: &'a mut Update,
+}
+
+/// The decoded results of a cache, per entry, until a file takes each. A chunk's results go as
+/// soon as the last is taken: held until the end of the load, they were the cards' size again
+/// at its peak (a card's results are moved into the corpus, not shared).
+#[derive(Default)]
+struct Decoded {
+    chunks: Vec<Vec<Option<Parsed>>>,
+    /// The entry each chunk starts at, and how many of its results are left.
+    starts: Vec<usize>,
+    left: Vec<usize>,
+    entries: usize,
+}
+
+impl Decoded {
+    fn push(&mut self, chunk: Vec<Parsed>) {
+        self.starts.push(self.entries);
+        self.entries += chunk.len();
+        self.left.push(chunk.len());
+        self.chunks.push(chunk.into_iter().map(Some).collect());
+    }
+
+    fn take(&mut self, entry: usize) -> Option<Parsed> {
+        let c = self
+            .starts
+            .partition_point(|s| *s <= entry)
+            .checked_sub(1)?;
+        let parsed = self.chunks[c].get_mut(entry - self.starts[c])?.take()?;
+        self.left[c] -= 1;
+        if self.left[c] == 0 {
+            self.chunks[c] = Vec::new();
+        }
+        Some(parsed)
+    }
 }
 
 impl Reusing<'_> {
@@ -530,7 +564,7 @@ impl Reusing<'_> {
 impl load::Reuse for Reusing<'_> {
     fn known(&mut self, i: usize) -> Option<Parsed> {
         let j = self.plan.reuse[self.walked(i)]?;
-        let mut parsed = self.decoded.get_mut(j)?.take()?;
+        let mut parsed = self.decoded.take(j)?;
         format::set_path(&mut parsed, &self.files[i].path);
         Some(parsed)
     }
@@ -612,5 +646,44 @@ pub fn info(path: &Path) -> Info {
         bytes: meta.as_ref().map_or(0, |m| m.len()),
         opened: meta.and_then(|m| m.modified().ok()),
         contents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(lines: &[usize]) -> Vec<Parsed> {
+        lines
+            .iter()
+            .map(|line| Parsed {
+                card: None,
+                diagnostics: vec![Diagnostic {
+                    line: *line,
+                    ..Diagnostic::file("x", crate::corpus::Severity::Warning, String::new())
+                }],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn decoded_results_are_taken_once_and_a_chunk_goes_with_its_last() {
+        let mut decoded = Decoded::default();
+        decoded.push(results(&[0, 1]));
+        decoded.push(results(&[]));
+        decoded.push(results(&[2, 3, 4]));
+        let line = |d: &mut Decoded, entry| d.take(entry).map(|p| p.diagnostics[0].line);
+        assert_eq!(line(&mut decoded, 3), Some(3));
+        assert_eq!(line(&mut decoded, 3), None, "taken once");
+        assert_eq!(line(&mut decoded, 1), Some(1));
+        assert_eq!(line(&mut decoded, 0), Some(0));
+        assert!(
+            decoded.chunks[0].is_empty(),
+            "the first chunk went with its last"
+        );
+        assert_eq!(line(&mut decoded, 2), Some(2));
+        assert_eq!(line(&mut decoded, 4), Some(4));
+        assert_eq!(line(&mut decoded, 5), None);
+        assert!(decoded.chunks.iter().all(Vec::is_empty));
     }
 }

@@ -627,6 +627,12 @@ fn extras_by_path(loaded: &tidings::corpus::load::Loaded) -> Vec<(PathBuf, Strin
     all
 }
 
+/// `extras` but the card of the file `name`.
+fn without(extras: &[(PathBuf, String)], name: &str) -> Vec<(PathBuf, String)> {
+    let others = extras.iter().filter(|(path, _)| !path.ends_with(name));
+    others.cloned().collect()
+}
+
 /// A card read from the cache finds its images and related entries there, as parsed, also
 /// after the cache is packed again; damaged, they are a reason, not a panic or a wrong entry.
 #[test]
@@ -658,11 +664,7 @@ fn extras_come_back_from_the_cache_as_parsed() {
     fs::remove_file(s.corpus.join("a_1.txt")).expect("removed");
     load();
     let repacked = load();
-    let expected: Vec<_> = from_files
-        .iter()
-        .filter(|(p, _)| !p.ends_with("a_1.txt"))
-        .cloned()
-        .collect();
+    let expected = without(&from_files, "a_1.txt");
     assert_eq!(extras_by_path(&repacked), expected);
 
     // A byte of the last card's extras (the end of the file) changed, before the load or
@@ -722,14 +724,10 @@ fn untouched_chunks_are_copied_whole_into_the_next_cache() {
     let second = fs::read(s.cache_file()).expect("read");
     assert_ne!(first, second);
     let again = load();
-    let expected: Vec<_> = from_files
-        .iter()
-        .filter(|(p, _)| !p.ends_with("c_599.txt"))
-        .cloned()
-        .collect();
-    let mut got = extras_by_path(&again);
-    got.retain(|(p, _)| !p.ends_with("c_599.txt"));
-    assert_eq!(got, expected);
+    assert_eq!(
+        without(&extras_by_path(&again), "c_599.txt"),
+        without(&from_files, "c_599.txt")
+    );
     let changed = again
         .corpus
         .cards()

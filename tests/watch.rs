@@ -52,6 +52,23 @@ fn polling_finds_new_changed_and_removed_files_and_says_it_polls() {
     assert_eq!(change.delta.upserts.len(), 1);
     assert_eq!(change.delta.forget.len(), 1);
 
+    // Rewritten within one tick of the file system's clock: the same modification time, only
+    // the size tells (a watcher comparing times alone never saw this change).
+    let a = corpus.join("a.txt");
+    let mtime = fs::metadata(&a).and_then(|m| m.modified()).expect("mtime");
+    fs::write(&a, card_text("alpha, longer still")).expect("rewritten");
+    fs::File::options()
+        .append(true)
+        .open(&a)
+        .and_then(|f| f.set_modified(mtime))
+        .expect("mtime kept");
+    let change = next_change("a file changed within one clock tick");
+    assert_eq!(change.delta.upserts.len(), 1);
+    assert_eq!(
+        change.delta.upserts[0].title.as_deref(),
+        Some("alpha, longer still")
+    );
+
     fs::remove_file(corpus.join("a.txt")).expect("removed");
     let change = next_change("a removed file");
     assert!(change.delta.upserts.is_empty());

@@ -12,9 +12,9 @@ pub mod track;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 use rayon::prelude::*;
 
@@ -60,9 +60,11 @@ enum Backend {
     Events {
         _watcher: Debouncer<RecommendedWatcher, NoCache>,
     },
-    Polling {
-        _watcher: Debouncer<PollWatcher, NoCache>,
-    },
+    /// No watcher: the folders are walked again every [`POLL_EVERY`] and every file's key
+    /// compared with the one known. A polling watcher compares modification times only, and
+    /// two writes within one tick of the file system's clock leave the same one: a file
+    /// created and rewritten at once was never seen changed.
+    Polling,
 }
 
 /// Watches under way; dropping it stops them.
@@ -222,9 +224,7 @@ impl Watching {
     }
 
     fn config(&self) -> notify::Config {
-        notify::Config::default()
-            .with_follow_symlinks(self.options.follow)
-            .with_poll_interval(POLL_EVERY)
+        notify::Config::default().with_follow_symlinks(self.options.follow)
     }
 
     /// A debouncer over watcher `W` with every target watched; on failure, the target that
@@ -273,28 +273,11 @@ impl Watching {
     }
 
     fn poll(&mut self, why: &str) {
-        self.backend = None;
-        match self.watched::<PollWatcher>() {
-            Ok(debouncer) => {
-                self.notices.push(format!(
-                    "watch: {why}; checking the folders every {} s instead",
-                    POLL_EVERY.as_secs()
-                ));
-                self.backend = Some(Backend::Polling {
-                    _watcher: debouncer,
-                });
-            }
-            Err((None, e)) => {
-                self.notices
-                    .push(format!("watch: {why}, and polling failed: {e}"));
-            }
-            Err((Some(target), e)) => {
-                self.notices.push(format!(
-                    "watch: {why}, and {} cannot be polled: {e}",
-                    target.display()
-                ));
-            }
-        }
+        self.notices.push(format!(
+            "watch: {why}; checking the folders every {} s instead",
+            POLL_EVERY.as_secs()
+        ));
+        self.backend = Some(Backend::Polling);
     }
 
     /// An event's path as cards name it: under the root as given, not as the file system
@@ -332,11 +315,17 @@ impl Watching {
         if !first.is_empty() && !report(Report::Change(first)) {
             return;
         }
+        let mut next_poll = Instant::now() + POLL_EVERY;
         loop {
             let wait = match tracker.next_due() {
                 Some(due) => Duration::from_nanos(due.saturating_sub(now_ns()).max(0) as u64),
                 None if unsaved => SETTLED_AFTER,
                 None => Duration::from_secs(3600),
+            };
+            let polling = matches!(self.backend, Some(Backend::Polling));
+            let wait = match polling {
+                true => wait.min(next_poll.saturating_duration_since(Instant::now())),
+                false => wait,
             };
             let first = match self.rx.recv_timeout(wait) {
                 Ok(incoming) => Some(incoming),
@@ -346,7 +335,10 @@ impl Watching {
             };
             let quiet = first.is_none();
             let mut paths = Vec::new();
-            let mut rescan = false;
+            let mut rescan = polling && Instant::now() >= next_poll;
+            if rescan {
+                next_poll = Instant::now() + POLL_EVERY;
+            }
             for incoming in first
                 .into_iter()
                 .chain(self.rx.try_iter().collect::<Vec<_>>())

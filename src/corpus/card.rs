@@ -3,7 +3,8 @@
 //! Strings that repeat across a corpus (provider, category, type, topics) are `Arc<str>` shared
 //! through the loader's interner; everything else is a `Box<str>` so a loaded card holds no spare
 //! capacity. The `secured` payload is never kept, only that it was there and how long it was; a
-//! card read from a folder leaves its images and related entries in its file ([`ExtrasAt`]).
+//! card read from a folder leaves its images and related entries in the cache or in its file
+//! ([`ExtrasAt`]), and its AMP URLs, when they are the usual ones, unwritten ([`Urls`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -169,18 +170,28 @@ impl Urls {
             (Some(web), Some(original)) if *web == original => Some(Arc::clone(web)),
             (_, original) => original,
         };
-        let held = |url: Option<Arc<str>>, usual: Option<String>| match url {
-            None => Held::None,
-            Some(url) if usual.as_deref() == Some(&*url) => Held::Usual,
-            Some(url) => Held::Own(url),
+        // The usual form is made only for a URL that is there to compare it with: most cards
+        // have none, and this runs for every card and related entry parsed.
+        let held = |url: Option<Arc<str>>,
+                    base: Option<&str>,
+                    usual: fn(&str) -> Option<String>| {
+            match url {
+                None => Held::None,
+                Some(url) if base.and_then(usual).as_deref() == Some(&*url) => Held::Usual,
+                Some(url) => Held::Own(url),
+            }
         };
-        let amp_usual = web_url.as_deref().and_then(super::amp::amp_of);
-        let cdn_usual = amp_web_url.as_deref().and_then(super::amp::cache_of);
+        let cdn_amp_web_url = held(
+            cdn_amp_web_url,
+            amp_web_url.as_deref(),
+            super::amp::cache_of,
+        );
+        let amp_web_url = held(amp_web_url, web_url.as_deref(), super::amp::amp_of);
         Urls {
             web_url,
             original_url,
-            amp_web_url: held(amp_web_url, amp_usual),
-            cdn_amp_web_url: held(cdn_amp_web_url, cdn_usual),
+            amp_web_url,
+            cdn_amp_web_url,
         }
     }
 
@@ -199,16 +210,13 @@ impl Urls {
             (true, _) => None,
         };
         let amp_web_url = held(amp, web_url.is_some())?;
-        let urls = Urls {
+        // Checked without making the AMP URL (this runs for every card a cache gives).
+        let cdn_amp_web_url = held(cdn_amp, amp_web_url != Held::None)?;
+        Some(Urls {
             web_url,
             original_url,
             amp_web_url,
-            cdn_amp_web_url: Held::None,
-        };
-        let cdn_amp_web_url = held(cdn_amp, urls.get(UrlKind::Amp).is_some())?;
-        Some(Urls {
             cdn_amp_web_url,
-            ..urls
         })
     }
 
@@ -378,9 +386,7 @@ impl ExtrasAt {
             ..Extras::default()
         }))
     }
-}
 
-impl ExtrasAt {
     /// Whether a related entry has a URL `o` and `y` would refuse to open, known without
     /// reading the extras wherever they are.
     pub fn has_refused_url(&self) -> bool {

@@ -49,16 +49,24 @@ impl CachedExtras {
     /// now: the cache is removed if it is still the one at its path (not one written since),
     /// and the next start makes it again.
     fn corrupt(&self, why: Invalid) -> String {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let here = self.file.metadata().map(|m| (m.dev(), m.ino()));
-            let there = std::fs::metadata(&self.path).map(|m| (m.dev(), m.ino()));
-            if matches!((here, there), (Ok(a), Ok(b)) if a == b) {
-                let _ = std::fs::remove_file(&self.path);
-            }
+        if self.is_at_its_path() {
+            let _ = std::fs::remove_file(&self.path);
         }
         format!("the cache holding them is {why}; it is made again on the next start")
+    }
+
+    #[cfg(unix)]
+    fn is_at_its_path(&self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let here = self.file.metadata().map(|m| (m.dev(), m.ino()));
+        let there = std::fs::metadata(&self.path).map(|m| (m.dev(), m.ino()));
+        matches!((here, there), (Ok(a), Ok(b)) if a == b)
+    }
+
+    /// Without inodes to compare: a newer cache removed too only costs its making again.
+    #[cfg(not(unix))]
+    fn is_at_its_path(&self) -> bool {
+        true
     }
 }
 

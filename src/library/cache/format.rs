@@ -372,6 +372,7 @@ fn store_time(t: &Option<jiff::Timestamp>) -> Option<(i64, i32)> {
 }
 
 fn store_urls(u: &Urls) -> StoredUrls<'_> {
+    let (amp, cdn_amp) = u.parts();
     let original_is_web = match (&u.web_url, &u.original_url) {
         (Some(web), Some(original)) => Arc::ptr_eq(web, original) || web == original,
         _ => false,
@@ -384,8 +385,8 @@ fn store_urls(u: &Urls) -> StoredUrls<'_> {
         } else {
             u.original_url.as_deref()
         },
-        amp: u.parts().0,
-        cdn_amp: u.parts().1,
+        amp,
+        cdn_amp,
     }
 }
 
@@ -617,9 +618,7 @@ impl Reader<'_> {
             ),
         })
     }
-}
 
-impl Reader<'_> {
     fn extras_at(
         &self,
         at: Option<(u32, u32, u32)>,

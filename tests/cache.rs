@@ -292,10 +292,10 @@ fn a_corrupt_cache_is_rebuilt() {
     broken_cache_is_rebuilt(
         |cache| {
             let mut bytes = fs::read(cache).expect("read");
-            // A byte of the first card (past the preamble, the header and the length of the
-            // first chunk's main part).
+            // A byte of the first card (past the preamble, the header and the lengths of the
+            // first chunk's main part and texts).
             let header: [u8; 8] = bytes[16..24].try_into().expect("a header length");
-            let at = 28 + u64::from_le_bytes(header) as usize + 8 + 4;
+            let at = 28 + u64::from_le_bytes(header) as usize + 16 + 4;
             bytes[at] ^= 0x55;
             fs::write(cache, bytes).expect("written");
         },
@@ -734,4 +734,74 @@ fn untouched_chunks_are_copied_whole_into_the_next_cache() {
         .iter()
         .filter(|(_, c)| c.title.as_deref() == Some("Changed"));
     assert_eq!(changed.count(), 1);
+}
+
+/// A card read from the cache leaves its excerpt and body there, and reads them back as parsed
+/// (escapes, non-ASCII and a body with its own `---` included), with the word index's stamp of
+/// its texts made when they were checked; also once the cache file is removed, or replaced by
+/// another written after a change.
+#[test]
+fn texts_come_back_from_the_cache_as_parsed() {
+    use tidings::search::index::{stamp, texts_stamp};
+    let s = Setup::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let copies = [
+        "seeds/000_f18be6a7170f6cf1.txt",
+        "seeds/004_7e8f824abe713a45.txt",
+        "hostile/osc_and_clear.txt",
+        "hostile/bidi_zero_width.txt",
+    ];
+    for name in copies {
+        let to = s.corpus.join(Path::new(name).file_name().expect("a name"));
+        fs::copy(fixtures.join(name), &to).expect("copied");
+        set_mtime(&to, SystemTime::now() - Duration::from_secs(3600));
+    }
+    let body = s.card("with_body.txt", "Bodied");
+    let text = card_text("Bodied") + "# Heading\n\nÜber café ---\n---\nlast line\n";
+    fs::write(&body, text).expect("written");
+    set_mtime(&body, SystemTime::now() - Duration::from_secs(3600));
+    s.card("a_1.txt", "Alpha");
+    type Texts = Vec<(PathBuf, Option<String>, Option<String>, u64)>;
+    let texts = |loaded: &tidings::corpus::load::Loaded| -> Texts {
+        let mut all: Texts = loaded
+            .corpus
+            .cards()
+            .iter()
+            .map(|(_, c)| {
+                let text = |t: Option<std::borrow::Cow<'_, str>>| t.map(|t| t.into_owned());
+                let path = c.path.to_path_buf();
+                (path, text(c.excerpt()), text(c.body()), stamp(c))
+            })
+            .collect();
+        all.sort();
+        all
+    };
+
+    let parsed = s.load_and_write();
+    let from_files = texts(&parsed);
+    assert!(
+        from_files
+            .iter()
+            .any(|t| t.2.as_deref().is_some_and(|b| b.contains("\n---\n")))
+    );
+    assert!(
+        from_files
+            .iter()
+            .any(|t| t.1.as_deref().is_some_and(|e| e.contains('\u{1b}')))
+    );
+    for (_, card) in parsed.corpus.cards().iter() {
+        assert_eq!(card.prose.stamp(), None, "held, not stamped: {card:?}");
+    }
+    let cached = s.load_and_write();
+    for (_, card) in cached.corpus.cards().iter() {
+        assert_eq!(card.prose.stamp(), Some(texts_stamp(card)), "{card:?}");
+    }
+    assert_eq!(texts(&cached), from_files);
+
+    // Another cache written over it after a change, then none at all: the cards read before
+    // still read their texts from the file they were read from.
+    s.card("a_1.txt", "Aleph");
+    s.load_and_write();
+    fs::remove_file(s.cache_file()).expect("removed");
+    assert_eq!(texts(&cached), from_files);
 }

@@ -25,8 +25,13 @@ fn fixtures(sub: &str) -> PathBuf {
 fn tidings() -> Command {
     let mut cmd = Command::cargo_bin("tidings").expect("the tidings binary is built");
     cmd.env("TZ", "UTC");
-    // The tests' reading state, away from the user's own.
+    // The tests' reading state and cache, away from the user's own (a cache of another
+    // version there would add its notice to the output checked here).
     cmd.env("TIDINGS_STATE", test_state());
+    cmd.env(
+        tidings::library::cache::ENV_DIR,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("headless-cache"),
+    );
     cmd
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tidings::corpus::load::{self, LoadEvent, LoadOptions};
 use tidings::corpus::{
-    Card, CardId, Diagnostic, Extras, ExtrasAt, Image, Provider, Secured, Severity, UrlKind,
+    Card, CardId, Diagnostic, Extras, ExtrasAt, Image, Prose, Provider, Secured, Severity, UrlKind,
 };
 
 fn fixtures(sub: &str) -> PathBuf {
@@ -69,7 +69,7 @@ fn seed_000_loads_every_field() {
         Some("Application of Machine Learning in Lupus Research Advancement")
     );
     assert_eq!(
-        c.excerpt.as_deref(),
+        c.excerpt().as_deref(),
         Some(
             "A new study published in Lupus Science & Medicine discusses how machine learning (ML) \
              opens new possibilities for studying lupus disease, from building predictive models, \
@@ -163,7 +163,7 @@ fn seed_000_loads_every_field() {
     );
     // The payload is 364 base64 characters, `;`, and a 24-character IV.
     assert_eq!(c.secured, Some(Secured { length: 389 }));
-    assert_eq!(c.body, None);
+    assert_eq!(c.body(), None);
     // Neither seed's related entry is in this two-card corpus.
     assert_eq!(loaded.corpus.targets(0), &[None]);
 }
@@ -182,7 +182,7 @@ fn seed_004_loads_every_field() {
         )
     );
     assert_eq!(
-        c.excerpt.as_deref(),
+        c.excerpt().as_deref(),
         Some(
             "Researchers have developed a machine learning model that shows promising results in predicting the risk of critical bleeding in patients with immune thrombocytopenia (ITP)."
         )
@@ -258,7 +258,7 @@ fn seed_004_loads_every_field() {
         }]
     );
     assert_eq!(c.secured, Some(Secured { length: 389 }));
-    assert_eq!(c.body, None);
+    assert_eq!(c.body(), None);
 }
 
 #[test]
@@ -423,7 +423,7 @@ fn every_bad_file_yields_its_diagnostic_and_good_cards_load_whole() {
             Card {
                 id: good.id,
                 path: good.path.clone(),
-                body: None,
+                prose: Prose::held(card.excerpt().map(|e| e.into()), None),
                 ..card.clone()
             },
             good.clone(),
@@ -436,8 +436,7 @@ fn every_bad_file_yields_its_diagnostic_and_good_cards_load_whole() {
         );
     }
     let body = card_named(&loaded, "with_body.txt")
-        .body
-        .as_deref()
+        .body()
         .expect("body kept");
     assert!(body.contains("\n---\n"), "{body}");
     assert!(body.starts_with('#'), "{body}");

@@ -103,7 +103,7 @@ fn brackets_and_stars_in_plain_text_are_not_nesting_or_aliases() {
     let parsed = parse_within_limit(text);
     assert_eq!(parsed.diagnostics, []);
     let card = parsed.card.expect("a valid card");
-    assert_eq!(card.excerpt.as_deref(), Some(brackets.as_str()));
+    assert_eq!(card.excerpt().as_deref(), Some(brackets.as_str()));
     let provider = card.provider.and_then(|p| p.name).expect("provider");
     assert_eq!(&*provider, format!("x{stars}"));
     assert_eq!(card.category.as_deref(), Some(quotes.trim_end()));
@@ -237,7 +237,7 @@ fn json_style_surrogate_pairs_in_double_quotes_are_one_character() {
         [(6, 7, "heat: expected an integer, found a list".to_string())]
     );
     let card = parsed.card.expect("the card loads");
-    assert_eq!(card.excerpt.as_deref(), Some("grin 😀 😃!"));
+    assert_eq!(card.excerpt().as_deref(), Some("grin 😀 😃!"));
     let provider = card.provider.and_then(|p| p.name).expect("provider");
     assert_eq!(&*provider, "plain \\ud83d\\ude00 stays");
     assert_eq!(
@@ -252,7 +252,7 @@ fn an_opening_fence_may_carry_a_comment() {
     assert_eq!(parsed.diagnostics, []);
     let card = parsed.card.expect("the card loads");
     assert_eq!(card.title.as_deref(), Some("Fenced"));
-    assert_eq!(card.body.as_deref(), Some("Body"));
+    assert_eq!(card.body().as_deref(), Some("Body"));
     // `---x` is not a fence.
     let errors = of(
         &parse_within_limit("---x\ntitle: no\n---\n"),

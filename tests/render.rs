@@ -326,7 +326,7 @@ fn linked_card(state: &State, card: &Card) -> bool {
     targets.iter().any(Option::is_some)
         && targets.iter().any(Option::is_none)
         && !state.corpus.backlinks(ix).is_empty()
-        && card.body.is_none()
+        && card.body().is_none()
 }
 
 #[test]

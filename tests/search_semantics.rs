@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use tidings::corpus::{Card, CardId, Corpus, Delta, Provider};
+use tidings::corpus::{Card, CardId, Corpus, Delta, Prose, Provider};
 use tidings::search::engine::{Found, Tier};
 use tidings::search::syntax::{Clock, parse};
 use tidings::search::worker::search_once;
@@ -160,7 +160,7 @@ fn corpus() -> Corpus {
             id: CardId(s.id),
             path: format!("card-{}.txt", s.id).into(),
             title: Some(s.title.into()),
-            excerpt: Some(s.excerpt.into()),
+            prose: Prose::held(Some(s.excerpt.into()), None),
             provider: Some(Provider {
                 name: Some(s.provider.0.into()),
                 domain: Some(s.provider.1.into()),

@@ -85,7 +85,7 @@ pub(crate) struct CardJson<'a> {
     pub score: Option<i64>,
     pub category: Option<&'a str>,
     pub title: Option<&'a str>,
-    pub excerpt: Option<&'a str>,
+    pub excerpt: Option<Cow<'a, str>>,
     pub published_date_time: Option<String>,
     #[serde(flatten)]
     pub urls: &'a Urls,
@@ -100,7 +100,7 @@ pub(crate) struct CardJson<'a> {
     pub images: Option<&'a [Image]>,
     pub related: Option<Vec<RelatedJson<'a>>>,
     pub secured: Option<Secured>,
-    pub body: Option<&'a str>,
+    pub body: Option<Cow<'a, str>>,
     pub backlinks: Vec<CardId>,
     pub read: Option<bool>,
     pub starred: Option<bool>,
@@ -126,7 +126,7 @@ impl<'a> CardJson<'a> {
             score,
             category: card.category.as_deref(),
             title: card.title.as_deref(),
-            excerpt: card.excerpt.as_deref(),
+            excerpt: card.excerpt(),
             published_date_time: card.published_date_time.map(|t| t.to_string()),
             urls: &card.urls,
             kind: card.kind.as_deref(),
@@ -147,7 +147,7 @@ impl<'a> CardJson<'a> {
                     .collect()
             }),
             secured: card.secured,
-            body: card.body.as_deref(),
+            body: card.body(),
             backlinks: resolved
                 .backlinks
                 .iter()

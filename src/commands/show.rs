@@ -467,8 +467,8 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
     line(&field("heat", &heat_text(card.heat)));
     line(&field("published", yes_no(card.published)));
     line(&field("topics", &topics_text(card)));
-    if let Some(excerpt) = card.excerpt.as_deref() {
-        let excerpt = text::clean_block(excerpt);
+    if let Some(excerpt) = card.excerpt() {
+        let excerpt = text::clean_block(&excerpt);
         if !excerpt.is_empty() {
             line("");
             for l in excerpt.lines() {
@@ -512,8 +512,8 @@ pub(crate) fn render_md(resolved: &Resolved, corpus: &Corpus, now: Timestamp) ->
     line(&field("secured", &secured_text(card)));
     line(&format!("- **id:** `{}`", card.id));
     line(&field("file", &card.path.to_string_lossy()));
-    if let Some(body) = card.body.as_deref() {
-        let body = text::clean_block(body);
+    if let Some(body) = card.body() {
+        let body = text::clean_block(&body);
         if !body.is_empty() {
             line("");
             line(&body);

@@ -4,7 +4,8 @@
 //! through the loader's interner; everything else is a `Box<str>` so a loaded card holds no spare
 //! capacity. The `secured` payload is never kept, only that it was there and how long it was; a
 //! card read from a folder leaves its images and related entries in the cache or in its file
-//! ([`ExtrasAt`]), and its AMP URLs, when they are the usual ones, unwritten ([`Urls`]).
+//! ([`ExtrasAt`]), a card read from the cache its excerpt and body there ([`Prose`]), and its
+//! AMP URLs, when they are the usual ones, unwritten ([`Urls`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,6 +15,8 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::Serialize;
+
+use super::prose::Prose;
 
 /// Position of a card in [`crate::corpus::Corpus::cards`]; stable for the life of a corpus.
 pub type CardIx = u32;
@@ -426,7 +429,9 @@ pub struct Card {
     pub path: CardPath,
     pub category: Option<Arc<str>>,
     pub title: Option<Box<str>>,
-    pub excerpt: Option<Box<str>>,
+    /// The excerpt and the Markdown body after the closing `---`: held, or left in the cache.
+    #[serde(flatten)]
+    pub prose: Prose,
     #[serde(serialize_with = "serialize_time")]
     pub published_date_time: Option<Timestamp>,
     #[serde(flatten)]
@@ -443,8 +448,6 @@ pub struct Card {
     /// The lead images and related entries: held, or left in the card's file.
     #[serde(skip)]
     pub extras: ExtrasAt,
-    /// The Markdown body after the closing `---`, if any.
-    pub body: Option<Box<str>>,
     /// The normalised-URL hashes linking needs, as the parser (or the cache) made them; taken
     /// by the corpus when the card joins it. `None`: made then.
     #[serde(skip)]
@@ -478,6 +481,14 @@ impl Card {
             ExtrasAt::Held(extras) => Some(extras),
             ExtrasAt::File { .. } | ExtrasAt::Stored { .. } => None,
         }
+    }
+
+    pub fn excerpt(&self) -> Option<Cow<'_, str>> {
+        self.prose.excerpt()
+    }
+
+    pub fn body(&self) -> Option<Cow<'_, str>> {
+        self.prose.body()
     }
 
     /// Heat, with the format's `-1` (and any other negative) read as unknown.

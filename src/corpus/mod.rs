@@ -10,6 +10,7 @@ pub mod intern;
 pub mod links;
 pub mod load;
 pub mod parse;
+pub mod prose;
 pub mod snapshot;
 pub mod store;
 pub mod url;
@@ -20,5 +21,6 @@ pub use card::{
     Related, Secured, StoredSpot, UrlKind, Urls,
 };
 pub use diagnostic::{Diagnostic, Severity, Subject};
+pub use prose::Prose;
 pub use snapshot::{Applied, Corpus, Delta, Forget};
 pub use store::{CardStore, DateOrder, Letters};

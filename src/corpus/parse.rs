@@ -125,12 +125,12 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
     };
 
     let mut fields = Fields::new(&doc, interner);
-    let mut card = fields.card(entries);
-    card.body = split
+    let body = split
         .body
         .map(|b| b.trim_matches(|c: char| c == '\n' || c == '\r' || c.is_whitespace()))
         .filter(|b| !b.is_empty())
         .map(Box::from);
+    let mut card = fields.card(entries, body);
     let canonical = card.urls.preferred().and_then(|(_, u)| link_key(&u));
     card.id = id::card_id(path, canonical.as_deref(), relative_path);
     card.path = path.into();

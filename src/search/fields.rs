@@ -1,6 +1,8 @@
 //! The fields of a card that words are looked for in, best first, and sets of them: one list
 //! for the index, the query language's scopes, the ranking and the `[filter]` configuration.
 
+use std::borrow::Cow;
+
 use crate::corpus::Card;
 
 /// The indexed fields, in the order a match in them ranks: a word in the title says more about
@@ -50,25 +52,28 @@ impl Place {
     }
 
     /// The card's texts in this field.
-    pub fn texts(self, card: &Card) -> Vec<&str> {
+    pub fn texts(self, card: &Card) -> Vec<Cow<'_, str>> {
         match self {
-            Place::Title => vec![card.display_title()],
-            Place::Topic => card.topics.iter().map(|t| &**t).collect(),
+            Place::Title => vec![Cow::Borrowed(card.display_title())],
+            Place::Topic => card.topics.iter().map(|t| Cow::Borrowed(&**t)).collect(),
             Place::Provider => card
-                .provider
-                .as_ref()
-                .and_then(|p| p.name.as_deref())
+                .provider_name()
+                .map(Cow::Borrowed)
                 .into_iter()
                 .collect(),
             Place::Domain => card
-                .provider
-                .as_ref()
-                .and_then(|p| p.domain.as_deref())
+                .provider_domain()
+                .map(Cow::Borrowed)
                 .into_iter()
                 .collect(),
-            Place::Category => card.category.as_deref().into_iter().collect(),
-            Place::Excerpt => card.excerpt.as_deref().into_iter().collect(),
-            Place::Body => card.body.as_deref().into_iter().collect(),
+            Place::Category => card
+                .category
+                .as_deref()
+                .map(Cow::Borrowed)
+                .into_iter()
+                .collect(),
+            Place::Excerpt => card.excerpt().into_iter().collect(),
+            Place::Body => card.body().into_iter().collect(),
         }
     }
 }

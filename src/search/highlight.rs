@@ -147,9 +147,9 @@ pub fn explain(query: &Query, card: &Card, tier: Tier) -> Vec<Explained> {
             {
                 for &place in places(*scope).iter() {
                     for text in place.texts(card) {
-                        let lit = lit_term(term, place, text, tier);
+                        let lit = lit_term(term, place, &text, tier);
                         let Some(&first) = lit.first() else { continue };
-                        let cut: Vec<Word> = words(text).collect();
+                        let cut: Vec<Word> = words(&text).collect();
                         let at: usize = text.char_indices().nth(first).map_or(0, |(b, _)| b);
                         let word = cut.iter().find(|w| w.start <= at && at < w.end);
                         let how = match word {
@@ -171,7 +171,7 @@ pub fn explain(query: &Query, card: &Card, tier: Tier) -> Vec<Explained> {
             } else {
                 for &place in &Place::ALL {
                     for text in place.texts(card) {
-                        if !lit_term(term, place, text, tier).is_empty() {
+                        if !lit_term(term, place, &text, tier).is_empty() {
                             consider(place.rank() * 4, place, "text", None);
                         }
                     }

@@ -127,8 +127,14 @@ fn schema() -> (Schema, Fields) {
 }
 
 /// A fingerprint of the text `card` gives the index: equal stamps, equal documents (a CRC-32
-/// of every indexed text and their total length; the id is compared besides).
+/// of every indexed text and their total length; the id is compared besides). A card read from
+/// the cache was stamped then (its long texts are not in memory to read again).
 pub fn stamp(card: &Card) -> u64 {
+    card.prose.stamp().unwrap_or_else(|| texts_stamp(card))
+}
+
+/// The stamp [`stamp`] gives, made from the card's texts.
+pub fn texts_stamp(card: &Card) -> u64 {
     let mut crc = crc32fast::Hasher::new();
     let mut length: u64 = 0;
     for place in Place::ALL {

@@ -95,7 +95,7 @@ pub fn rows(card: &Card, extras: &ExtrasRead, width: usize, look: &Look) -> Vec<
     };
     b.field_lit("topics", &topics, &[Place::Topic], look);
 
-    b.excerpt(card.excerpt.as_deref(), look);
+    b.excerpt(card.excerpt().as_deref(), look);
 
     b.out.push(Row::blank());
     b.urls(&card.urls, look.mark_opens);
@@ -123,8 +123,8 @@ pub fn rows(card: &Card, extras: &ExtrasRead, width: usize, look: &Look) -> Vec<
         Role::Dim,
     );
 
-    if let Some(body) = card.body.as_deref() {
-        let body = markdown::rows(body, width);
+    if let Some(body) = card.body() {
+        let body = markdown::rows(&body, width);
         if !body.is_empty() {
             // The body comes last: a long one must not push the links and ids out of reach.
             b.out.push(Row::blank());

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use crate::corpus::card::{Card, Extras, ExtrasAt, Image, Provider, Related, Secured, Urls};
 use crate::corpus::intern::Interner;
+use crate::corpus::prose::Prose;
 use crate::corpus::yaml::{Document, NodeId, Offset, ScalarKind, Value};
 
 /// How a node is named in "front matter is X, not a mapping" and in warnings.
@@ -336,12 +337,13 @@ impl<'a> Fields<'a> {
         self.text(id, path).map(|s| Secured { length: s.len() })
     }
 
-    pub(super) fn card(&mut self, map: &Entries) -> Card {
+    /// The card of the front matter `map`, with the `body` found after it.
+    pub(super) fn card(&mut self, map: &Entries, body: Option<Box<str>>) -> Card {
         let top = FieldPath::Root;
         Card {
             category: self.shared(map, "category", top),
             title: self.string(map, "title", top),
-            excerpt: self.string(map, "excerpt", top),
+            prose: Prose::held(self.string(map, "excerpt", top), body),
             published_date_time: self.time(map, "publishedDateTime", top),
             urls: self.urls(map, top),
             kind: self.shared(map, "type", top),

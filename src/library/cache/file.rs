@@ -16,8 +16,9 @@ pub struct CacheFile {
     pub header: Header,
     /// The whole file, mapped: its pages come straight from the page cache, where reading it
     /// would first have the kernel zero as many fresh pages and then copy into them (a large
-    /// part of a warm start).
-    pub bytes: memmap2::Mmap,
+    /// part of a warm start). The cards decoded from it keep it mapped for their texts (see
+    /// `Prose`); what was read is given back once decoded ([`CacheFile::release`]).
+    pub bytes: Arc<memmap2::Mmap>,
     /// Where the cards decoded from it find their extras again (see `ExtrasAt::Stored`).
     pub extras: Arc<dyn ExtrasStore>,
     /// The file itself, to copy chunks from without mapping their pages.
@@ -67,6 +68,37 @@ impl CachedExtras {
     #[cfg(not(unix))]
     fn is_at_its_path(&self) -> bool {
         true
+    }
+}
+
+impl CacheFile {
+    /// Takes `len` bytes of the map from `offset` on out of this process's resident pages,
+    /// once read: the cards keep the map, and its pages would otherwise stay counted as the
+    /// reader's memory for as long as it runs. The system still holds them in its page cache,
+    /// and a card's text read later maps its page again.
+    ///
+    /// Pages around one read are mapped with it (the system's fault-around), so a chunk's
+    /// neighbours, decoded on another core, can get some of theirs back: once every chunk is
+    /// decoded, [`CacheFile::release_all`].
+    pub(crate) fn release(&self, offset: usize, len: usize) {
+        let len = len.min(self.bytes.len().saturating_sub(offset));
+        if len == 0 {
+            return;
+        }
+        #[cfg(unix)]
+        // SAFETY: the map is read-only and shared with its file: MADV_DONTNEED only unmaps
+        // its pages from this process, and the next read of them finds the file's contents
+        // again, as before. Nothing here holds a reference into those pages across the call
+        // that could see anything but the file's bytes.
+        unsafe {
+            let _ =
+                self.bytes
+                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len);
+        }
+    }
+
+    pub(crate) fn release_all(&self) {
+        self.release(0, self.bytes.len());
     }
 }
 
@@ -148,7 +180,7 @@ pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
     // checked like any untrusted input. What a mapping cannot guard against is another
     // program truncating this very file, in the user's private cache folder, while it is
     // read; reading the file whole instead would cost a fresh zeroed page per 4 KiB of it.
-    let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+    let bytes = Arc::new(unsafe { memmap2::Mmap::map(&file) }.map_err(io)?);
     let header = format::decode_header(&bytes).map_err(|why| ReadError::Invalid {
         path: path.to_path_buf(),
         why,
@@ -157,12 +189,20 @@ pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
         file: file.try_clone().map_err(io)?,
         path: path.to_path_buf(),
     });
-    Ok(Some(CacheFile {
+    let cache = CacheFile {
         header,
         bytes,
         extras,
         file,
-    }))
+    };
+    // The header is decoded: what it holds is in `header` now.
+    let header_end = cache
+        .header
+        .chunks
+        .first()
+        .map_or(cache.bytes.len(), |c| c.offset);
+    cache.release(0, header_end);
+    Ok(Some(cache))
 }
 
 /// A piece of a file to write: bytes, or bytes of another file, copied by the system

@@ -12,11 +12,13 @@
 //! ..  .. the chunks, back to back: the parse results of the files in table order
 //! ```
 //!
-//! A chunk is the length of its main part (8 bytes, little endian), the main part (the cards
-//! and diagnostics, which a load decodes whole), then the cards' images and related entries,
-//! one encoded piece per card: a card's are read alone, when it is opened (see
-//! `ExtrasAt::Stored`), and checked then by a CRC of their own in its record. The chunk's CRC
-//! covers its length and main part only: a load reads nothing else.
+//! A chunk is the lengths of its main part and of its texts (8 bytes each, little endian), the
+//! main part (the cards and diagnostics, which a load decodes whole), the texts (each card's
+//! excerpt and body, back to back in card order, which a load checks and leaves where they are:
+//! see [`Prose`]), then the cards' images and related entries, one encoded piece per card: a
+//! card's are read alone, when it is opened (see `ExtrasAt::Stored`), and checked then by a
+//! CRC of their own in its record. The chunk's CRC covers its lengths, main part and texts: a
+//! load reads nothing else.
 //!
 //! The stored types mirror [`Card`] and [`Diagnostic`] field by field rather than deriving on
 //! them, so the corpus types stay free to change and every value read back is checked on the
@@ -24,6 +26,8 @@
 //! corrupt, never a panic). Strings shared across cards (provider, category, type, topics) are
 //! stored once per chunk and interned again when read, as the parser interns them.
 
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,13 +40,13 @@ use crate::corpus::intern::Interner;
 use crate::corpus::links::CardKeys;
 use crate::corpus::parse::{PARSER_VERSION, Parsed};
 use crate::corpus::{Card, CardId, CardPath, Diagnostic, ExtrasAt, Provider, Secured, Severity};
-use crate::corpus::{Extras, ExtrasStore, Image, Related, StoredSpot};
+use crate::corpus::{Extras, ExtrasStore, Image, Prose, Related, StoredSpot};
 use crate::corpus::{Subject, Urls};
 
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
 
 /// Bump when the layout or any stored type below changes.
-pub(crate) const FORMAT_VERSION: u32 = 5;
+pub(crate) const FORMAT_VERSION: u32 = 6;
 
 pub(crate) const PREAMBLE_LEN: usize = 28;
 
@@ -295,7 +299,10 @@ struct StoredCard<'a> {
     id: u64,
     category: Option<u32>,
     title: Option<&'a str>,
-    excerpt: Option<&'a str>,
+    /// The lengths of its excerpt and body among the chunk's texts, which hold them one card
+    /// after another.
+    excerpt: Option<u32>,
+    body: Option<u32>,
     time: Option<(i64, i32)>,
     urls: StoredUrls<'a>,
     kind: Option<u32>,
@@ -310,7 +317,6 @@ struct StoredCard<'a> {
     /// file.
     extras: Option<(u32, u32, u32)>,
     secured: Option<u64>,
-    body: Option<&'a str>,
     /// The card's own URL hashes, then its related entries' (see `CardKeys::parts`).
     link_keys: (Vec<u64>, Vec<u64>),
 }
@@ -390,7 +396,26 @@ fn store_urls(u: &Urls) -> StoredUrls<'_> {
     }
 }
 
-fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, tail: &mut Vec<u8>) -> StoredCard<'a> {
+/// Where a chunk's cards put what is not in their records: their texts and their extras.
+#[derive(Default)]
+struct Outside {
+    texts: Vec<u8>,
+    extras: Vec<u8>,
+}
+
+impl Outside {
+    /// Adds a text to the chunk's texts: its length, `None` for none.
+    fn text(&mut self, text: Option<Cow<'_, str>>) -> Option<u32> {
+        let text = text?;
+        // The parser's size cap keeps a card's texts far below 4 GiB; `u32::MAX` stands for
+        // none where they are read back.
+        let len = u32::try_from(text.len()).ok().filter(|n| *n != u32::MAX)?;
+        self.texts.extend_from_slice(text.as_bytes());
+        Some(len)
+    }
+}
+
+fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, outside: &mut Outside) -> StoredCard<'a> {
     let extras = match &c.extras {
         ExtrasAt::Held(extras) => Some(encode_extras(extras)),
         // Already encoded (a chunk packed again): their bytes as they are.
@@ -398,16 +423,17 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, tail: &mut Vec<u8>) ->
         ExtrasAt::File { .. } => None,
     };
     let extras = extras.and_then(|bytes| {
-        let offset = u32::try_from(tail.len()).ok()?;
+        let offset = u32::try_from(outside.extras.len()).ok()?;
         let len = u32::try_from(bytes.len()).ok()?;
-        tail.extend_from_slice(&bytes);
+        outside.extras.extend_from_slice(&bytes);
         Some((offset, len, crc32fast::hash(&bytes)))
     });
     StoredCard {
         id: c.id.0,
         category: strings.opt(&c.category),
         title: c.title.as_deref(),
-        excerpt: c.excerpt.as_deref(),
+        excerpt: outside.text(c.excerpt()),
+        body: outside.text(c.body()),
         time: store_time(&c.published_date_time),
         urls: store_urls(&c.urls),
         kind: strings.opt(&c.kind),
@@ -419,7 +445,6 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, tail: &mut Vec<u8>) ->
         refused_url: c.extras.has_refused_url(),
         extras,
         secured: c.secured.map(|s| s.length as u64),
-        body: c.body.as_deref(),
         link_keys: match &c.link_keys {
             Some(keys) => keys.parts(),
             None => CardKeys::of(c).parts(),
@@ -430,11 +455,11 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, tail: &mut Vec<u8>) ->
 /// Encodes the parse results of consecutive files of the table.
 pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
     let mut strings = Strings::default();
-    let mut tail = Vec::new();
+    let mut outside = Outside::default();
     let results = results
         .iter()
         .map(|r| StoredResult {
-            card: r.card.map(|c| store_card(c, &mut strings, &mut tail)),
+            card: r.card.map(|c| store_card(c, &mut strings, &mut outside)),
             diagnostics: r
                 .diagnostics
                 .iter()
@@ -458,33 +483,54 @@ pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
         strings: strings.list,
         results,
     });
-    let mut out = Vec::with_capacity(MAIN_LEN_BYTES + main.len() + tail.len());
+    let (texts, extras) = (outside.texts, outside.extras);
+    let mut out = Vec::with_capacity(LENGTHS_BYTES + main.len() + texts.len() + extras.len());
     out.extend_from_slice(&(main.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(texts.len() as u64).to_le_bytes());
     out.extend_from_slice(&main);
-    out.extend_from_slice(&tail);
+    out.extend_from_slice(&texts);
+    out.extend_from_slice(&extras);
     out
 }
 
-/// The bytes before a chunk's main part: its length.
-const MAIN_LEN_BYTES: usize = 8;
+/// The bytes before a chunk's main part: its length and its texts' length.
+const LENGTHS_BYTES: usize = 16;
 
 /// The CRC a chunk's record holds (see the module's notes).
 pub(crate) fn chunk_crc(data: &[u8]) -> u32 {
-    crc32fast::hash(split_chunk(data).map_or(data, |(checked, _)| checked))
+    crc32fast::hash(split_chunk(data).map_or(data, |parts| &data[..parts.extras]))
 }
 
-/// A chunk's length and main part (what its CRC covers), and where its extras begin.
-fn split_chunk(data: &[u8]) -> Option<(&[u8], usize)> {
-    let len: [u8; MAIN_LEN_BYTES] = data.get(..MAIN_LEN_BYTES)?.try_into().ok()?;
-    let end = usize::try_from(u64::from_le_bytes(len))
-        .ok()?
-        .checked_add(MAIN_LEN_BYTES)?;
-    Some((data.get(..end)?, end))
+/// Where a chunk's parts begin, from its start; what its CRC covers ends at `extras`.
+struct ChunkParts {
+    texts: usize,
+    extras: usize,
+}
+
+fn split_chunk(data: &[u8]) -> Option<ChunkParts> {
+    let len = |at: usize| -> Option<usize> {
+        let bytes: [u8; 8] = data.get(at..at + 8)?.try_into().ok()?;
+        usize::try_from(u64::from_le_bytes(bytes)).ok()
+    };
+    let texts = LENGTHS_BYTES.checked_add(len(0)?)?;
+    let extras = texts.checked_add(len(8)?)?;
+    (extras <= data.len()).then_some(ChunkParts { texts, extras })
 }
 
 /// Checks a chunk's CRC and decodes its parse results, with paths left empty for the caller
-/// to fill in ([`set_path`]); their extras are left in `cache`.
+/// to fill in ([`set_path`]); their texts and extras are left in `cache`, and the chunk's
+/// pages given back (see [`CacheFile::release`]).
 pub(crate) fn decode_chunk(
+    cache: &CacheFile,
+    chunk: &ChunkRef,
+    interner: &Interner,
+) -> Result<Vec<Parsed>, Invalid> {
+    let decoded = decode_chunk_mapped(cache, chunk, interner);
+    cache.release(chunk.offset, chunk.len);
+    decoded
+}
+
+fn decode_chunk_mapped(
     cache: &CacheFile,
     chunk: &ChunkRef,
     interner: &Interner,
@@ -493,21 +539,25 @@ pub(crate) fn decode_chunk(
     let data = end
         .and_then(|end| cache.bytes.get(chunk.offset..end))
         .ok_or(Invalid::Truncated)?;
-    let (checked, main_end) = split_chunk(data).ok_or(Invalid::Corrupt("chunk length"))?;
-    if crc32fast::hash(checked) != chunk.crc {
+    let parts = split_chunk(data).ok_or(Invalid::Corrupt("chunk length"))?;
+    if crc32fast::hash(&data[..parts.extras]) != chunk.crc {
         return Err(Invalid::Corrupt("chunk checksum"));
     }
-    let stored: StoredChunk =
-        bitcode::decode(&checked[MAIN_LEN_BYTES..]).map_err(|_| Invalid::Corrupt("chunk"))?;
+    let stored: StoredChunk = bitcode::decode(&data[LENGTHS_BYTES..parts.texts])
+        .map_err(|_| Invalid::Corrupt("chunk"))?;
     if stored.results.len() != chunk.files {
         return Err(Invalid::Corrupt("chunk length"));
     }
     let shared: Vec<Arc<str>> = stored.strings.iter().map(|s| interner.intern(s)).collect();
     let reader = Reader {
         shared: &shared,
+        file: &cache.bytes,
+        texts_at: chunk.offset + parts.texts,
+        texts_end: chunk.offset + parts.extras,
+        next_text: Cell::new(chunk.offset + parts.texts),
         store: &cache.extras,
-        tail_at: chunk.offset + main_end,
-        tail_len: data.len() - main_end,
+        tail_at: chunk.offset + parts.extras,
+        tail_len: data.len() - parts.extras,
     };
     stored
         .results
@@ -528,6 +578,12 @@ pub(crate) fn set_path(parsed: &mut Parsed, path: &Path) {
 
 struct Reader<'s> {
     shared: &'s [Arc<str>],
+    /// The cache file, and where the chunk's texts lie in it; the next card's begin at
+    /// `next_text`.
+    file: &'s Arc<memmap2::Mmap>,
+    texts_at: usize,
+    texts_end: usize,
+    next_text: Cell<usize>,
     store: &'s Arc<dyn ExtrasStore>,
     /// Where the chunk's extras begin in the file, and how many bytes they take.
     tail_at: usize,
@@ -583,13 +639,25 @@ impl Reader<'_> {
         .transpose()
     }
 
+    /// The card's excerpt and body, which follow the previous card's among the chunk's texts.
+    fn prose(&self, excerpt: Option<u32>, body: Option<u32>) -> Result<Prose, Invalid> {
+        let at = self.next_text.get();
+        let len = |text: Option<u32>| text.map_or(0, |n| n as usize);
+        let end = at.saturating_add(len(excerpt)).saturating_add(len(body));
+        if end > self.texts_end || at < self.texts_at {
+            return Err(Invalid::Corrupt("text length"));
+        }
+        self.next_text.set(end);
+        Prose::mapped(self.file, at, excerpt, body).ok_or(Invalid::Corrupt("text"))
+    }
+
     fn card(&self, c: StoredCard<'_>) -> Result<Card, Invalid> {
-        Ok(Card {
+        let card = Card {
             id: CardId(c.id),
             path: CardPath::default(),
             category: self.shared(c.category)?,
             title: c.title.map(Box::from),
-            excerpt: c.excerpt.map(Box::from),
+            prose: self.prose(c.excerpt, c.body)?,
             published_date_time: time(c.time)?,
             urls: urls(c.urls)?,
             kind: self.shared(c.kind)?,
@@ -611,11 +679,17 @@ impl Reader<'_> {
                         .map_err(|_| Invalid::Corrupt("secured"))
                 })
                 .transpose()?,
-            body: c.body.map(Box::from),
             link_keys: Some(
                 CardKeys::from_parts(c.link_keys.0, c.link_keys.1)
                     .ok_or(Invalid::Corrupt("link keys"))?,
             ),
+        };
+        // Stamped while its texts' pages are still mapped in, so that matching it to the word
+        // index's documents reads none of them again.
+        let stamp = crate::search::index::texts_stamp(&card);
+        Ok(Card {
+            prose: card.prose.with_stamp(stamp),
+            ..card
         })
     }
 

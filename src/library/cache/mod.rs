@@ -224,6 +224,7 @@ impl Cache {
             .par_iter()
             .map(|chunk| format::decode_chunk(old, chunk, &interner))
             .collect();
+        old.release_all();
         let mut decoded = Decoded::default();
         for chunk in chunks {
             let chunk = chunk.map_err(|e| match &self.target {
@@ -351,6 +352,7 @@ impl Cache {
                 return shown;
             }
         }
+        old.release_all();
         if let Some(e) = problem {
             let path = self.path().map(Path::to_path_buf).unwrap_or_default();
             self.notice(format!("{} is {e}", path.display()));

@@ -74,7 +74,7 @@ impl<'m> Check<'m> {
                 let found = places
                     .iter()
                     .flat_map(|place| place.texts(card))
-                    .any(|field| needle.locate(*anchor, field).is_some());
+                    .any(|field| needle.locate(*anchor, &field).is_some());
                 (found, 0)
             }
             Check::Scattered {

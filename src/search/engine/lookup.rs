@@ -77,7 +77,7 @@ pub(super) fn graded_by_text(
                     break;
                 }
                 for text in place.texts(card) {
-                    for (start, end) in spans(text) {
+                    for (start, end) in spans(&text) {
                         folded.clear();
                         fold_into(&text[start..end], &mut folded);
                         if folded == word {
@@ -107,7 +107,7 @@ fn phrase_grade(
 ) -> Option<Grade> {
     places(scope).iter().find_map(|&place| {
         place.texts(card).into_iter().find_map(|text| {
-            let folded: Vec<String> = words(text).map(|w| w.folded).collect();
+            let folded: Vec<String> = words(&text).map(|w| w.folded).collect();
             phrase_at(&folded, terms, last_is_prefix)
                 .map(|(_, whole)| grade(place, if whole { WHOLE } else { PREFIX }))
         })
@@ -281,7 +281,7 @@ pub fn warm(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{CardId, Provider};
+    use crate::corpus::{CardId, Prose, Provider};
 
     /// A term of a letter or two reads the leads the index keeps beside the words; its grades
     /// are those of the index's words read one by one, and of the cards' own text.
@@ -302,7 +302,7 @@ mod tests {
             .map(|(i, (title, excerpt, topic))| Card {
                 id: CardId(i as u64 + 1),
                 title: Some((*title).into()),
-                excerpt: Some((*excerpt).into()),
+                prose: Prose::held(Some((*excerpt).into()), None),
                 topics: vec![Arc::from(*topic)].into(),
                 provider: Some(Provider {
                     name: Some(Arc::from("Mainz Monitor")),

@@ -28,6 +28,16 @@ pub fn in_background<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+/// Drops `value` on a thread of its own, for an answer not to wait while the bookkeeping of a
+/// load is freed (100k files' paths and keys take tens of milliseconds). A process that ends
+/// first leaves it to the system, which takes everything back at once; without a thread to be
+/// had, it is dropped here.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("tidings-drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Lowers the calling thread's priority (Linux's nice values are per thread); elsewhere, where
 /// it would lower the whole process, nothing.
 pub fn lower_priority() {

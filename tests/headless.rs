@@ -25,14 +25,21 @@ fn fixtures(sub: &str) -> PathBuf {
 fn tidings() -> Command {
     let mut cmd = Command::cargo_bin("tidings").expect("the tidings binary is built");
     cmd.env("TZ", "UTC");
-    // The tests' reading state and cache, away from the user's own (a cache of another
-    // version there would add its notice to the output checked here).
+    // The tests' reading state and cache, away from the user's own.
     cmd.env("TIDINGS_STATE", test_state());
-    cmd.env(
-        tidings::library::cache::ENV_DIR,
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("headless-cache"),
-    );
+    cmd.env(tidings::library::cache::ENV_DIR, test_caches());
     cmd
+}
+
+/// The tests' cache folder, emptied once per run: a cache a build of another format left
+/// there would add its notice to stderr.
+fn test_caches() -> &'static Path {
+    static CACHES: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    CACHES.get_or_init(|| {
+        let caches = Path::new(env!("CARGO_TARGET_TMPDIR")).join("headless-cache");
+        let _ = std::fs::remove_dir_all(&caches);
+        caches
+    })
 }
 
 fn test_state() -> PathBuf {

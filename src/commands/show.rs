@@ -188,7 +188,7 @@ pub(crate) fn write_ambiguous(
 fn read_card(path: &Path, options: &LoadOptions) -> crate::corpus::parse::Parsed {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     let entry = FileEntry {
-        path: path.to_path_buf(),
+        path: path.into(),
         relative: path.file_name().map(PathBuf::from).unwrap_or_default(),
         size,
         content: Content::Disk,

@@ -14,7 +14,7 @@ pub fn files() -> Vec<FileEntry> {
     let mut files: Vec<FileEntry> = DEMO
         .files()
         .map(|f| FileEntry {
-            path: PathBuf::from("assets/demo").join(f.path()),
+            path: PathBuf::from("assets/demo").join(f.path()).into(),
             relative: f.path().to_path_buf(),
             size: f.contents().len() as u64,
             content: Content::Embedded(f.contents()),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::card::{Card, ExtrasAt, ExtrasRead};
+use super::card::{Card, CardPath, ExtrasAt, ExtrasRead};
 use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::intern::Interner;
 use super::parse::{self, DEFAULT_SIZE_CAP};
@@ -61,7 +61,8 @@ pub enum Content {
 /// One file to load.
 #[derive(Clone, Debug)]
 pub struct FileEntry {
-    pub path: PathBuf,
+    /// Shared with the card read from it (a second copy of 100k paths is 10 MB to fill).
+    pub path: CardPath,
     /// The path below the folder it was found in; what a card id falls back on.
     pub relative: PathBuf,
     pub size: u64,
@@ -167,14 +168,14 @@ pub fn discover_keyed<K: Send>(
             let meta = match meta {
                 Some(meta) => meta,
                 None => fs::symlink_metadata(&file.path).map_err(|e| {
-                    Diagnostic::file(&file.path, Severity::Error, format!("cannot read: {e}"))
+                    Diagnostic::file(&*file.path, Severity::Error, format!("cannot read: {e}"))
                 })?,
             };
             if !meta.is_file() {
                 // Replaced by something else since its folder was listed.
                 let problem = FileProblem::NotRegular(special_kind(meta.file_type()));
                 return Err(Diagnostic::file(
-                    &file.path,
+                    &*file.path,
                     Severity::Error,
                     problem.to_string(),
                 ));
@@ -299,7 +300,7 @@ impl Walk {
         }
         if self.seen.insert(identity(&meta, &path)) {
             self.files.push(FileEntry {
-                path,
+                path: path.into(),
                 relative,
                 size: meta.len(),
                 content: Content::Disk,
@@ -314,7 +315,7 @@ impl Walk {
     fn listed_file(&mut self, path: PathBuf, relative: PathBuf, identity: Identity) {
         if self.seen.insert(identity) {
             self.files.push(FileEntry {
-                path,
+                path: path.into(),
                 relative,
                 size: 0,
                 content: Content::Disk,
@@ -560,7 +561,7 @@ pub(crate) fn extras_of(card: &Card) -> ExtrasRead {
         ExtrasAt::File { .. } => {}
     }
     let entry = FileEntry {
-        path: card.path.to_path_buf(),
+        path: card.path.clone(),
         relative: PathBuf::new(),
         size: 0,
         content: Content::Disk,

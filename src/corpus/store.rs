@@ -16,7 +16,10 @@ use super::card::{Card, CardIx};
 /// The slots of one snapshot; cheap to clone (one `Arc` per stored batch, and the shared maps).
 #[derive(Clone, Debug, Default)]
 pub struct CardStore {
-    chunks: Vec<Arc<[Card]>>,
+    /// Each batch as it came, moved in: an `Arc<[Card]>` would be a new allocation to copy
+    /// the cards into (the whole corpus's cards once more, 38 MB at 100k, all of it fresh pages
+    /// a headless command waits for).
+    chunks: Vec<Arc<Vec<Card>>>,
     /// First slot of each chunk.
     starts: Vec<CardIx>,
     /// Chunk number of every slot, so lookups are O(1) rather than a search over `starts`.
@@ -118,7 +121,8 @@ impl CardStore {
         self.starts.push(self.chunk_of.len() as CardIx);
         Arc::make_mut(&mut self.chunk_of).extend(std::iter::repeat_n(chunk_no, cards.len()));
         Arc::make_mut(&mut self.dead).extend(std::iter::repeat_n(false, cards.len()));
-        self.chunks.push(cards.into());
+        cards.shrink_to_fit();
+        self.chunks.push(Arc::new(cards));
         self.date_order = Arc::default();
         self.title_letters = Arc::default();
     }

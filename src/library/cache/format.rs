@@ -46,7 +46,7 @@ use crate::corpus::{Subject, Urls};
 pub(crate) const MAGIC: [u8; 8] = *b"TIDCACHE";
 
 /// Bump when the layout or any stored type below changes.
-pub(crate) const FORMAT_VERSION: u32 = 6;
+pub(crate) const FORMAT_VERSION: u32 = 7;
 
 pub(crate) const PREAMBLE_LEN: usize = 28;
 
@@ -197,25 +197,24 @@ pub(crate) fn decode_header(bytes: &[u8]) -> Result<Header, Invalid> {
     }
     let stored: StoredHeader = bitcode::decode(body).map_err(|_| Invalid::Corrupt("header"))?;
     let roots: Vec<PathBuf> = stored.roots.iter().map(|r| path_from_bytes(r)).collect();
-    let files = stored
-        .files
-        .iter()
-        .map(|f| {
-            if f.root as usize >= roots.len() {
-                return Err(Invalid::Corrupt("root index"));
-            }
-            Ok(FileRecord {
-                root: f.root,
-                relative: path_from_bytes(&f.relative),
-                key: FileKey {
-                    dev: f.dev,
-                    ino: f.ino,
-                    size: f.size,
-                    mtime_ns: f.mtime_ns,
-                },
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    // Pushed into a vector of the right size: collecting `Result`s would grow it step by step,
+    // copying the records each time.
+    let mut files = Vec::with_capacity(stored.files.len());
+    for f in &stored.files {
+        if f.root as usize >= roots.len() {
+            return Err(Invalid::Corrupt("root index"));
+        }
+        files.push(FileRecord {
+            root: f.root,
+            relative: path_from_bytes(&f.relative),
+            key: FileKey {
+                dev: f.dev,
+                ino: f.ino,
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+            },
+        });
+    }
     let mut offset = end;
     let mut covered = 0usize;
     let mut chunks = Vec::with_capacity(stored.chunks.len());
@@ -303,6 +302,10 @@ struct StoredCard<'a> {
     /// after another.
     excerpt: Option<u32>,
     body: Option<u32>,
+    /// The word index's stamp of its texts (`crate::search::index::stamp`), so that matching
+    /// the card to the index's documents reads none of them: a change to what the stamp
+    /// covers changes this format's version.
+    stamp: u64,
     time: Option<(i64, i32)>,
     urls: StoredUrls<'a>,
     kind: Option<u32>,
@@ -434,6 +437,7 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, outside: &mut Outside)
         title: c.title.as_deref(),
         excerpt: outside.text(c.excerpt()),
         body: outside.text(c.body()),
+        stamp: crate::search::index::stamp(c),
         time: store_time(&c.published_date_time),
         urls: store_urls(&c.urls),
         kind: strings.opt(&c.kind),
@@ -559,17 +563,19 @@ fn decode_chunk_mapped(
         tail_at: chunk.offset + parts.extras,
         tail_len: data.len() - parts.extras,
     };
-    stored
-        .results
-        .into_iter()
-        .map(|r| reader.result(r))
-        .collect()
+    // As the header's records: a vector of the right size.
+    let mut results = Vec::with_capacity(stored.results.len());
+    for r in stored.results {
+        results.push(reader.result(r)?);
+    }
+    Ok(results)
 }
 
 /// Gives every card and diagnostic of one file its path.
-pub(crate) fn set_path(parsed: &mut Parsed, path: &Path) {
+/// The card shares the path (the walk's, for a file it found).
+pub(crate) fn set_path(parsed: &mut Parsed, path: &CardPath) {
     if let Some(card) = &mut parsed.card {
-        card.path = path.into();
+        card.path = path.clone();
     }
     for d in &mut parsed.diagnostics {
         d.path = path.to_path_buf();
@@ -640,7 +646,7 @@ impl Reader<'_> {
     }
 
     /// The card's excerpt and body, which follow the previous card's among the chunk's texts.
-    fn prose(&self, excerpt: Option<u32>, body: Option<u32>) -> Result<Prose, Invalid> {
+    fn prose(&self, excerpt: Option<u32>, body: Option<u32>, stamp: u64) -> Result<Prose, Invalid> {
         let at = self.next_text.get();
         let len = |text: Option<u32>| text.map_or(0, |n| n as usize);
         let end = at.saturating_add(len(excerpt)).saturating_add(len(body));
@@ -648,16 +654,17 @@ impl Reader<'_> {
             return Err(Invalid::Corrupt("text length"));
         }
         self.next_text.set(end);
-        Prose::mapped(self.file, at, excerpt, body).ok_or(Invalid::Corrupt("text"))
+        let prose = Prose::mapped(self.file, at, excerpt, body).ok_or(Invalid::Corrupt("text"))?;
+        Ok(prose.with_stamp(stamp))
     }
 
     fn card(&self, c: StoredCard<'_>) -> Result<Card, Invalid> {
-        let card = Card {
+        Ok(Card {
             id: CardId(c.id),
             path: CardPath::default(),
             category: self.shared(c.category)?,
             title: c.title.map(Box::from),
-            prose: self.prose(c.excerpt, c.body)?,
+            prose: self.prose(c.excerpt, c.body, c.stamp)?,
             published_date_time: time(c.time)?,
             urls: urls(c.urls)?,
             kind: self.shared(c.kind)?,
@@ -683,13 +690,6 @@ impl Reader<'_> {
                 CardKeys::from_parts(c.link_keys.0, c.link_keys.1)
                     .ok_or(Invalid::Corrupt("link keys"))?,
             ),
-        };
-        // Stamped while its texts' pages are still mapped in, so that matching it to the word
-        // index's documents reads none of them again.
-        let stamp = crate::search::index::texts_stamp(&card);
-        Ok(Card {
-            prose: card.prose.with_stamp(stamp),
-            ..card
         })
     }
 

@@ -281,6 +281,7 @@ impl Cache {
             update: &mut update,
         };
         let loaded = load::load_all_reusing(&found.files, options, &mut reuse);
+        crate::background::drop_later((found.files, found.keys, plan));
         Ok((loaded, found.diagnostics, update))
     }
 
@@ -338,7 +339,7 @@ impl Cache {
                     let Some(path) = roots.display_path(record.root, &record.relative) else {
                         continue;
                     };
-                    format::set_path(&mut parsed, &path);
+                    format::set_path(&mut parsed, &path.into());
                     shown.entries[j] = Some(parsed.card.as_ref().map(|c| c.id));
                     cards.extend(parsed.card);
                     diagnostics.extend(parsed.diagnostics);

@@ -109,7 +109,7 @@ mod tests {
 
     fn entry(path: &str, relative: &str) -> FileEntry {
         FileEntry {
-            path: PathBuf::from(path),
+            path: PathBuf::from(path).into(),
             relative: PathBuf::from(relative),
             size: 0,
             content: Content::Disk,

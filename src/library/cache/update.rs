@@ -159,6 +159,8 @@ impl Update {
     /// folders not opened for 30 days. The error is a sentence for a notice.
     pub fn write(self) -> Result<Option<Written>, String> {
         if !self.is_needed() {
+            // What it holds of the cache read (its file table, its map) is not waited for.
+            crate::background::drop_later(self);
             return Ok(None);
         }
         let Some((folder, path)) = &self.target else {

@@ -267,7 +267,7 @@ impl Tracker {
             if !self.is_card_path(&file.path) {
                 continue;
             }
-            seen.insert(file.path.clone());
+            seen.insert(file.path.to_path_buf());
             if self
                 .known
                 .get(bytes(&file.path))
@@ -300,7 +300,7 @@ impl Tracker {
         let mut work = Work::default();
         let mut seen = std::collections::HashSet::with_capacity(found.files.len());
         for (file, key) in found.files.into_iter().zip(found.keys) {
-            seen.insert(file.path.clone());
+            seen.insert(file.path.to_path_buf());
             match self.known.get_mut(bytes(&file.path)) {
                 Some(Known {
                     key: known @ None, ..
@@ -355,7 +355,7 @@ impl Tracker {
 
     fn entry(&self, path: &Path, size: u64) -> FileEntry {
         FileEntry {
-            path: path.to_path_buf(),
+            path: path.into(),
             relative: self.relative(path),
             size,
             content: crate::corpus::load::Content::Disk,
@@ -389,27 +389,28 @@ impl Tracker {
                     .iter()
                     .any(|d| d.severity == Severity::Error);
             let recent = now_ns.saturating_sub(key.mtime_ns) < SETTLE_NS;
-            if failed && recent && !work.settled.contains(&entry.path) {
+            if failed && recent && !work.settled.iter().any(|p| *p == *entry.path) {
                 // Most likely still being written: the card on screen (if any) stays.
                 let due_ns = key.mtime_ns.max(now_ns).saturating_add(SETTLE_NS);
-                self.waiting.insert(entry.path, Waiting { key, due_ns });
+                self.waiting
+                    .insert(entry.path.to_path_buf(), Waiting { key, due_ns });
                 continue;
             }
-            self.waiting.remove(&entry.path);
+            self.waiting.remove(&*entry.path);
             let id = parsed.card.as_ref().map(|c| c.id);
             // The card's own path, shared, when there is a card.
             let shared = parsed.card.as_ref().map(|c| c.path.clone());
+            let path = entry.path.clone();
             let known = Known {
                 id,
                 key: Some(Box::new(key)),
             };
-            let old = self.known.insert(
-                PathKey(shared.unwrap_or_else(|| entry.path.as_path().into())),
-                known,
-            );
+            let old = self
+                .known
+                .insert(PathKey(shared.unwrap_or(entry.path)), known);
             if let Some(old) = old {
                 change.delta.forget.push(Forget {
-                    path: entry.path,
+                    path: path.to_path_buf(),
                     id: old.id,
                 });
             }
@@ -492,7 +493,7 @@ mod tests {
             for (path, (text, mtime)) in self.files.borrow().iter() {
                 if paths.iter().any(|root| path.starts_with(root)) && has_card_extension(path) {
                     found.files.push(FileEntry {
-                        path: path.clone(),
+                        path: path.clone().into(),
                         relative: path.clone(),
                         size: text.len() as u64,
                         content: crate::corpus::load::Content::Disk,
@@ -509,7 +510,7 @@ mod tests {
             files
                 .iter()
                 .map(|f| {
-                    let text = self.files.borrow().get(&f.path).map(|(t, _)| t.clone());
+                    let text = self.files.borrow().get(&*f.path).map(|(t, _)| t.clone());
                     crate::corpus::parse::parse_card(
                         text.unwrap_or_default().as_bytes(),
                         &f.path,

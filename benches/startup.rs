@@ -171,36 +171,10 @@ mod run {
         time: Duration,
         /// When the list was on screen.
         rss: u64,
-        /// Once idle, and the peak by then (see [`idle`]).
+        /// Once idle, and the peak by then (see `common::idle`).
         rss_idle: u64,
         hwm: u64,
         term: Term,
-    }
-
-    /// The process's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat).
-    fn cpu_ticks(pid: u32) -> Option<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        let rest = stat.get(stat.rfind(')')? + 2..)?;
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let utime: u64 = fields.get(11)?.parse().ok()?;
-        let stime: u64 = fields.get(12)?.parse().ok()?;
-        Some(utime + stime)
-    }
-
-    /// Waits until `pid` has used no CPU for a second (at most 30 s): loading is over, with
-    /// the work done after it.
-    fn idle(pid: u32) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut last = cpu_ticks(pid);
-        while Instant::now() < deadline {
-            std::thread::sleep(Duration::from_secs(1));
-            let now = cpu_ticks(pid);
-            if now == last {
-                return;
-            }
-            last = now;
-        }
     }
 
     /// Starts the reader on `dir` with `home` as every XDG folder, and waits for all `cards`.
@@ -226,7 +200,7 @@ mod run {
         let settled = term.settle(started, |s| shows_all(s, cards), QUIET, LIMIT)?;
         let pid = term.pid();
         let rss = proc_status(pid, "VmRSS:").unwrap_or(0);
-        idle(pid);
+        common::idle(pid, Duration::from_secs(30));
         Ok(Started {
             time: settled.last_change - started,
             rss,

@@ -79,3 +79,38 @@ pub fn median_run(
     times.sort();
     times.get(runs / 2).copied()
 }
+
+/// The process's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat).
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// Waits until `pid` has used no CPU for a second (at most `limit`): loading is over, with the
+/// work done after it (the files' keys checked, the cache written, the index caught up).
+/// Returns how long that took; elsewhere than Linux, waits for nothing.
+#[allow(dead_code)] // Not every benchmark waits for the reader to settle.
+pub fn idle(pid: u32, limit: Duration) -> Duration {
+    let started = Instant::now();
+    #[cfg(target_os = "linux")]
+    {
+        let mut last = cpu_ticks(pid);
+        while started.elapsed() < limit {
+            std::thread::sleep(Duration::from_secs(1));
+            let now = cpu_ticks(pid);
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (pid, limit);
+    started.elapsed()
+}

@@ -25,7 +25,7 @@ fn card(n: u64, fields: &str) -> Card {
     let name = format!("{n:03}_{n:016x}.txt");
     let parsed = parse_card(
         text.as_bytes(),
-        Path::new(&name),
+        &Path::new(&name).into(),
         Path::new(&name),
         &Interner::default(),
     );
@@ -290,7 +290,7 @@ fn o_opens_the_preferred_url_and_refuses_anything_but_http() {
     let text = "---\ntitle: bad\nwebUrl: \"javascript:alert(1)\"\n---\n";
     let bad = parse_card(
         text.as_bytes(),
-        Path::new("b.txt"),
+        &Path::new("b.txt").into(),
         Path::new("b.txt"),
         &Interner::default(),
     )
@@ -776,7 +776,7 @@ fn card_with_url(n: u64, url: &str) -> Card {
     let name = format!("{n:03}_{n:016x}.txt");
     parse_card(
         text.as_bytes(),
-        Path::new(&name),
+        &Path::new(&name).into(),
         Path::new(&name),
         &Interner::default(),
     )

@@ -18,7 +18,7 @@ fn parse_within_limit(text: impl Into<Vec<u8>>) -> Parsed {
     thread::spawn(move || {
         let parsed = parse_card(
             &bytes,
-            Path::new("cards/x.txt"),
+            &Path::new("cards/x.txt").into(),
             Path::new("x.txt"),
             &Interner::default(),
         );

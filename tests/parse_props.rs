@@ -41,7 +41,7 @@ fn card_like() -> impl Strategy<Value = String> {
 fn check(bytes: &[u8]) {
     let parsed = parse_card(
         bytes,
-        Path::new("p/x.txt"),
+        &Path::new("p/x.txt").into(),
         Path::new("x.txt"),
         &Interner::default(),
     );

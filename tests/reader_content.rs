@@ -31,7 +31,7 @@ fn card_with_body(n: u64, fields: &str, body: &str) -> Card {
     let name = format!("{n:03}_{n:016x}.txt");
     let parsed = parse_card(
         text.as_bytes(),
-        Path::new(&name),
+        &Path::new(&name).into(),
         Path::new(&name),
         &Interner::default(),
     );

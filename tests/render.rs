@@ -564,7 +564,7 @@ fn yaml_card(n: u64, fields: &str) -> Card {
     let name = format!("{n:03}_{n:016x}.txt");
     let parsed = tidings::corpus::parse::parse_card(
         text.as_bytes(),
-        std::path::Path::new(&name),
+        &std::path::Path::new(&name).into(),
         std::path::Path::new(&name),
         &tidings::corpus::intern::Interner::default(),
     );

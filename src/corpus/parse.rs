@@ -12,7 +12,7 @@ mod fields;
 
 use std::path::Path;
 
-use super::card::Card;
+use super::card::{Card, CardPath};
 use super::diagnostic::{Diagnostic, FileProblem, Severity, Subject};
 use super::id;
 use super::intern::Interner;
@@ -46,10 +46,15 @@ struct Pos {
 
 const START: Pos = Pos { line: 1, column: 1 };
 
-/// Parses one card file. `path` is what diagnostics name; `relative_path` is the path below the
-/// folder it was loaded from, used for the id of a card that has neither a content id in its
-/// file name nor a URL.
-pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &Interner) -> Parsed {
+/// Parses one card file. `path` is what diagnostics name, and the card shares it (a loaded
+/// file's path is its walk entry's); `relative_path` is the path below the folder it was loaded
+/// from, used for the id of a card that has neither a content id in its file name nor a URL.
+pub fn parse_card(
+    bytes: &[u8],
+    path: &CardPath,
+    relative_path: &Path,
+    interner: &Interner,
+) -> Parsed {
     let mut parsed = Parsed::default();
     let diagnostic = |pos: Pos, severity, message: String| Diagnostic {
         path: path.to_path_buf(),
@@ -133,7 +138,7 @@ pub fn parse_card(bytes: &[u8], path: &Path, relative_path: &Path, interner: &In
     let mut card = fields.card(entries, body);
     let canonical = card.urls.preferred().and_then(|(_, u)| link_key(&u));
     card.id = id::card_id(path, canonical.as_deref(), relative_path);
-    card.path = path.into();
+    card.path = path.clone();
 
     // In file order, as a person reads the file, whatever order the fields are read in.
     fields.warnings.sort_by_key(|(offset, _)| *offset);

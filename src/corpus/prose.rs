@@ -31,13 +31,18 @@ enum At {
         excerpt: u32,
         body: u32,
         /// The word index's stamp of the card's texts (see `crate::search::index::stamp`),
-        /// made when they were checked, so that matching the index's documents to the cards
-        /// reads none of these pages again.
+        /// as the cache stored it, so that matching the index's documents to the cards reads
+        /// none of these pages.
         stamp: u64,
     },
 }
 
 const ABSENT: u32 = u32::MAX;
+
+/// The bytes a text of length `len` (or [`ABSENT`]) takes.
+fn taken(len: u32) -> u64 {
+    if len == ABSENT { 0 } else { u64::from(len) }
+}
 
 impl Default for At {
     fn default() -> Self {
@@ -61,16 +66,19 @@ impl Prose {
         excerpt: Option<u32>,
         body: Option<u32>,
     ) -> Option<Prose> {
-        let len = |text: Option<u32>| text.map_or(Some(0), |n| (n != ABSENT).then_some(n));
-        let end = at
-            .checked_add(len(excerpt)? as usize)?
-            .checked_add(len(body)? as usize)?;
-        file.get(at..end)?;
+        if excerpt == Some(ABSENT) || body == Some(ABSENT) {
+            return None;
+        }
+        let (excerpt, body) = (excerpt.unwrap_or(ABSENT), body.unwrap_or(ABSENT));
+        let end = (at as u64)
+            .checked_add(taken(excerpt))?
+            .checked_add(taken(body))?;
+        file.get(at..usize::try_from(end).ok()?)?;
         Some(Prose(At::Mapped {
             file: file.clone(),
             at: at as u64,
-            excerpt: excerpt.unwrap_or(ABSENT),
-            body: body.unwrap_or(ABSENT),
+            excerpt,
+            body,
             stamp: 0,
         }))
     }
@@ -93,10 +101,7 @@ impl Prose {
                 excerpt,
                 body,
                 ..
-            } => {
-                let after = if *excerpt == ABSENT { 0 } else { *excerpt };
-                text(file, *at + u64::from(after), *body)
-            }
+            } => text(file, *at + taken(*excerpt), *body),
         }
     }
 

@@ -179,7 +179,9 @@ pub fn read(path: &Path) -> Result<Option<CacheFile>, ReadError> {
     // one is renamed over it, and this mapping keeps the old one. Every byte read from it is
     // checked like any untrusted input. What a mapping cannot guard against is another
     // program truncating this very file, in the user's private cache folder, while it is
-    // read; reading the file whole instead would cost a fresh zeroed page per 4 KiB of it.
+    // mapped, which is for as long as a card read from it lives (its texts stay here); reading
+    // the file whole instead would cost a fresh zeroed page per 4 KiB of it, and hold the
+    // texts on the heap.
     let bytes = Arc::new(unsafe { memmap2::Mmap::map(&file) }.map_err(io)?);
     let header = format::decode_header(&bytes).map_err(|why| ReadError::Invalid {
         path: path.to_path_buf(),

@@ -529,12 +529,13 @@ pub(crate) fn decode_chunk(
     chunk: &ChunkRef,
     interner: &Interner,
 ) -> Result<Vec<Parsed>, Invalid> {
-    let decoded = decode_chunk_mapped(cache, chunk, interner);
+    let decoded = decode_chunk_pages(cache, chunk, interner);
     cache.release(chunk.offset, chunk.len);
     decoded
 }
 
-fn decode_chunk_mapped(
+/// [`decode_chunk`] but for giving the pages back.
+fn decode_chunk_pages(
     cache: &CacheFile,
     chunk: &ChunkRef,
     interner: &Interner,
@@ -556,8 +557,6 @@ fn decode_chunk_mapped(
     let reader = Reader {
         shared: &shared,
         file: &cache.bytes,
-        texts_at: chunk.offset + parts.texts,
-        texts_end: chunk.offset + parts.extras,
         next_text: Cell::new(chunk.offset + parts.texts),
         store: &cache.extras,
         tail_at: chunk.offset + parts.extras,
@@ -584,14 +583,13 @@ pub(crate) fn set_path(parsed: &mut Parsed, path: &CardPath) {
 
 struct Reader<'s> {
     shared: &'s [Arc<str>],
-    /// The cache file, and where the chunk's texts lie in it; the next card's begin at
-    /// `next_text`.
+    /// The cache file; the next card's texts begin at `next_text` in it, and the chunk's
+    /// texts end at `tail_at`.
     file: &'s Arc<memmap2::Mmap>,
-    texts_at: usize,
-    texts_end: usize,
     next_text: Cell<usize>,
     store: &'s Arc<dyn ExtrasStore>,
-    /// Where the chunk's extras begin in the file, and how many bytes they take.
+    /// Where the chunk's extras begin in the file (where its texts end), and how many bytes
+    /// they take.
     tail_at: usize,
     tail_len: usize,
 }
@@ -650,7 +648,8 @@ impl Reader<'_> {
         let at = self.next_text.get();
         let len = |text: Option<u32>| text.map_or(0, |n| n as usize);
         let end = at.saturating_add(len(excerpt)).saturating_add(len(body));
-        if end > self.texts_end || at < self.texts_at {
+        // The texts end where the extras begin.
+        if end > self.tail_at {
             return Err(Invalid::Corrupt("text length"));
         }
         self.next_text.set(end);

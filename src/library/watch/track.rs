@@ -714,7 +714,8 @@ mod tests {
             .filter_map(|p| {
                 let text = card(p.trim_start_matches("c/").trim_end_matches(".txt"));
                 let path = Path::new(p);
-                crate::corpus::parse::parse_card(text.as_bytes(), path, path, &interner).card
+                crate::corpus::parse::parse_card(text.as_bytes(), &path.into(), path, &interner)
+                    .card
             })
             .collect();
         tracker.loaded(&loaded, &[]);

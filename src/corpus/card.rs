@@ -63,6 +63,13 @@ impl Deref for CardPath {
     }
 }
 
+/// Hashes and compares as the path it holds (the derived `Hash` and `Eq` are the path's).
+impl std::borrow::Borrow<Path> for CardPath {
+    fn borrow(&self) -> &Path {
+        &self.0
+    }
+}
+
 impl AsRef<Path> for CardPath {
     fn as_ref(&self) -> &Path {
         &self.0

@@ -595,8 +595,9 @@ pub fn stream(files: &[FileEntry], options: &LoadOptions, sink: impl FnMut(LoadE
 pub trait Reuse {
     /// The result for `files[i]`, if it is known without reading the file.
     fn known(&mut self, i: usize) -> Option<parse::Parsed>;
-    /// The results of `files[first..first + results.len()]`, known and parsed alike.
-    fn batch(&mut self, first: usize, results: &[parse::Parsed]);
+    /// The results of `files[first..first + results.len()]`, known and parsed alike, before
+    /// they go on (the cache may point their texts at itself).
+    fn batch(&mut self, first: usize, results: &mut [parse::Parsed]);
 }
 
 /// Nothing known: every file is read and parsed.
@@ -607,7 +608,7 @@ impl Reuse for ParseAll {
         None
     }
 
-    fn batch(&mut self, _: usize, _: &[parse::Parsed]) {}
+    fn batch(&mut self, _: usize, _: &mut [parse::Parsed]) {}
 }
 
 /// [`stream`], taking what `reuse` knows instead of reading those files. Batches, order and
@@ -634,12 +635,12 @@ pub fn stream_reusing(
         batch = (batch * 2).min(2048);
         let known: Vec<Option<parse::Parsed>> =
             (first..first + now.len()).map(|i| reuse.known(i)).collect();
-        let parsed: Vec<parse::Parsed> = now
+        let mut parsed: Vec<parse::Parsed> = now
             .par_iter()
             .zip(known)
             .map(|(entry, known)| known.unwrap_or_else(|| load_file(entry, options, &interner)))
             .collect();
-        reuse.batch(first, &parsed);
+        reuse.batch(first, &mut parsed);
         first += now.len();
         let mut cards = Vec::with_capacity(parsed.len());
         let mut diagnostics = Vec::new();

@@ -23,4 +23,4 @@ pub use card::{
 pub use diagnostic::{Diagnostic, Severity, Subject};
 pub use prose::Prose;
 pub use snapshot::{Applied, Corpus, Delta, Forget};
-pub use store::{CardStore, DateOrder, Letters};
+pub use store::{CardStore, DateOrder, Letters, SharedCard};

@@ -1,11 +1,12 @@
 //! A card's excerpt and body: the longest texts it has, and wanted only to show one card or
 //! to check a few forms of query (`'exact`, `^`, `$`, phrases) on the cards the index found.
 //!
-//! A card parsed from its file holds them. A card read from the cache leaves them in the cache
-//! file, mapped: its pages are the page cache's, counted in the reader's resident memory only
-//! while they are read, and given back to the system when it needs them (at 100k cards, a
-//! quarter of what the cards would otherwise hold). The cache checked them when it was read
-//! (its chunk's CRC covers them); they are read through a lossy conversion, which costs no copy
+//! A card parsed from its file holds them, until the cache encodes it: then, like a card read
+//! from the cache, it leaves them in the cache's bytes (the cache file, or the file a new
+//! cache is put together in), mapped: their pages are the page cache's, counted in the
+//! reader's resident memory only while they are read, and given back to the system when it
+//! needs them (at 100k cards, a quarter of what the cards would otherwise hold). The cache
+//! checked them when it was read (its chunk's CRC covers them); they are read through a lossy conversion, which costs no copy
 //! for valid UTF-8 and keeps a file changed under the map by another program from ever giving
 //! anything but text.
 
@@ -105,6 +106,14 @@ impl Prose {
         }
     }
 
+    /// The map mapped texts lie in.
+    pub fn map(&self) -> Option<&Arc<memmap2::Mmap>> {
+        match &self.0 {
+            At::Held { .. } => None,
+            At::Mapped { file, .. } => Some(file),
+        }
+    }
+
     /// The stamp given by [`Prose::with_stamp`], for mapped texts.
     pub fn stamp(&self) -> Option<u64> {
         match &self.0 {
@@ -119,6 +128,25 @@ impl Prose {
             *stamp = made;
         }
         self
+    }
+}
+
+/// Gives the pages of `len` bytes of `map` from `offset` back to the system (`MADV_DONTNEED`):
+/// they stop counting in this process's resident memory, the system keeps them in its page
+/// cache, and a text read later maps its page again. What read texts in bulk (a cache's
+/// decoding, the word index's indexing) calls once done.
+pub fn give_back(map: &memmap2::Mmap, offset: usize, len: usize) {
+    let len = len.min(map.len().saturating_sub(offset));
+    if len == 0 {
+        return;
+    }
+    #[cfg(unix)]
+    // SAFETY: the maps of texts are read-only and shared with their file: MADV_DONTNEED only
+    // unmaps their pages from this process, and the next read of them finds the file's
+    // contents again, as before. Nothing holds a reference into those pages across the call
+    // that could see anything but the file's bytes.
+    unsafe {
+        let _ = map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len);
     }
 }
 

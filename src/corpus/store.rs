@@ -36,6 +36,22 @@ pub struct CardStore {
     title_letters: Arc<OnceLock<Vec<Letters>>>,
 }
 
+/// One card of a store, shared with it: see [`CardStore::shared`].
+#[derive(Clone, Debug)]
+pub struct SharedCard {
+    chunk: Arc<Vec<Card>>,
+    /// Always inside `chunk`.
+    at: usize,
+}
+
+impl std::ops::Deref for SharedCard {
+    type Target = Card;
+
+    fn deref(&self) -> &Card {
+        &self.chunk[self.at]
+    }
+}
+
 /// Which ASCII letters (case folded) and digits a text holds, a bit each: a test of letters
 /// scattered through a title can rule out most titles by this alone, without reading them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -189,6 +205,18 @@ impl CardStore {
         self.slot(ix)
     }
 
+    /// The card in a live slot, as a handle that keeps it (and the rest of its batch) alive
+    /// without copying it: what a background job that outlives this store takes.
+    pub fn shared(&self, ix: CardIx) -> Option<SharedCard> {
+        if !self.is_live(ix) {
+            return None;
+        }
+        let chunk_no = *self.chunk_of.get(ix as usize)? as usize;
+        let chunk = Arc::clone(self.chunks.get(chunk_no)?);
+        let at = (ix - *self.starts.get(chunk_no)?) as usize;
+        (at < chunk.len()).then_some(SharedCard { chunk, at })
+    }
+
     /// The card in a slot, dead or alive: what a removal needs to undo the card's links.
     pub(crate) fn slot(&self, ix: CardIx) -> Option<&Card> {
         let chunk_no = *self.chunk_of.get(ix as usize)? as usize;
@@ -293,6 +321,23 @@ mod tests {
         assert!(Letters::of("ber").within(letters[1]) && !Letters::of("u").within(letters[1]));
         store.push_chunk(vec![titled("x")]);
         assert_eq!(store.title_letters()[2], Letters::of("X"));
+    }
+
+    #[test]
+    fn a_shared_card_is_the_live_card_of_its_slot() {
+        let mut store = CardStore::default();
+        store.push_chunk(vec![titled("a"), titled("b")]);
+        store.push_chunk(vec![titled("c")]);
+        store.kill(1);
+        let title = |ix| store.shared(ix).map(|c| c.display_title().to_string());
+        assert_eq!(title(0).as_deref(), Some("a"));
+        assert_eq!(title(1), None, "dead");
+        assert_eq!(title(2).as_deref(), Some("c"));
+        assert_eq!(title(3), None, "no such slot");
+        // It outlives the store.
+        let shared = store.shared(2).expect("live");
+        drop(store);
+        assert_eq!(shared.display_title(), "c");
     }
 
     #[test]

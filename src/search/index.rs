@@ -39,16 +39,16 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument,
-    TantivyError, Term,
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyError, Term,
 };
 
+use super::document::CardDocument;
 pub use super::fields::Place;
 use super::grades::Grades;
 use super::words::{fold_into, spans};
 use crate::background;
 use crate::corpus::id::KeyMap;
-use crate::corpus::{Card, CardIx, CardStore};
+use crate::corpus::{Card, CardIx, CardStore, SharedCard, prose};
 
 /// Why the index could not be built or read; tantivy's own words.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -156,7 +156,7 @@ type Keys = Arc<[(u64, u64)]>;
 /// The word index of one [`CardStore`] as far as it has caught up.
 pub struct WordIndex {
     fields: Fields,
-    writer: IndexWriter<TantivyDocument>,
+    writer: IndexWriter<CardDocument>,
     reader: IndexReader,
     /// Whether `writer` writes a stored index (else it is in memory).
     stored: bool,
@@ -186,6 +186,10 @@ pub struct WordIndex {
     committed: usize,
     /// The first full load has been merged into one segment.
     merged_once: bool,
+    /// The maps holding texts of cards indexed since the last commit (see [`crate::corpus::Prose`]): their
+    /// pages are given back once the commit has read them, else every text indexed would
+    /// stay counted as the reader's memory.
+    read_maps: Vec<Arc<memmap2::Mmap>>,
     segments: Vec<Segment>,
     /// How many of `segments` are `writer`'s (they come first).
     own_segments: usize,
@@ -271,7 +275,7 @@ impl WordIndex {
 
     fn with_writer(
         index: Index,
-        writer: IndexWriter<TantivyDocument>,
+        writer: IndexWriter<CardDocument>,
         fields: Fields,
         stored: bool,
         borrowed: Option<IndexReader>,
@@ -308,6 +312,7 @@ impl WordIndex {
             remap: true,
             committed: 0,
             merged_once: false,
+            read_maps: Vec::new(),
             segments: Vec::new(),
             own_segments: 0,
             keys,
@@ -372,7 +377,7 @@ impl WordIndex {
             .collect();
         for (ix, stamp) in (start..end).zip(stamps) {
             let ix = ix as CardIx;
-            let id = match (cards.get(ix), stamp) {
+            let id = match (cards.shared(ix), stamp) {
                 (Some(card), Some(stamp)) => Some(self.take_in(ix, card, stamp)),
                 _ => None,
             };
@@ -387,12 +392,20 @@ impl WordIndex {
 
     /// Matches the card of slot `ix`, of `stamp`, with a document holding its text, indexing
     /// it when none does. Its id.
-    fn take_in(&mut self, ix: CardIx, card: &Card, stamp: u64) -> u64 {
+    fn take_in(&mut self, ix: CardIx, card: SharedCard, stamp: u64) -> u64 {
         let id = card.id.0;
         let held =
             self.docs.get(&id) == Some(&stamp) || self.borrowed_docs.get(&id) == Some(&stamp);
         if !held {
             self.forget(id);
+            if let Some(map) = card.prose.map()
+                && self
+                    .read_maps
+                    .last()
+                    .is_none_or(|last| !Arc::ptr_eq(last, map))
+            {
+                self.read_maps.push(Arc::clone(map));
+            }
             if self.writer.add_document(self.document(card, stamp)).is_ok() {
                 self.docs.insert(id, stamp);
                 self.uncommitted = true;
@@ -447,6 +460,9 @@ impl WordIndex {
             let writer = &mut self.writer;
             background::in_background(|| writer.commit())?;
             self.uncommitted = false;
+            for map in self.read_maps.drain(..) {
+                prose::give_back(&map, 0, map.len());
+            }
         }
         self.committed = self.slot_ids.len();
         self.refresh()?;
@@ -601,26 +617,20 @@ impl WordIndex {
         (self.epoch, self.committed)
     }
 
-    fn document(&self, card: &Card, stamp: u64) -> TantivyDocument {
-        let mut doc = TantivyDocument::new();
-        doc.add_u64(self.fields.id, card.id.0);
-        doc.add_u64(self.fields.stamp, stamp);
-        for place in Place::ALL {
-            for text in place.texts(card) {
-                doc.add_text(self.field(place), text);
-            }
-        }
-        doc
+    fn document(&self, card: SharedCard, stamp: u64) -> CardDocument {
+        let Fields {
+            words,
+            id,
+            stamp: stamp_field,
+        } = self.fields;
+        CardDocument::new(card, id, (stamp_field, stamp), words)
     }
 }
 
 /// A writer indexing on `threads` threads, which run at a lower priority than the rest of
 /// tidings: indexing is background work, and the cards' load, the screen and the answers to
 /// keys go first.
-fn make_writer(
-    index: &Index,
-    threads: usize,
-) -> Result<IndexWriter<TantivyDocument>, TantivyError> {
+fn make_writer(index: &Index, threads: usize) -> Result<IndexWriter<CardDocument>, TantivyError> {
     let threads = threads.max(1);
     background::in_background(|| index.writer_with_num_threads(threads, threads * THREAD_MEMORY))
 }
@@ -786,9 +796,14 @@ mod tests {
         store
     }
 
-    /// The slots holding a word starting with `word` in their title.
+    /// The slots holding the word `word` in their title.
     fn found(index: &WordIndex, word: &str) -> Vec<CardIx> {
-        let field = index.field(Place::Title);
+        found_in(index, Place::Title, word)
+    }
+
+    /// The slots holding the word `word` in `place`.
+    fn found_in(index: &WordIndex, place: Place, word: &str) -> Vec<CardIx> {
+        let field = index.field(place);
         let mut slots = Vec::new();
         for segment in index.segments() {
             let Ok(inverted) = segment.reader.inverted_index(field) else {
@@ -905,5 +920,26 @@ mod tests {
         caught_up(&mut index, &cards, 0);
         assert_eq!(found(&index, "alpha"), Vec::<CardIx>::new());
         assert_eq!(found(&index, "omega"), vec![1]);
+    }
+
+    /// The writer reads a card's texts where the card keeps them: held, or mapped, and made
+    /// into text once when the map's bytes are not UTF-8.
+    #[test]
+    fn mapped_texts_are_indexed_even_when_they_are_not_utf8() {
+        let bytes = b"mapped words\xFF here";
+        let mut file = tempfile::tempfile().expect("a file");
+        std::io::Write::write_all(&mut file, bytes).expect("written");
+        // SAFETY: the file is this test's own, and nothing changes it.
+        let map = Arc::new(unsafe { memmap2::Mmap::map(&file) }.expect("mapped"));
+        let mut mapped = card(1, "alpha");
+        mapped.prose = crate::corpus::Prose::mapped(&map, 0, Some(bytes.len() as u32), None)
+            .expect("within the file");
+        let cards = store(vec![card(2, "bravo"), mapped]);
+        let mut index = WordIndex::new().expect("in memory");
+        caught_up(&mut index, &cards, 0);
+        assert_eq!(found_in(&index, Place::Excerpt, "mapped"), vec![1]);
+        assert_eq!(found_in(&index, Place::Excerpt, "here"), vec![1]);
+        assert_eq!(found(&index, "alpha"), vec![1]);
+        assert_eq!(found(&index, "bravo"), vec![0]);
     }
 }

@@ -5,6 +5,7 @@
 //! text (`highlight`), the sort orders, and a background worker that keeps the index and
 //! always answers the latest query.
 
+mod document;
 pub mod engine;
 pub mod fields;
 pub mod grades;

@@ -81,20 +81,7 @@ impl CacheFile {
     /// neighbours, decoded on another core, can get some of theirs back: once every chunk is
     /// decoded, [`CacheFile::release_all`].
     pub(crate) fn release(&self, offset: usize, len: usize) {
-        let len = len.min(self.bytes.len().saturating_sub(offset));
-        if len == 0 {
-            return;
-        }
-        #[cfg(unix)]
-        // SAFETY: the map is read-only and shared with its file: MADV_DONTNEED only unmaps
-        // its pages from this process, and the next read of them finds the file's contents
-        // again, as before. Nothing here holds a reference into those pages across the call
-        // that could see anything but the file's bytes.
-        unsafe {
-            let _ =
-                self.bytes
-                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len);
-        }
+        crate::corpus::prose::give_back(&self.bytes, offset, len);
     }
 
     pub(crate) fn release_all(&self) {

@@ -410,11 +410,50 @@ impl Outside {
     /// Adds a text to the chunk's texts: its length, `None` for none.
     fn text(&mut self, text: Option<Cow<'_, str>>) -> Option<u32> {
         let text = text?;
-        // The parser's size cap keeps a card's texts far below 4 GiB; `u32::MAX` stands for
-        // none where they are read back.
-        let len = u32::try_from(text.len()).ok().filter(|n| *n != u32::MAX)?;
+        let len = stored_len(&text)?;
         self.texts.extend_from_slice(text.as_bytes());
         Some(len)
+    }
+}
+
+/// The length a text is stored with; `None`: it is not stored. The parser's size cap keeps a
+/// card's texts far below 4 GiB; `u32::MAX` stands for none where they are read back.
+fn stored_len(text: &str) -> Option<u32> {
+    u32::try_from(text.len()).ok().filter(|n| *n != u32::MAX)
+}
+
+/// Points the cards of `results`, just encoded into `chunk` by [`encode_chunk`], at their
+/// texts in `map`, which holds the chunk's bytes from byte `base` on: a card parsed now then
+/// leaves its texts in the cache's bytes as one decoded from the cache does (see
+/// [`Prose`]), instead of holding them until the reader exits.
+pub(crate) fn map_texts(
+    chunk: &[u8],
+    results: &mut [&mut Parsed],
+    map: &Arc<memmap2::Mmap>,
+    base: usize,
+) {
+    let Some(mut at) = split_chunk(chunk).and_then(|parts| base.checked_add(parts.texts)) else {
+        return;
+    };
+    for card in results.iter_mut().filter_map(|p| p.card.as_mut()) {
+        let (excerpt, body) = (card.excerpt(), card.body());
+        let lens = (
+            excerpt.as_deref().and_then(stored_len),
+            body.as_deref().and_then(stored_len),
+        );
+        // As `encode_chunk` left them: a text not stored stays with the card.
+        let stored = excerpt.is_some() == lens.0.is_some() && body.is_some() == lens.1.is_some();
+        let stamp = crate::search::index::stamp(card);
+        drop((excerpt, body));
+        let here = at;
+        at += [lens.0, lens.1]
+            .iter()
+            .flatten()
+            .map(|n| *n as usize)
+            .sum::<usize>();
+        if let Some(prose) = Prose::mapped(map, here, lens.0, lens.1).filter(|_| stored) {
+            card.prose = prose.with_stamp(stamp);
+        }
     }
 }
 

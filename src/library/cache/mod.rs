@@ -499,16 +499,22 @@ fn parse_unreused(
     options: &LoadOptions,
     sink: impl FnMut(LoadEvent) -> bool,
 ) {
-    let files: Vec<FileEntry> = to_parse.iter().map(|i| walked[*i].clone()).collect();
+    // Every file when there was no cache (a cold load): the walk's own list, not a copy.
+    let every = to_parse.len() == walked.len();
+    let some: Vec<FileEntry> = match every {
+        true => Vec::new(),
+        false => to_parse.iter().map(|i| walked[*i].clone()).collect(),
+    };
+    let files = if every { walked } else { &some };
     let mut reuse = Reusing {
-        files: &files,
-        walked: Some(to_parse),
+        files,
+        walked: (!every).then_some(to_parse),
         keys,
         plan,
         decoded: &mut Decoded::default(),
         update,
     };
-    load::stream_reusing(&files, options, &mut reuse, sink);
+    load::stream_reusing(files, options, &mut reuse, sink);
 }
 
 struct Reusing<'a> {
@@ -572,13 +578,13 @@ impl load::Reuse for Reusing<'_> {
         Some(parsed)
     }
 
-    fn batch(&mut self, first: usize, results: &[Parsed]) {
+    fn batch(&mut self, first: usize, results: &mut [Parsed]) {
         if !self.update.is_needed() {
             return;
         }
         let mut records = Vec::new();
         let mut fresh = Vec::new();
-        for (k, parsed) in results.iter().enumerate() {
+        for (k, parsed) in results.iter_mut().enumerate() {
             let w = self.walked(first + k);
             if self.plan.reuse[w].is_some() {
                 continue;
@@ -592,7 +598,7 @@ impl load::Reuse for Reusing<'_> {
                 fresh.push(parsed);
             }
         }
-        self.update.add_fresh(records, &fresh);
+        self.update.add_fresh(records, &mut fresh);
     }
 }
 

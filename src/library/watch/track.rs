@@ -2,7 +2,7 @@
 //! rescan) becomes one change: which files go, which are read again. Everything that touches
 //! the disk goes through [`Disk`], so tests run it over files made up in memory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::corpus::card::Card;
@@ -89,6 +89,20 @@ impl PathKey {
     fn bytes(&self) -> &[u8] {
         bytes(&self.0)
     }
+}
+
+/// The files a walk found, and those it reported (a FIFO, a socket: still there, with the
+/// problem it had). The walk's own paths, shared, not copied: a rescan runs as a load ends,
+/// when memory is at its peak.
+fn found_paths(found: &Discovered<FileKey>) -> HashSet<CardPath> {
+    let mut seen = HashSet::with_capacity(found.files.len());
+    seen.extend(found.files.iter().map(|f| f.path.clone()));
+    let reported = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.subject == Subject::File);
+    seen.extend(reported.map(|d| CardPath::from(d.path.as_path())));
+    seen
 }
 
 fn bytes(path: &Path) -> &[u8] {
@@ -262,12 +276,12 @@ impl Tracker {
     /// known under it and is not there now went.
     fn folder(&mut self, path: &Path, disk: &impl Disk, work: &mut Work) {
         let found = disk.walk(&[path.to_path_buf()]);
-        let mut seen = std::collections::HashSet::new();
+        // Known files are card files: another file the walk found matches none of them.
+        let seen = found_paths(&found);
         for (file, key) in found.files.into_iter().zip(found.keys) {
             if !self.is_card_path(&file.path) {
                 continue;
             }
-            seen.insert(file.path.to_path_buf());
             if self
                 .known
                 .get(bytes(&file.path))
@@ -277,16 +291,11 @@ impl Tracker {
                 work.read.push((self.entry(&file.path, key.size), key));
             }
         }
-        let reported = found
-            .diagnostics
-            .iter()
-            .filter(|d| d.subject == Subject::File);
-        seen.extend(reported.map(|d| d.path.clone()));
         work.diagnostics.extend(found.diagnostics);
         let gone = self
             .known_under(path)
             .into_iter()
-            .filter(|p| !seen.contains(p));
+            .filter(|p| !seen.contains(p.as_path()));
         work.gone.extend(gone);
     }
 
@@ -298,9 +307,8 @@ impl Tracker {
         let roots: Vec<PathBuf> = self.roots.iter().map(|r| r.path.clone()).collect();
         let found = disk.walk(&roots);
         let mut work = Work::default();
-        let mut seen = std::collections::HashSet::with_capacity(found.files.len());
+        let seen = found_paths(&found);
         for (file, key) in found.files.into_iter().zip(found.keys) {
-            seen.insert(file.path.to_path_buf());
             match self.known.get_mut(bytes(&file.path)) {
                 Some(Known {
                     key: known @ None, ..
@@ -311,12 +319,6 @@ impl Tracker {
                 _ => work.read.push((file, key)),
             }
         }
-        // A file the walk reports (a FIFO, a socket) is still there, with the problem it had.
-        let reported = found
-            .diagnostics
-            .iter()
-            .filter(|d| d.subject == Subject::File);
-        seen.extend(reported.map(|d| d.path.clone()));
         // The walk's own problems were said at load; a rescan repeats none.
         work.gone = self
             .known

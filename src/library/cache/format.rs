@@ -125,8 +125,10 @@ struct StoredChunkRef {
     crc: u32,
 }
 
-/// The preamble and header, encoded; `chunks` are their lengths and CRCs, in order.
-pub(crate) fn encode_header(header: &Header) -> Vec<u8> {
+/// The preamble and header, encoded, to be written one after the other (one buffer would be
+/// one more copy of the header, megabytes, at the end of a load); `chunks` are their lengths
+/// and CRCs, in order.
+pub(crate) fn encode_header(header: &Header) -> [Vec<u8>; 2] {
     let stored = StoredHeader {
         taken_ns: header.taken_ns,
         size_cap: header.size_cap,
@@ -158,14 +160,14 @@ pub(crate) fn encode_header(header: &Header) -> Vec<u8> {
             .collect(),
     };
     let body = bitcode::encode(&stored);
-    let mut out = Vec::with_capacity(PREAMBLE_LEN + body.len());
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&PARSER_VERSION.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    out
+    drop(stored);
+    let mut preamble = Vec::with_capacity(PREAMBLE_LEN);
+    preamble.extend_from_slice(&MAGIC);
+    preamble.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    preamble.extend_from_slice(&PARSER_VERSION.to_le_bytes());
+    preamble.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    preamble.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    [preamble, body]
 }
 
 /// Reads and checks the preamble and header of a whole cache file: versions, CRCs, and that

@@ -327,7 +327,7 @@ impl Update {
             next.add(records, bytes, crc);
         }
         let head = format::encode_header(&next.header);
-        let mut parts: Vec<Part<'_>> = vec![Part::Bytes(&head)];
+        let mut parts: Vec<Part<'_>> = head.iter().map(|bytes| Part::Bytes(bytes)).collect();
         parts.extend(next.chunks.iter().map(Bytes::part));
         write_atomic(&path, &parts).map_err(cannot)?;
         folder.clean_up(&path, SystemTime::now());

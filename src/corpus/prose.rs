@@ -6,9 +6,9 @@
 //! cache is put together in), mapped: their pages are the page cache's, counted in the
 //! reader's resident memory only while they are read, and given back to the system when it
 //! needs them (at 100k cards, a quarter of what the cards would otherwise hold). The cache
-//! checked them when it was read (its chunk's CRC covers them); they are read through a lossy conversion, which costs no copy
-//! for valid UTF-8 and keeps a file changed under the map by another program from ever giving
-//! anything but text.
+//! checked them when it was read (its chunk's CRC covers them); they are read through a lossy
+//! conversion, which costs no copy for valid UTF-8 and keeps a file changed under the map by
+//! another program from ever giving anything but text.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -448,11 +448,7 @@ pub(crate) fn map_texts(
         let stamp = crate::search::index::stamp(card);
         drop((excerpt, body));
         let here = at;
-        at += [lens.0, lens.1]
-            .iter()
-            .flatten()
-            .map(|n| *n as usize)
-            .sum::<usize>();
+        at += lens.0.unwrap_or(0) as usize + lens.1.unwrap_or(0) as usize;
         if let Some(prose) = Prose::mapped(map, here, lens.0, lens.1).filter(|_| stored) {
             card.prose = prose.with_stamp(stamp);
         }

@@ -96,8 +96,8 @@ struct Next<'a> {
 }
 
 impl<'a> Next<'a> {
-    /// Appends a chunk of the files of `records` (moved into the header: three copies of 100k
-    /// records were a fifth of a cold load's peak).
+    /// Appends a chunk of the files of `records`, moved into the header (three copies of
+    /// every record were held at once at the end of a cold load, when memory peaks).
     fn add(&mut self, records: Vec<FileRecord>, bytes: Bytes<'a>, crc: u32) {
         self.header.chunks.push(ChunkRef {
             offset: 0,
@@ -141,7 +141,7 @@ impl Update {
     /// Keeps the encoded results of files just parsed (`records`, with `results` in the
     /// same order). Their cards' texts are then read from the spill file (see [`Encoded`]),
     /// which the cards keep mapped, as cards read from the cache keep the cache's: held, they
-    /// were a fifth of a cold load's peak.
+    /// were about 50 MB of a cold load's peak at 100k cards.
     pub(crate) fn add_fresh(&mut self, records: Vec<FileRecord>, results: &mut [&mut Parsed]) {
         let chunks = records.chunks(CHUNK_FILES);
         for (records, results) in chunks.zip(results.chunks_mut(CHUNK_FILES)) {

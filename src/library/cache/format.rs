@@ -350,6 +350,15 @@ pub(crate) struct ResultRef<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
+impl<'a> From<&'a Parsed> for ResultRef<'a> {
+    fn from(parsed: &'a Parsed) -> Self {
+        ResultRef {
+            card: parsed.card.as_ref(),
+            diagnostics: &parsed.diagnostics,
+        }
+    }
+}
+
 /// Gives each shared string of a chunk its index.
 #[derive(Default)]
 struct Strings<'a> {
@@ -412,45 +421,39 @@ impl Outside {
     /// Adds a text to the chunk's texts: its length, `None` for none.
     fn text(&mut self, text: Option<Cow<'_, str>>) -> Option<u32> {
         let text = text?;
-        let len = stored_len(&text)?;
+        // The parser's size cap keeps a card's texts far below 4 GiB; `u32::MAX` stands for
+        // none where they are read back.
+        let len = u32::try_from(text.len()).ok().filter(|n| *n != u32::MAX)?;
         self.texts.extend_from_slice(text.as_bytes());
         Some(len)
     }
 }
 
-/// The length a text is stored with; `None`: it is not stored. The parser's size cap keeps a
-/// card's texts far below 4 GiB; `u32::MAX` stands for none where they are read back.
-fn stored_len(text: &str) -> Option<u32> {
-    u32::try_from(text.len()).ok().filter(|n| *n != u32::MAX)
-}
-
-/// Points the cards of `results`, just encoded into `chunk` by [`encode_chunk`], at their
-/// texts in `map`, which holds the chunk's bytes from byte `base` on: a card parsed now then
-/// leaves its texts in the cache's bytes as one decoded from the cache does (see
-/// [`Prose`]), instead of holding them until the reader exits.
+/// Points the cards of `results`, just encoded into `chunk` by [`encode_chunk`] (which said
+/// how it stored their texts: `stored`), at their texts in `map`, which holds the chunk's bytes
+/// from byte `base` on: a card parsed now then leaves its texts in the cache's bytes as one
+/// decoded from the cache does (see [`Prose`]), instead of holding them until the reader exits.
 pub(crate) fn map_texts(
     chunk: &[u8],
     results: &mut [&mut Parsed],
+    stored: &[Option<StoredTexts>],
     map: &Arc<memmap2::Mmap>,
     base: usize,
 ) {
     let Some(mut at) = split_chunk(chunk).and_then(|parts| base.checked_add(parts.texts)) else {
         return;
     };
-    for card in results.iter_mut().filter_map(|p| p.card.as_mut()) {
-        let (excerpt, body) = (card.excerpt(), card.body());
-        let lens = (
-            excerpt.as_deref().and_then(stored_len),
-            body.as_deref().and_then(stored_len),
-        );
-        // As `encode_chunk` left them: a text not stored stays with the card.
-        let stored = excerpt.is_some() == lens.0.is_some() && body.is_some() == lens.1.is_some();
-        let stamp = crate::search::index::stamp(card);
-        drop((excerpt, body));
+    for (parsed, texts) in results.iter_mut().zip(stored) {
+        let (Some(card), Some(texts)) = (parsed.card.as_mut(), texts) else {
+            continue;
+        };
         let here = at;
-        at += lens.0.unwrap_or(0) as usize + lens.1.unwrap_or(0) as usize;
-        if let Some(prose) = Prose::mapped(map, here, lens.0, lens.1).filter(|_| stored) {
-            card.prose = prose.with_stamp(stamp);
+        at += texts.excerpt.unwrap_or(0) as usize + texts.body.unwrap_or(0) as usize;
+        // A text the chunk could not store stays with the card, and so does the other.
+        let whole = card.excerpt().is_some() == texts.excerpt.is_some()
+            && card.body().is_some() == texts.body.is_some();
+        if let Some(prose) = Prose::mapped(map, here, texts.excerpt, texts.body).filter(|_| whole) {
+            card.prose = prose.with_stamp(texts.stamp);
         }
     }
 }
@@ -493,11 +496,21 @@ fn store_card<'a>(c: &'a Card, strings: &mut Strings<'a>, outside: &mut Outside)
     }
 }
 
-/// Encodes the parse results of consecutive files of the table.
-pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
+/// How a card's texts were stored in its chunk: their lengths (`None`: none stored) and the
+/// stamp of the card's texts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StoredTexts {
+    excerpt: Option<u32>,
+    body: Option<u32>,
+    stamp: u64,
+}
+
+/// Encodes the parse results of consecutive files of the table; also, per result, how its
+/// card's texts were stored (see [`map_texts`]).
+pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> (Vec<u8>, Vec<Option<StoredTexts>>) {
     let mut strings = Strings::default();
     let mut outside = Outside::default();
-    let results = results
+    let results: Vec<StoredResult<'_>> = results
         .iter()
         .map(|r| StoredResult {
             card: r.card.map(|c| store_card(c, &mut strings, &mut outside)),
@@ -520,6 +533,16 @@ pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
                 .collect(),
         })
         .collect();
+    let stored_texts = results
+        .iter()
+        .map(|r| {
+            r.card.as_ref().map(|c| StoredTexts {
+                excerpt: c.excerpt,
+                body: c.body,
+                stamp: c.stamp,
+            })
+        })
+        .collect();
     let main = bitcode::encode(&StoredChunk {
         strings: strings.list,
         results,
@@ -531,7 +554,7 @@ pub(crate) fn encode_chunk(results: &[ResultRef<'_>]) -> Vec<u8> {
     out.extend_from_slice(&main);
     out.extend_from_slice(&texts);
     out.extend_from_slice(&extras);
-    out
+    (out, stored_texts)
 }
 
 /// The bytes before a chunk's main part: its length and its texts' length.

@@ -145,18 +145,12 @@ impl Update {
     pub(crate) fn add_fresh(&mut self, records: Vec<FileRecord>, results: &mut [&mut Parsed]) {
         let chunks = records.chunks(CHUNK_FILES);
         for (records, results) in chunks.zip(results.chunks_mut(CHUNK_FILES)) {
-            let refs: Vec<ResultRef<'_>> = results
-                .iter()
-                .map(|p| ResultRef {
-                    card: p.card.as_ref(),
-                    diagnostics: &p.diagnostics,
-                })
-                .collect();
-            let bytes = format::encode_chunk(&refs);
+            let refs: Vec<ResultRef<'_>> = results.iter().map(|p| ResultRef::from(&**p)).collect();
+            let (bytes, texts) = format::encode_chunk(&refs);
             let encoded = match self.spilled(&bytes) {
                 Some(spilled) => {
                     if let Some((map, base)) = self.spill_map(&spilled) {
-                        format::map_texts(&bytes, results, &map, base);
+                        format::map_texts(&bytes, results, &texts, &map, base);
                     }
                     spilled
                 }
@@ -293,14 +287,8 @@ impl Update {
             while pool.peek().is_some() {
                 let (records, packed): (Vec<FileRecord>, Vec<Parsed>) =
                     pool.by_ref().take(CHUNK_FILES).unzip();
-                let refs: Vec<ResultRef<'_>> = packed
-                    .iter()
-                    .map(|p| ResultRef {
-                        card: p.card.as_ref(),
-                        diagnostics: &p.diagnostics,
-                    })
-                    .collect();
-                let bytes = format::encode_chunk(&refs);
+                let refs: Vec<ResultRef<'_>> = packed.iter().map(ResultRef::from).collect();
+                let (bytes, _) = format::encode_chunk(&refs);
                 let crc = format::chunk_crc(&bytes);
                 next.add(records, Bytes::Held(bytes.into()), crc);
             }

@@ -162,7 +162,8 @@ impl Answer<'_> {
             marks,
         } = *self;
         let hits = &found.hits;
-        let scores: HashMap<CardIx, i64> = hits.iter().map(|h| (h.ix, h.score)).collect();
+        let scores: HashMap<CardIx, i64> =
+            hits.iter().map(|h| (h.ix, i64::from(h.score))).collect();
         let mut view: Vec<CardIx> = hits.iter().map(|h| h.ix).collect();
         sort_view(&mut view, corpus, sort_key(args.sort));
         if args.reverse {

@@ -193,6 +193,11 @@ impl CardStore {
         }
     }
 
+    /// Per slot, whether it is dead: for a pass over every slot.
+    pub(crate) fn dead_flags(&self) -> &[bool] {
+        &self.dead
+    }
+
     pub(crate) fn is_live(&self, ix: CardIx) -> bool {
         self.dead.get(ix as usize).is_some_and(|dead| !dead)
     }

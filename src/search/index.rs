@@ -194,13 +194,25 @@ pub struct WordIndex {
     /// How many of `segments` are `writer`'s (they come first).
     own_segments: usize,
     keys: HashMap<SegmentId, Keys>,
-    /// Matching's costliest lookups (terms of a letter or two start tens of thousands of
-    /// words), kept until the committed index changes.
-    remembered: Mutex<HashMap<String, Grades>>,
+    /// Lookups kept until the committed index changes (see [`Remembered`]).
+    remembered: Mutex<Remembered>,
 }
 
-/// Lookups [`WordIndex::remember`] keeps at most.
+/// Lookups kept for the next keys. The costliest (terms of a letter or two start tens of
+/// thousands of words) are kept, up to [`REMEMBERED`]; of the others, the last [`RECENT`]:
+/// typing a second word looks the first one up again at every key, and a lookup holds at most
+/// a byte per slot, so a few cost a few megabytes at a million cards.
+#[derive(Default)]
+struct Remembered {
+    lasting: HashMap<String, Grades>,
+    /// Oldest first.
+    recent: std::collections::VecDeque<(String, Grades)>,
+}
+
+/// Lasting lookups [`WordIndex::remember`] keeps at most.
 const REMEMBERED: usize = 128;
+/// Other lookups [`WordIndex::remember`] keeps: the most recent ones.
+const RECENT: usize = 8;
 
 /// How far [`WordIndex::catch_up`] got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,7 +328,7 @@ impl WordIndex {
             segments: Vec::new(),
             own_segments: 0,
             keys,
-            remembered: Mutex::new(HashMap::new()),
+            remembered: Mutex::new(Remembered::default()),
         })
     }
 
@@ -529,10 +541,10 @@ impl WordIndex {
         self.keys = keys;
         self.segments = segments;
         self.remap = false;
-        self.remembered
+        *self
+            .remembered
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+            .unwrap_or_else(PoisonError::into_inner) = Remembered::default();
         Ok(true)
     }
 
@@ -542,19 +554,33 @@ impl WordIndex {
             .remembered
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        kept.get(key).cloned()
+        kept.lasting.get(key).cloned().or_else(|| {
+            kept.recent
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, grades)| grades.clone())
+        })
     }
 
-    /// Keeps a lookup until the index changes (or, past a limit, forgets the others).
-    pub fn remember(&self, key: String, value: Grades) {
+    /// Keeps a lookup until the index changes: among the lasting ones (past a limit, the
+    /// others are forgotten) or among the recent ones (the oldest is forgotten).
+    pub fn remember(&self, key: String, value: Grades, lasting: bool) {
         let mut kept = self
             .remembered
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if kept.len() >= REMEMBERED {
-            kept.clear();
+        if lasting {
+            if kept.lasting.len() >= REMEMBERED {
+                kept.lasting.clear();
+            }
+            kept.lasting.insert(key, value);
+        } else {
+            kept.recent.retain(|(k, _)| *k != key);
+            if kept.recent.len() >= RECENT {
+                kept.recent.pop_front();
+            }
+            kept.recent.push_back((key, value));
         }
-        kept.insert(key, value);
     }
 
     /// How many of `cards`' slots of `epoch` are not yet looked at (all of them, for another
@@ -941,5 +967,28 @@ mod tests {
         assert_eq!(found_in(&index, Place::Excerpt, "here"), vec![1]);
         assert_eq!(found(&index, "alpha"), vec![1]);
         assert_eq!(found(&index, "bravo"), vec![0]);
+    }
+
+    /// The lookups of a letter or two are kept until the index changes; of the others, the
+    /// last few, the oldest forgotten first and one looked up again counting as new.
+    #[test]
+    fn lasting_lookups_stay_and_recent_ones_are_the_last_few() {
+        let index = WordIndex::new().expect("in memory");
+        let grades = |slots| Grades::none(slots);
+        index.remember("m".into(), grades(1), true);
+        for n in 0..RECENT {
+            index.remember(format!("word{n}"), grades(n + 2), false);
+        }
+        // word0 looked up again: word1 is now the oldest.
+        index.remember("word0".into(), grades(2), false);
+        index.remember("newest".into(), grades(99), false);
+        assert_eq!(index.remembered("m").map(|g| g.slots()), Some(1));
+        assert!(index.remembered("word1").is_none());
+        for n in [0, 2, RECENT - 1] {
+            let kept = index.remembered(&format!("word{n}")).map(|g| g.slots());
+            assert_eq!(kept, Some(n + 2), "word{n}");
+        }
+        assert_eq!(index.remembered("newest").map(|g| g.slots()), Some(99));
+        assert!(index.remembered("never").is_none());
     }
 }

@@ -17,25 +17,25 @@ pub(super) fn word_grades(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Grades {
     if let [word] = terms {
-        // A term of a letter or two walks most of the index: its grades are kept.
-        let key = (typos.is_none() && word.chars().count() <= 2)
-            .then(|| format!("{scope:?}\u{0}{word}\u{0}{last_is_prefix}"));
-        if let Some(kept) = key.as_deref().and_then(|k| index.remembered(k))
-            && kept.slots() == slots
-        {
-            return kept;
-        }
-        let grades = look_up(index, slots, scope, word, last_is_prefix, typos, stop);
-        if let Some(key) = key.filter(|_| !stop()) {
-            index.remember(key, grades.clone());
-        }
-        return grades;
+        let wanted = Wanted {
+            scope,
+            word,
+            prefix: last_is_prefix,
+            typos,
+        };
+        return looked_up(index, slots, &wanted, stop);
     }
     // A phrase: the cards holding all its words somewhere, then checked word by word.
     let mut together: Option<Grades> = None;
     for (i, word) in terms.iter().enumerate() {
         let prefix = last_is_prefix && i + 1 == terms.len();
-        let grades = look_up(index, slots, scope, word, prefix, None, stop);
+        let wanted = Wanted {
+            scope,
+            word,
+            prefix,
+            typos: None,
+        };
+        let grades = looked_up(index, slots, &wanted, stop);
         together = Some(match together {
             None => grades,
             Some(t) => t.regraded(|ix, g| if grades.get(ix) == NONE { NONE } else { g }),
@@ -50,6 +50,48 @@ pub(super) fn word_grades(
                 .unwrap_or(NONE)
         }),
     }
+}
+
+/// One word term to look up: a word, whether words it starts count, and the typos forgiven.
+struct Wanted<'a> {
+    scope: Scope,
+    word: &'a str,
+    prefix: bool,
+    typos: Option<&'a Typos>,
+}
+
+/// [`look_up`], answered from what the index remembers when it can: a term of a letter or two
+/// walks most of the index and is kept until the index changes; a longer one is kept among
+/// the recent few (typing `climate change` looks `climate` up once, not at every key). With
+/// typos, not kept: they are looked up once the words have too few matches, not key by key.
+fn looked_up(
+    index: &WordIndex,
+    slots: usize,
+    wanted: &Wanted,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Grades {
+    if wanted.typos.is_some() {
+        return look_up(index, slots, wanted, stop);
+    }
+    let Wanted {
+        scope,
+        word,
+        prefix,
+        ..
+    } = wanted;
+    let key = format!("{scope:?}\u{0}{word}\u{0}{prefix}");
+    if let Some(kept) = index.remembered(&key)
+        && kept.slots() == slots
+    {
+        return kept;
+    }
+    let grades = look_up(index, slots, wanted, stop);
+    // Interrupted, the grades are incomplete.
+    if !stop() {
+        let lasting = word.chars().count() <= LEAD_LETTERS;
+        index.remember(key, grades.clone(), lasting);
+    }
+    grades
 }
 
 /// Above this many candidates, a short term is looked up in the index rather than on the cards.
@@ -140,12 +182,15 @@ pub(crate) fn phrase_at(
 fn look_up(
     index: &WordIndex,
     slots: usize,
-    scope: Scope,
-    word: &str,
-    prefix: bool,
-    typos: Option<&Typos>,
+    wanted: &Wanted,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Grades {
+    let Wanted {
+        scope,
+        word,
+        prefix,
+        typos,
+    } = *wanted;
     let mut upper = word.as_bytes().to_vec();
     // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
     upper.push(0xFF);
@@ -336,13 +381,19 @@ mod tests {
         for word in [
             "m", "ma", "mo", "c", "ca", "u", "ub", "火", "火星", "z", "mar",
         ] {
-            let read = look_up(&index, slots, Scope::Any, word, true, None, &|| false);
+            let wanted = |prefix| Wanted {
+                scope: Scope::Any,
+                word,
+                prefix,
+                typos: None,
+            };
+            let read = look_up(&index, slots, &wanted(true), &|| false);
             let by_text = graded_by_text(&store, slots, &all, Scope::Any, word, true);
             for ix in &all {
                 assert_eq!(read.get(*ix), by_text.get(*ix), "{word:?}, card {ix}");
             }
             // A whole word of a letter or two is not a lead: the word alone.
-            let whole = look_up(&index, slots, Scope::Any, word, false, None, &|| false);
+            let whole = look_up(&index, slots, &wanted(false), &|| false);
             let by_text = graded_by_text(&store, slots, &all, Scope::Any, word, false);
             for ix in &all {
                 assert_eq!(

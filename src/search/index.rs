@@ -199,9 +199,9 @@ pub struct WordIndex {
 }
 
 /// Lookups kept for the next keys. The costliest (terms of a letter or two start tens of
-/// thousands of words) are kept, up to [`REMEMBERED`]; of the others, the last [`RECENT`]:
-/// typing a second word looks the first one up again at every key, and a lookup holds at most
-/// a byte per slot, so a few cost a few megabytes at a million cards.
+/// thousands of words) are kept, up to [`REMEMBERED`]; of the others, the [`RECENT`] last
+/// used: typing a second word looks the first one up again at every key, and a lookup holds
+/// at most a byte per slot, so a few cost a few megabytes at a million cards.
 #[derive(Default)]
 struct Remembered {
     lasting: HashMap<String, Grades>,
@@ -550,20 +550,23 @@ impl WordIndex {
 
     /// A lookup kept under `key` by [`WordIndex::remember`] since the index last changed.
     pub fn remembered(&self, key: &str) -> Option<Grades> {
-        let kept = self
+        let mut kept = self
             .remembered
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        kept.lasting.get(key).cloned().or_else(|| {
-            kept.recent
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, grades)| grades.clone())
-        })
+        if let Some(grades) = kept.lasting.get(key) {
+            return Some(grades.clone());
+        }
+        // Used again, it is the most recent: a first word is used at every key of the next.
+        let at = kept.recent.iter().position(|(k, _)| k == key)?;
+        let used = kept.recent.remove(at)?;
+        let grades = used.1.clone();
+        kept.recent.push_back(used);
+        Some(grades)
     }
 
     /// Keeps a lookup until the index changes: among the lasting ones (past a limit, the
-    /// others are forgotten) or among the recent ones (the oldest is forgotten).
+    /// others are forgotten) or among the recent ones (the one used longest ago is forgotten).
     pub fn remember(&self, key: String, value: Grades, lasting: bool) {
         let mut kept = self
             .remembered
@@ -970,17 +973,17 @@ mod tests {
     }
 
     /// The lookups of a letter or two are kept until the index changes; of the others, the
-    /// last few, the oldest forgotten first and one looked up again counting as new.
+    /// last few used, the one used longest ago forgotten first.
     #[test]
-    fn lasting_lookups_stay_and_recent_ones_are_the_last_few() {
+    fn lasting_lookups_stay_and_recent_ones_are_the_last_few_used() {
         let index = WordIndex::new().expect("in memory");
         let grades = |slots| Grades::none(slots);
         index.remember("m".into(), grades(1), true);
         for n in 0..RECENT {
             index.remember(format!("word{n}"), grades(n + 2), false);
         }
-        // word0 looked up again: word1 is now the oldest.
-        index.remember("word0".into(), grades(2), false);
+        // word0 used again: word1 is now the one used longest ago.
+        assert_eq!(index.remembered("word0").map(|g| g.slots()), Some(2));
         index.remember("newest".into(), grades(99), false);
         assert_eq!(index.remembered("m").map(|g| g.slots()), Some(1));
         assert!(index.remembered("word1").is_none());

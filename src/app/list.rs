@@ -126,24 +126,28 @@ impl State {
     /// selection on its card, or on the row it had when the card is no longer listed.
     pub(super) fn rebuild_view(&mut self) {
         let sort = self.effective_sort();
-        self.list.view = match &self.filter.found {
+        // Written over in place: a fresh list of a million rows per key would be a million
+        // rows' worth of fresh pages from the system.
+        let mut view = std::mem::take(&mut self.list.view);
+        view.clear();
+        match &self.filter.found {
             Some(found) => {
-                // Sized up front: a filtered collect would grow it (and copy it) step by step,
-                // and a letter can match a million cards.
-                let mut view: Vec<CardIx> = Vec::with_capacity(found.hits.len());
+                view.reserve(found.hits.len());
                 let cards = self.corpus.cards();
-                view.extend(
-                    found
-                        .hits
-                        .iter()
-                        .map(|h| h.ix)
-                        .filter(|ix| cards.is_live(*ix)),
-                );
+                let hits = found.hits.iter().map(|h| h.ix);
+                if cards.dead_slots() == 0 {
+                    // Every slot is live: the flags, read in the hits' random order, are not
+                    // looked at.
+                    let slots = cards.slots();
+                    view.extend(hits.filter(|&ix| (ix as usize) < slots));
+                } else {
+                    view.extend(hits.filter(|&ix| cards.is_live(ix)));
+                }
                 self.list.order(&mut view, &self.corpus, sort);
-                view
             }
-            None => self.whole_corpus_sorted(sort).to_vec(),
-        };
+            None => view.extend_from_slice(&self.whole_corpus_sorted(sort)),
+        }
+        self.list.view = view;
         // Looked for only when the selection stays on its card: a walk over a list that can
         // hold a million cards.
         let row = if self.list.pinned {

@@ -826,8 +826,9 @@ impl Evaluator<'_> {
 }
 
 impl Rank {
-    /// The largest cost a rank tells apart: one byte, [`UNMATCHED`] aside. Past it (nine terms
-    /// or more, all matched in the body), all costs are equal.
+    /// The largest cost a rank tells apart: one byte, [`UNMATCHED`] aside. A term costs at
+    /// most 14 (a typo in the body), so only a query of nineteen terms or more, all matched
+    /// in the body, reaches it; past it, all costs are equal.
     const COST_MAX: Cost = UNMATCHED - 1;
 
     /// A cost as ranks compare it: past [`Rank::COST_MAX`], all costs are equal.

@@ -133,16 +133,8 @@ impl State {
         match &self.filter.found {
             Some(found) => {
                 view.reserve(found.hits.len());
-                let cards = self.corpus.cards();
                 let hits = found.hits.iter().map(|h| h.ix);
-                if cards.dead_slots() == 0 {
-                    // Every slot is live: the flags, read in the hits' random order, are not
-                    // looked at.
-                    let slots = cards.slots();
-                    view.extend(hits.filter(|&ix| (ix as usize) < slots));
-                } else {
-                    view.extend(hits.filter(|&ix| cards.is_live(ix)));
-                }
+                self.corpus.cards().extend_with_live(&mut view, hits);
                 self.list.order(&mut view, &self.corpus, sort);
             }
             None => view.extend_from_slice(&self.whole_corpus_sorted(sort)),

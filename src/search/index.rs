@@ -745,6 +745,12 @@ struct WordStream<'a> {
 /// How many letters a word's leads have at most: the terms of one or two letters.
 pub const LEAD_LETTERS: usize = 2;
 
+/// Whether `word` is a term of a letter or two: one the index answers through its leads, and
+/// one that starts tens of thousands of words.
+pub fn is_short(word: &str) -> bool {
+    word.chars().count() <= LEAD_LETTERS
+}
+
 /// The term standing for every word of a field that starts with `prefix` (of at most
 /// [`LEAD_LETTERS`] letters): indexed beside each word, so a term of a letter or two reads
 /// one list of documents per field, not the lists of the tens of thousands of words it starts

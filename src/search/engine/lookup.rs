@@ -88,7 +88,7 @@ fn looked_up(
     let grades = look_up(index, slots, wanted, stop);
     // Interrupted, the grades are incomplete.
     if !stop() {
-        let lasting = word.chars().count() <= LEAD_LETTERS;
+        let lasting = is_short(word);
         index.remember(key, grades.clone(), lasting);
     }
     grades
@@ -195,8 +195,7 @@ fn look_up(
     // No UTF-8 text holds 0xFF, so every word starting with `word` sorts below this.
     upper.push(0xFF);
     // A letter or two: the word itself, and the term standing for every word it starts.
-    let lead = (prefix && typos.is_none() && word.chars().count() <= LEAD_LETTERS)
-        .then(|| lead_term(word));
+    let lead = (prefix && typos.is_none() && is_short(word)).then(|| lead_term(word));
     // (segment, its inverted index of the place, the word's postings, grade)
     let mut found = Vec::new();
     for &place in places(scope).iter() {

@@ -24,7 +24,7 @@ use tantivy::postings::BlockSegmentPostings;
 
 use super::fields::{Place, PlaceList, Places};
 use super::grades::{Grade, Grades, GradesBuilder, NONE};
-use super::index::{LEAD_LETTERS, WordIndex, lead_term};
+use super::index::{WordIndex, is_short, lead_term};
 use super::needle::{Anchor, Needle};
 use super::skim;
 use super::syntax::{MarkTest, Measure, NumberTest, Query, Scope, Term, TermKind};
@@ -144,7 +144,7 @@ pub fn find(
     let short = |term: &Term| {
         !term.negated
             && matches!(&term.kind, TermKind::Words { words, .. }
-                if words.len() == 1 && words[0].chars().count() <= 2)
+                if words.len() == 1 && is_short(&words[0]))
     };
     // A word term's grades in the index, no typos forgiven.
     let exact = |scope: Scope, words: &[String], prefix: bool| {

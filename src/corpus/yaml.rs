@@ -9,6 +9,7 @@
 //! so an odd value under a key nobody reads costs nothing and breaks nothing.
 
 mod events;
+mod simple;
 
 use std::collections::HashMap;
 
@@ -194,59 +195,83 @@ pub fn read(text: &str) -> Result<Document, Problem> {
         alias_nodes: 0,
         shifts,
     };
-    let mut events = Events::new(parsed_text);
-    let mut documents = 0;
-    loop {
-        let (event, mark) = match events.next_event() {
-            Ok(next) => next,
-            Err(e) => return Err((FileProblem::Yaml(e.problem), builder.offset(e.mark))),
-        };
-        let pos = builder.offset(mark);
-        match event {
-            Event::StreamStart | Event::DocumentEnd => {}
-            Event::StreamEnd => return Ok(builder.doc),
-            Event::DocumentStart => {
-                documents += 1;
-                if documents > 1 {
-                    let problem = FileProblem::Yaml("more than one document".into());
-                    return Err((problem, pos));
+    // Most cards are in a shape read far faster than libyaml reads it, to the same events.
+    match hidden.is_none().then(|| simple::events(text)).flatten() {
+        Some(events) => {
+            let mut events = events.into_iter();
+            builder.build(|| {
+                Ok(events
+                    .next()
+                    .unwrap_or((Event::StreamEnd, Mark { index: 0 })))
+            })
+        }
+        None => {
+            let mut events = Events::new(parsed_text);
+            builder.build(|| events.next_event())
+        }
+    }
+}
+
+impl Builder {
+    /// The document of a stream of events, read until its end or its first problem.
+    fn build(
+        &mut self,
+        mut next_event: impl FnMut() -> Result<(Event, Mark), events::Error>,
+    ) -> Result<Document, Problem> {
+        let builder = self;
+        let mut documents = 0;
+        loop {
+            let (event, mark) = match next_event() {
+                Ok(next) => next,
+                Err(e) => return Err((FileProblem::Yaml(e.problem), builder.offset(e.mark))),
+            };
+            let pos = builder.offset(mark);
+            match event {
+                Event::StreamStart | Event::DocumentEnd => {}
+                Event::StreamEnd => return Ok(std::mem::take(&mut builder.doc)),
+                Event::DocumentStart => {
+                    documents += 1;
+                    if documents > 1 {
+                        let problem = FileProblem::Yaml("more than one document".into());
+                        return Err((problem, pos));
+                    }
                 }
-            }
-            Event::Alias { anchor } => builder.alias(&anchor, pos)?,
-            Event::Scalar {
-                anchor,
-                tag,
-                value,
-                style,
-            } => {
-                let text = if !builder.shifts.is_empty() {
-                    SurrogatePairs::restore(value, style)
-                } else {
-                    value
-                };
-                let id = builder.push(pos, Value::Scalar(Scalar { text, style, tag }), 1);
-                builder.done(id, anchor)?;
-            }
-            Event::SequenceStart { anchor } => {
-                builder.deeper(pos)?;
-                let id = builder.push(pos, Value::Sequence(Vec::new()), 1);
-                builder.stack.push(Open::Sequence {
-                    id,
-                    items: Vec::new(),
+                Event::Alias { anchor } => builder.alias(&anchor, pos)?,
+                Event::Scalar {
                     anchor,
-                });
+                    tag,
+                    value,
+                    style,
+                } => {
+                    let text = if !builder.shifts.is_empty() {
+                        SurrogatePairs::restore(value, style)
+                    } else {
+                        value
+                    };
+                    let id = builder.push(pos, Value::Scalar(Scalar { text, style, tag }), 1);
+                    builder.done(id, anchor)?;
+                }
+                Event::SequenceStart { anchor } => {
+                    builder.deeper(pos)?;
+                    let id = builder.push(pos, Value::Sequence(Vec::new()), 1);
+                    builder.stack.push(Open::Sequence {
+                        id,
+                        items: Vec::new(),
+                        anchor,
+                    });
+                }
+                Event::MappingStart { anchor } => {
+                    builder.deeper(pos)?;
+                    let id = builder.push(pos, Value::Mapping(Vec::new()), 1);
+                    builder.stack.push(Open::Mapping {
+                        id,
+                        entries: Vec::new(),
+                        key: None,
+                        anchor,
+                    });
+                }
+                Event::SequenceEnd | Event::MappingEnd => builder.close()?,
             }
-            Event::MappingStart { anchor } => {
-                builder.deeper(pos)?;
-                let id = builder.push(pos, Value::Mapping(Vec::new()), 1);
-                builder.stack.push(Open::Mapping {
-                    id,
-                    entries: Vec::new(),
-                    key: None,
-                    anchor,
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => builder.close()?,
         }
     }
 }
@@ -489,7 +514,7 @@ impl SurrogatePairs {
 }
 
 fn memchr_backslash_u(bytes: &[u8]) -> Option<usize> {
-    bytes.windows(2).position(|w| w == b"\\u")
+    memchr::memmem::find(bytes, b"\\u")
 }
 
 /// `\uD83D\uDE00` -> '😀': a high and a low surrogate escape, and nothing else.

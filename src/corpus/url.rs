@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
-use url::Url;
+use url::{Url, form_urlencoded};
 
 use crate::text;
 
@@ -70,6 +70,15 @@ impl std::error::Error for Refusal {}
 /// reader shows, not the `url` crate's serialisation (which would, for instance, turn an
 /// international host into its `xn--` form). The browser parses the same text the same way.
 pub fn may_open(url: &str) -> Result<&str, Refusal> {
+    // A URL of the plain shape passes every check below; most card URLs are of that shape.
+    if plain_parts(url).is_some() {
+        return Ok(url);
+    }
+    checked(url)
+}
+
+/// [`may_open`]'s checks, one by one, with the `url` crate's parse among them.
+fn checked(url: &str) -> Result<&str, Refusal> {
     if url.is_empty() {
         return Err(Refusal::Empty);
     }
@@ -106,8 +115,7 @@ pub fn may_open(url: &str) -> Result<&str, Refusal> {
 }
 
 fn has_prefix_ignore_case(s: &str, prefix: &str) -> bool {
-    s.get(..prefix.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    strip_prefix_ignore_case(s.as_bytes(), prefix.as_bytes()).is_some()
 }
 
 /// How many AMP-cache wrappings [`link_key`] unwraps. Real cache URLs wrap once; a card nesting
@@ -138,19 +146,25 @@ const KEY_SET: &AsciiSet = &NON_ALPHANUMERIC
 /// The parser hashes these keys and the cache keeps the hashes with each card: a change here
 /// is a change of the parser's output, so it bumps [`crate::corpus::parse::PARSER_VERSION`].
 pub fn link_key(url: &str) -> Option<String> {
-    let mut parsed = parse_web(url.trim())?;
-    let mut levels = 0;
+    let mut inner: String;
+    let mut url = url.trim();
     // A loop, not recursion: a card can nest cache prefixes thousands deep.
-    loop {
-        let Some(inner) = amp_cache_inner(&parsed) else {
-            return key_of(&parsed);
+    for _ in 0..=MAX_AMP_CACHE_LEVELS {
+        let parsed;
+        let parts = match plain_parts(url) {
+            Some(parts) => parts,
+            None => {
+                parsed = parse_web(url)?;
+                WebParts::of(&parsed)
+            }
         };
-        if levels == MAX_AMP_CACHE_LEVELS {
-            return None;
+        match amp_cache_inner(&parts) {
+            None => return key_of(&parts),
+            Some(wrapped) => inner = wrapped,
         }
-        levels += 1;
-        parsed = parse_web(&inner)?;
+        url = &inner;
     }
+    None
 }
 
 fn parse_web(url: &str) -> Option<Url> {
@@ -158,10 +172,111 @@ fn parse_web(url: &str) -> Option<Url> {
     matches!(parsed.scheme(), "http" | "https").then_some(parsed)
 }
 
+/// What the key and the AMP-cache unwrapping read of a web URL, as the `url` crate gives it.
+#[derive(Debug, PartialEq, Eq)]
+struct WebParts<'a> {
+    host: &'a str,
+    port: Option<u16>,
+    /// Empty, or starting with `/`.
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+impl<'a> WebParts<'a> {
+    fn of(url: &'a Url) -> WebParts<'a> {
+        WebParts {
+            host: url.host_str().unwrap_or(""),
+            port: url.port(),
+            path: url.path(),
+            query: url.query(),
+        }
+    }
+
+    /// The non-empty path segments, as written (percent-encoded).
+    fn segments(&self) -> impl Iterator<Item = &'a str> {
+        self.path.split('/').filter(|s| !s.is_empty())
+    }
+}
+
+/// The parts of a URL of the plain shape most card URLs have, read without the `url` crate,
+/// which would give the same parts for it (the tests hold the two together): `http://` or
+/// `https://`, a host of lower-case ASCII letters, digits, dots and dashes (no port, no user,
+/// no IDNA `xn--` label, not an IP address), then a path, query and fragment of characters the
+/// parser keeps as they are (no space, quote, backslash or non-ASCII; no `.` or `..`
+/// segment). `None` for any other URL, which the `url` crate then reads.
+fn plain_parts(url: &str) -> Option<WebParts<'_>> {
+    let rest = strip_prefix_ignore_case(url.as_bytes(), b"https://")
+        .or_else(|| strip_prefix_ignore_case(url.as_bytes(), b"http://"))?;
+    if !rest.iter().all(|b| PLAIN_BYTES[usize::from(*b)]) {
+        return None;
+    }
+    // All ASCII from here, so any byte offset is a character boundary.
+    let rest = &url[url.len() - rest.len()..];
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let (rest, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    let (host, path) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
+    let plain_label = |label: &str| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.starts_with("xn--")
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let last_label = host.rsplit('.').next().unwrap_or("");
+    if !host.split('.').all(plain_label) || last_label.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // The parser resolves `.` and `..` segments, and their percent-encoded forms.
+    let dots = |segment: &str| {
+        let maybe = !segment.is_empty()
+            && segment
+                .bytes()
+                .all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E'));
+        maybe && percent_decode_str(segment).all(|b| b == b'.')
+    };
+    if path.split('/').any(dots) {
+        return None;
+    }
+    Some(WebParts {
+        host,
+        port: None,
+        path,
+        query,
+    })
+}
+
+/// The bytes a plain URL is made of: ASCII letters and digits, and the punctuation the `url`
+/// crate keeps as it is in a path, a query and a fragment.
+const PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let punctuation = b"-._~/%!$&()*+,;=:@?#";
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+fn strip_prefix_ignore_case<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
 /// The host as the key has it: lower case (the parser's work), IDNA-encoded, without a
 /// trailing dot or `www.`.
-fn key_host(url: &Url) -> Option<&str> {
-    let host = url.host_str()?.trim_end_matches('.');
+fn key_host<'a>(url: &WebParts<'a>) -> Option<&'a str> {
+    let host = url.host.trim_end_matches('.');
     let host = host.strip_prefix("www.").unwrap_or(host);
     (!host.is_empty()).then_some(host)
 }
@@ -169,13 +284,13 @@ fn key_host(url: &Url) -> Option<&str> {
 /// The URL an AMP-cache URL wraps, if `url` is one. Google's AMP cache serves
 /// `https://<host>/<path>` as `https://<host-with-dashes>.cdn.ampproject.org/c/s/<host>/<path>`
 /// (`/c/` without `s/` for an `http` page; `/v/` and `/i/` for other content).
-fn amp_cache_inner(url: &Url) -> Option<String> {
+fn amp_cache_inner(url: &WebParts) -> Option<String> {
     let host = key_host(url)?;
     if host != "cdn.ampproject.org" && !host.ends_with(".cdn.ampproject.org") {
         return None;
     }
     let inner = url
-        .path()
+        .path
         .trim_start_matches('/')
         .split_once('/')
         .map_or("", |(_, rest)| rest);
@@ -183,26 +298,23 @@ fn amp_cache_inner(url: &Url) -> Option<String> {
     if inner.is_empty() {
         return None;
     }
-    Some(match url.query().filter(|q| !q.is_empty()) {
+    Some(match url.query.filter(|q| !q.is_empty()) {
         Some(query) => format!("https://{inner}?{query}"),
         None => format!("https://{inner}"),
     })
 }
 
-fn key_of(url: &Url) -> Option<String> {
+fn key_of(url: &WebParts) -> Option<String> {
     let host = key_host(url)?;
-    let mut key = String::with_capacity(url.as_str().len());
+    let mut key = String::with_capacity(host.len() + url.path.len() + 16);
     key.push_str(host);
     // The parser already drops a scheme's own default port; 80 on https and 443 on http are
     // the same mistake made by feeds, so they go too.
-    if let Some(port) = url.port().filter(|p| *p != 80 && *p != 443) {
+    if let Some(port) = url.port.filter(|p| *p != 80 && *p != 443) {
         key.push(':');
         key.push_str(&port.to_string());
     }
-    for segment in url.path_segments().into_iter().flatten() {
-        if segment.is_empty() {
-            continue;
-        }
+    for segment in url.segments() {
         let decoded: Cow<[u8]> = if segment.contains('%') {
             percent_decode_str(segment).into()
         } else {
@@ -218,10 +330,10 @@ fn key_of(url: &Url) -> Option<String> {
         key.push('/');
         key.extend(percent_encode(segment, KEY_SET));
     }
-    let mut params: Vec<(Cow<str>, Cow<str>)> = url
-        .query_pairs()
-        .filter(|(name, _)| !is_tracking_param(name))
-        .collect();
+    let mut params: Vec<(Cow<str>, Cow<str>)> =
+        form_urlencoded::parse(url.query.unwrap_or("").as_bytes())
+            .filter(|(name, _)| !is_tracking_param(name))
+            .collect();
     params.sort_unstable();
     for (i, (name, value)) in params.iter().enumerate() {
         key.push(if i == 0 { '?' } else { '&' });
@@ -272,6 +384,118 @@ fn is_tracking_param(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What the `url` crate reads of `url`, in [`plain_parts`]'s terms.
+    fn parsed_parts(url: &Url) -> WebParts<'_> {
+        let parts = WebParts::of(url);
+        WebParts {
+            // The parser gives an empty path as `/`; both have no segments.
+            path: if parts.path == "/" { "" } else { parts.path },
+            ..parts
+        }
+    }
+
+    /// Where the plain reading answers, the `url` crate reads the same parts and every check
+    /// of `may_open` passes.
+    fn plain_agrees(url: &str) -> Result<bool, TestCaseError> {
+        let Some(plain) = plain_parts(url) else {
+            return Ok(false);
+        };
+        let parsed = Url::parse(url).map_err(|e| TestCaseError::fail(format!("{url}: {e}")))?;
+        let mut plain = plain;
+        if plain.path == "/" {
+            plain.path = "";
+        }
+        prop_assert_eq!(plain, parsed_parts(&parsed), "{}", url);
+        prop_assert_eq!(checked(url), Ok(url));
+        Ok(true)
+    }
+
+    #[test]
+    fn card_urls_are_read_plainly() {
+        for url in [
+            "https://northwindledger.com.au/2026/05/wultstrike-oplyckdraimton-brussels-211862",
+            "https://northwindledger-com-au.cdn.ampproject.org/c/s/northwindledger.com.au/amp/2026/05/x",
+            "https://horizonstandard.ca/2026/05/your-syrtcoss-921515?utm_source=feed",
+            "https://www.lupus.org/sites/default/files/Inside%20Lupus%20Research%20%28ILR%29.JPG",
+            "http://a.example/",
+            "https://a.example",
+            "HTTPS://a.example/x?b=2&a=1#frag",
+            "https://a.example/p;x=1/q:r@s/!$&()*+,=~",
+        ] {
+            assert!(plain_agrees(url).expect("agrees"), "{url}");
+        }
+    }
+
+    #[test]
+    fn other_urls_are_left_to_the_parser() {
+        for url in [
+            "https://A.example/",
+            "https://a.example:8080/",
+            "https://user@a.example/",
+            "https://xn--mnchen-3ya.example/",
+            "https://münchen.example/",
+            "https://127.0.0.1/",
+            "https://a.0x7f/",
+            "https://a..example/",
+            "https://.a.example/",
+            "https://a.example./",
+            "https://-a.example/",
+            "https:///a.example/",
+            "https:a.example/",
+            "https://a.example/x/../y",
+            "https://a.example/x/%2e%2E/y",
+            "https://a.example/a b",
+            "https://a.example/a\\b",
+            "https://a.example/it's",
+            " https://a.example/",
+            "ftp://a.example/",
+            "https://",
+        ] {
+            assert!(plain_parts(url).is_none(), "{url}");
+        }
+    }
+
+    /// Mostly `usual`, sometimes `odd`.
+    fn weighted(
+        usual: &[&'static str],
+        odd: &[&'static str],
+    ) -> impl Strategy<Value = &'static str> + use<> {
+        prop_oneof![
+            10 => prop::sample::select(usual.to_vec()),
+            1 => prop::sample::select(odd.to_vec()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn plain_urls_read_as_the_parser_reads_them(
+            scheme in weighted(&["https://", "http://", "HTTP://"], &["https:/", "", "ftp://"]),
+            host in prop::collection::vec(
+                weighted(
+                    &["a", "b1", "www", "x-y", "news"],
+                    &["-", "xn--", "7", "0x1", "", "A", "é", ":8", "@", "_"],
+                ),
+                1..4,
+            ),
+            rest in prop::collection::vec(
+                weighted(
+                    &[
+                        "/", "p", "Q", "1", "%41", "%", "%zz", "?", "&", "=", "+", "#", ";", ":",
+                        "@", "!", "~", "amp", ".html", "utm_source",
+                    ],
+                    &[".", "..", "%2e", "%2E", " ", "'", "\\", "\"", "é", "<", "{", "|", "^", "`"],
+                ),
+                0..10,
+            ),
+        ) {
+            let url = format!("{scheme}{}{}", host.join("."), rest.concat());
+            plain_agrees(&url)?;
+        }
+    }
 
     #[test]
     fn keys_forget_what_feeds_vary() {

@@ -38,14 +38,24 @@ pub fn drop_later<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
-/// Lowers the calling thread's priority (Linux's nice values are per thread); elsewhere, where
-/// it would lower the whole process, nothing.
+/// Lowers the calling thread's priority to Linux's idle class (scheduling is per thread
+/// there), or failing that to the lowest nice value; elsewhere, where it would lower the whole
+/// process, nothing.
+///
+/// Idle, not merely nice: at nice 10, tantivy's indexing and merging threads still took a
+/// quarter of both cores during a cold load of 100k cards, and the loader's threads waited
+/// for a core a third of the time (their run-queue wait, /proc/PID/task/TID/schedstat). An
+/// idle thread runs when nothing else wants the core, so the cards are on screen first and
+/// the index catches up behind them.
 pub fn lower_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread's own id; a failure only leaves the
-    // priority as it was.
+    // SAFETY: plain system calls on the calling thread (0 and its own id); a failure only
+    // leaves the priority as it was.
     unsafe {
-        let thread = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, 10);
+        let idle = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &idle) != 0 {
+            let thread = libc::gettid();
+            libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, 19);
+        }
     }
 }

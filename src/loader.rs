@@ -56,14 +56,10 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     if paths.is_empty() {
         return demo(&options, &send);
     }
-    // Before the walk, so nothing written while it runs is missed; on a thread of its own,
-    // since setting a watch on every folder of a large corpus takes a while, and the cached
-    // cards must not wait for it.
+    // When the load began: once the folders are watched, every file is checked against what
+    // the load saw, and one written since then is read again, so nothing written during the
+    // load is missed (see `Watching::follow`).
     let since = now_ns();
-    let watching = watch.then(|| {
-        let paths = paths.clone();
-        thread::spawn(move || Watching::start(&paths, options))
-    });
     let mut tracker = watch.then(|| Tracker::new(watch::roots(&paths)));
     let mut cache = Cache::open(&settings, &paths);
     // The files are walked and their keys taken while the cached cards stream: the two are
@@ -143,7 +139,10 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
         }
     };
     let mut writing = Some(write_in_background(update, send.clone()));
-    let watching = watching.and_then(|w| w.join().ok());
+    // Watched only now: a watch set before the load saw every file the load opened (inotify
+    // reports opens, and notify asks for them), a hundred thousand events for the watcher and
+    // its debouncer to sort through while the cards were being parsed.
+    let watching = watch.then(|| Watching::start(&paths, options));
     let (Some(watching), Some(tracker)) = (watching, tracker) else {
         if let Some(writing) = writing.take() {
             let _ = writing.join();

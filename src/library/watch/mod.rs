@@ -162,8 +162,9 @@ fn handler(tx: Sender<Incoming>) -> impl FnMut(DebounceEventResult) + Send + 'st
 }
 
 impl Watching {
-    /// Starts watching `paths` (the PATH arguments), before the load walks them, so nothing
-    /// written meanwhile is missed. Never fails: what cannot be watched is said in a notice.
+    /// Starts watching `paths` (the PATH arguments). What changed before, since the load
+    /// began, [`Watching::follow`] finds first. Never fails: what cannot be watched is said in
+    /// a notice.
     pub fn start(paths: &[PathBuf], options: LoadOptions) -> Watching {
         let (tx, rx) = mpsc::channel();
         let roots = resolved(paths);

@@ -13,6 +13,8 @@ pub mod parse;
 pub mod prose;
 pub mod snapshot;
 pub mod store;
+#[cfg(test)]
+mod testing;
 pub mod url;
 mod yaml;
 

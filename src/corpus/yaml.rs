@@ -188,7 +188,7 @@ pub fn read(text: &str) -> Result<Document, Problem> {
         Some((rewritten, shifts)) => (rewritten.as_str(), shifts.clone()),
         None => (text, Vec::new()),
     };
-    let mut builder = Builder {
+    let builder = Builder {
         doc: Document::default(),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -215,20 +215,19 @@ pub fn read(text: &str) -> Result<Document, Problem> {
 impl Builder {
     /// The document of a stream of events, read until its end or its first problem.
     fn build(
-        &mut self,
+        mut self,
         mut next_event: impl FnMut() -> Result<(Event, Mark), events::Error>,
     ) -> Result<Document, Problem> {
-        let builder = self;
         let mut documents = 0;
         loop {
             let (event, mark) = match next_event() {
                 Ok(next) => next,
-                Err(e) => return Err((FileProblem::Yaml(e.problem), builder.offset(e.mark))),
+                Err(e) => return Err((FileProblem::Yaml(e.problem), self.offset(e.mark))),
             };
-            let pos = builder.offset(mark);
+            let pos = self.offset(mark);
             match event {
                 Event::StreamStart | Event::DocumentEnd => {}
-                Event::StreamEnd => return Ok(std::mem::take(&mut builder.doc)),
+                Event::StreamEnd => return Ok(self.doc),
                 Event::DocumentStart => {
                     documents += 1;
                     if documents > 1 {
@@ -236,41 +235,41 @@ impl Builder {
                         return Err((problem, pos));
                     }
                 }
-                Event::Alias { anchor } => builder.alias(&anchor, pos)?,
+                Event::Alias { anchor } => self.alias(&anchor, pos)?,
                 Event::Scalar {
                     anchor,
                     tag,
                     value,
                     style,
                 } => {
-                    let text = if !builder.shifts.is_empty() {
+                    let text = if !self.shifts.is_empty() {
                         SurrogatePairs::restore(value, style)
                     } else {
                         value
                     };
-                    let id = builder.push(pos, Value::Scalar(Scalar { text, style, tag }), 1);
-                    builder.done(id, anchor)?;
+                    let id = self.push(pos, Value::Scalar(Scalar { text, style, tag }), 1);
+                    self.done(id, anchor)?;
                 }
                 Event::SequenceStart { anchor } => {
-                    builder.deeper(pos)?;
-                    let id = builder.push(pos, Value::Sequence(Vec::new()), 1);
-                    builder.stack.push(Open::Sequence {
+                    self.deeper(pos)?;
+                    let id = self.push(pos, Value::Sequence(Vec::new()), 1);
+                    self.stack.push(Open::Sequence {
                         id,
                         items: Vec::new(),
                         anchor,
                     });
                 }
                 Event::MappingStart { anchor } => {
-                    builder.deeper(pos)?;
-                    let id = builder.push(pos, Value::Mapping(Vec::new()), 1);
-                    builder.stack.push(Open::Mapping {
+                    self.deeper(pos)?;
+                    let id = self.push(pos, Value::Mapping(Vec::new()), 1);
+                    self.stack.push(Open::Mapping {
                         id,
                         entries: Vec::new(),
                         key: None,
                         anchor,
                     });
                 }
-                Event::SequenceEnd | Event::MappingEnd => builder.close()?,
+                Event::SequenceEnd | Event::MappingEnd => self.close()?,
             }
         }
     }

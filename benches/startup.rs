@@ -3,7 +3,12 @@
 //!
 //! ```text
 //! cargo bench --bench startup [-- --cards N] [--runs R] [--bin PATH] [--batch B]
+//! cargo bench --bench startup -- --warm-only --bin A [--bin B ...] [--runs R]
 //! ```
+//!
+//! `--warm-only` compares warm starts alone: each binary writes its own cache in its own home,
+//! then their warm starts alternate, R each (default 3), against one `cat` of the files
+//! before and one after.
 //!
 //! Figures, each the median of R runs (default 3), against the time to merely read the same
 //! files (`cat` of every card file, page cache warm), measured in the same run:
@@ -69,7 +74,8 @@ mod run {
         cards: u64,
         runs: usize,
         batch: u64,
-        bin: Option<PathBuf>,
+        bins: Vec<PathBuf>,
+        warm_only: bool,
     }
 
     fn options() -> Result<Options, String> {
@@ -77,7 +83,8 @@ mod run {
             cards: 100_000,
             runs: 3,
             batch: 10_000,
-            bin: None,
+            bins: Vec::new(),
+            warm_only: false,
         };
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
@@ -89,7 +96,8 @@ mod run {
                 "--cards" => o.cards = number("--cards", value("--cards")?)?,
                 "--runs" => o.runs = number("--runs", value("--runs")?)?.max(1) as usize,
                 "--batch" => o.batch = number("--batch", value("--batch")?)?,
-                "--bin" => o.bin = Some(PathBuf::from(value("--bin")?)),
+                "--bin" => o.bins.push(PathBuf::from(value("--bin")?)),
+                "--warm-only" => o.warm_only = true,
                 // cargo bench passes --bench to every benchmark.
                 "--bench" => {}
                 other => return Err(format!("unknown argument '{other}'")),
@@ -252,7 +260,13 @@ mod run {
 
     pub fn run() -> Result<(), String> {
         let o = options()?;
-        let bin = match &o.bin {
+        if o.warm_only {
+            return warm_only(&o);
+        }
+        if o.bins.len() > 1 {
+            return Err("more than one --bin is for --warm-only".into());
+        }
+        let bin = match o.bins.first() {
             Some(bin) => bin.clone(),
             None => release_binary()?,
         };
@@ -331,6 +345,48 @@ mod run {
 
         search(&bin, &dir, home.path(), &corpus.titles)?;
         live(&bin, &dir, home.path(), o.cards, o.batch)
+    }
+
+    /// Warm starts of several binaries, alternating (see the module comment).
+    fn warm_only(o: &Options) -> Result<(), String> {
+        let bins = match o.bins.is_empty() {
+            true => vec![release_binary()?],
+            false => o.bins.clone(),
+        };
+        let dir = common::generated(o.cards);
+        let mut homes = Vec::new();
+        for bin in &bins {
+            let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let cold = start(bin, &dir, home.path(), &[], o.cards)?;
+            wait_for_cache(home.path())?;
+            drop(cold);
+            homes.push(home);
+        }
+        let before = reference::cat(&dir).ok_or("cannot time cat")?;
+        let mut times = vec![Vec::new(); bins.len()];
+        for _ in 0..o.runs {
+            for ((bin, home), times) in bins.iter().zip(&homes).zip(&mut times) {
+                times.push(start(bin, &dir, home.path(), &[], o.cards)?.time);
+            }
+        }
+        let after = reference::cat(&dir).ok_or("cannot time cat")?;
+        let read_s = (before + after).as_secs_f64() / 2.0;
+        println!(
+            "reference: cat of every card file to /dev/null: {} before, {} after",
+            ms(before),
+            ms(after)
+        );
+        for (bin, times) in bins.iter().zip(times) {
+            let all = times.iter().map(|t| ms(*t)).collect::<Vec<_>>().join(", ");
+            let t = median(times).unwrap_or_default();
+            println!(
+                "warm:    {:>10}  {} the mean read time  {} ({all})",
+                ms(t),
+                ratio(t.as_secs_f64(), read_s),
+                bin.display()
+            );
+        }
+        Ok(())
     }
 
     /// `tidings search` with the warm cache against fzf over the titles.

@@ -62,11 +62,30 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     let since = now_ns();
     let mut tracker = watch.then(|| Tracker::new(watch::roots(&paths)));
     let mut cache = Cache::open(&settings, &paths);
+    // With cards from the cache, the load opens few files: each folder is watched as the walk
+    // lists it, and what changes from then on is an event. Without, the load opens every file,
+    // and inotify reports opens (`notify` asks for them): a hundred thousand events for the
+    // watcher and its debouncer to sort through while the cards are parsed. So the folders
+    // the walk listed are watched after the load, and every file looked at again then.
+    let watch_as_walked = cache.files() > 0;
+    let mut watching = watch.then(|| Watching::new(&paths, options));
     // The files are walked and their keys taken while the cached cards stream: the two are
     // the start's longest steps, and neither needs the other.
     let walking = {
         let paths = paths.clone();
-        thread::spawn(move || Cache::walk(&paths, &options))
+        let mut watching = watching.take();
+        thread::spawn(move || {
+            let mut folders = Vec::new();
+            let walked = Cache::walk_in_folders(&paths, &options, &mut |folder| match (
+                &mut watching,
+                watch_as_walked,
+            ) {
+                (Some(watching), true) => watching.folder(folder),
+                (Some(_), false) => folders.push(folder.to_path_buf()),
+                (None, _) => {}
+            });
+            (walked, watching, folders)
+        })
     };
     let sent = |msg: Msg, tracker: &mut Option<Tracker>| {
         if let Some(tracker) = tracker.as_mut() {
@@ -91,9 +110,13 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     for n in cache.take_notices() {
         send(notice(&n, false));
     }
-    let walked = walking
-        .join()
-        .unwrap_or_else(|_| Cache::walk(&paths, &options));
+    let (walked, watching, folders) = walking.join().unwrap_or_else(|_| {
+        let watching = watch.then(|| Watching::new(&paths, options));
+        (Cache::walk(&paths, &options), watching, Vec::new())
+    });
+    if let (Some(tracker), Ok(walked)) = (tracker.as_mut(), &walked) {
+        tracker.walked(walked.keyed(), walked.taken_ns());
+    }
     let refreshed = cache.refresh_walked(walked, &options, &shown, |refresh| match refresh {
         Refresh::Checked {
             walk,
@@ -139,16 +162,16 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
         }
     };
     let mut writing = Some(write_in_background(update, send.clone()));
-    // Watched only now: a watch set before the load saw every file the load opened (inotify
-    // reports opens, and notify asks for them), a hundred thousand events for the watcher and
-    // its debouncer to sort through while the cards were being parsed.
-    let watching = watch.then(|| Watching::start(&paths, options));
-    let (Some(watching), Some(tracker)) = (watching, tracker) else {
+    let (Some(mut watching), Some(tracker)) = (watching, tracker) else {
         if let Some(writing) = writing.take() {
             let _ = writing.join();
         }
         return;
     };
+    for folder in &folders {
+        watching.folder(folder);
+    }
+    let since = (!watch_as_walked).then_some(since);
     watching.follow(tracker, since, |report| match report {
         Report::Change(change) => send(Msg::Changed {
             delta: change.delta,

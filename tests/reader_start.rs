@@ -269,3 +269,76 @@ fn a_file_written_during_the_load_is_not_missed() {
     });
     assert_eq!(state.corpus.len(), 2001);
 }
+
+#[test]
+fn a_file_written_or_changed_during_a_warm_load_is_not_missed() {
+    let setup = Setup::new();
+    for i in 0..2000 {
+        setup.card(&format!("{i:04}.txt"), &format!("card {i}"));
+    }
+    // The cache written: this start shows the cards from it, and watches as it walks.
+    setup.load();
+    let (tx, rx) = mpsc::channel();
+    loader::spawn(setup.start(true), move |msg| tx.send(msg).is_ok()).expect("loader started");
+    fs::write(setup.corpus.join("late.txt"), card_text("late")).expect("written");
+    fs::write(
+        setup.corpus.join("1999.txt"),
+        card_text("card 1999, changed"),
+    )
+    .expect("written");
+    let mut state = new_state();
+    until(&mut state, &rx, "the late card and the change", |s| {
+        let titles = titles(s);
+        s.loading.is_none()
+            && titles.contains(&"late".to_string())
+            && titles.contains(&"card 1999, changed".to_string())
+    });
+    assert_eq!(state.corpus.len(), 2001);
+}
+
+/// Long enough for a folder's events to have been followed (they are debounced).
+const FOLLOWED: Duration = Duration::from_millis(1500);
+
+/// Folders that exist at the start, and folders made, moved and made again while the reader
+/// runs: files written into them later, once their own events are over, still arrive.
+fn folders_are_followed_as_they_come_and_go(warm: bool) {
+    let setup = Setup::new();
+    fs::create_dir_all(setup.corpus.join("old/inner")).expect("folders");
+    setup.card("old/inner/a.txt", "alpha");
+    if warm {
+        setup.load();
+    }
+    let (tx, rx) = mpsc::channel();
+    loader::spawn(setup.start(true), move |msg| tx.send(msg).is_ok()).expect("loader started");
+    let mut state = new_state();
+    until(&mut state, &rx, "the load", |s| s.loading.is_none());
+    let mut expected = vec!["alpha".to_string()];
+    let mut write_later = |state: &mut State, path: &str, title: &str| {
+        std::thread::sleep(FOLLOWED);
+        fs::write(setup.corpus.join(path), card_text(title)).expect("written");
+        expected.push(title.to_string());
+        expected.sort();
+        until(state, &rx, path, |s| titles(s) == expected);
+    };
+    write_later(&mut state, "old/inner/b.txt", "bravo");
+    fs::create_dir(setup.corpus.join("new")).expect("folder");
+    write_later(&mut state, "new/c.txt", "charlie");
+    fs::create_dir(setup.corpus.join("new/deeper")).expect("folder");
+    write_later(&mut state, "new/deeper/d.txt", "delta");
+    fs::create_dir_all(setup.corpus.join("new/made/at/once")).expect("folders");
+    write_later(&mut state, "new/made/at/once/e.txt", "echo");
+    fs::rename(setup.corpus.join("old"), setup.corpus.join("moved")).expect("moved");
+    write_later(&mut state, "moved/inner/f.txt", "foxtrot");
+    fs::create_dir_all(setup.corpus.join("old/inner")).expect("made again");
+    write_later(&mut state, "old/inner/g.txt", "golf");
+}
+
+#[test]
+fn folders_are_followed_as_they_come_and_go_after_a_cold_start() {
+    folders_are_followed_as_they_come_and_go(false);
+}
+
+#[test]
+fn folders_are_followed_as_they_come_and_go_after_a_warm_start() {
+    folders_are_followed_as_they_come_and_go(true);
+}

@@ -23,7 +23,7 @@ fn polling_finds_new_changed_and_removed_files_and_says_it_polls() {
     let tracker = Tracker::new(watch::roots(&paths));
     let (tx, rx) = mpsc::channel();
     let since = now_ns();
-    std::thread::spawn(move || watching.follow(tracker, since, move |r| tx.send(r).is_ok()));
+    std::thread::spawn(move || watching.follow(tracker, Some(since), move |r| tx.send(r).is_ok()));
 
     let notice = rx.recv_timeout(Duration::from_secs(5)).expect("a notice");
     assert!(

@@ -147,6 +147,18 @@ pub fn discover_keyed<K: Send>(
     options: &LoadOptions,
     key: impl Fn(&Metadata) -> K + Sync,
 ) -> Result<Discovered<K>, PathError> {
+    discover_keyed_in_folders(paths, options, key, &mut |_| {})
+}
+
+/// [`discover_keyed`], telling `before_listing` of each folder (as the walk names it, under
+/// its PATH) just before the folder's listing is read: a watch set on the folder then misses
+/// nothing that its listing does not show.
+pub fn discover_keyed_in_folders<K: Send>(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    key: impl Fn(&Metadata) -> K + Sync,
+    before_listing: &mut dyn FnMut(&Path),
+) -> Result<Discovered<K>, PathError> {
     let mut walk = Walk {
         follow: options.follow,
         ..Walk::default()
@@ -154,7 +166,7 @@ pub fn discover_keyed<K: Send>(
     for path in paths {
         let meta = fs::metadata(path).map_err(|e| path_error(path, e))?;
         if meta.is_dir() {
-            walk.folder_tree(path, &meta);
+            walk.folder_tree(path, &meta, before_listing);
         } else {
             let relative = path.file_name().map(PathBuf::from).unwrap_or_default();
             walk.file(path.clone(), relative, meta);
@@ -350,13 +362,13 @@ impl Walk {
 
     /// Walks the tree under `root` depth first, in name order, with a stack of its own: no
     /// depth of folders can exhaust the thread's stack.
-    fn folder_tree(&mut self, root: &Path, meta: &Metadata) {
+    fn folder_tree(&mut self, root: &Path, meta: &Metadata, before_listing: &mut dyn FnMut(&Path)) {
         if !self.seen.insert(identity(meta, root)) {
             return;
         }
         let mut stack = Vec::new();
         stack.extend(
-            self.entries(root)
+            self.entries(root, before_listing)
                 .map(|level| (level.into_iter(), device(meta))),
         );
         while let Some((level, _dev)) = stack.last_mut() {
@@ -379,7 +391,7 @@ impl Walk {
             if meta.is_dir() {
                 if self.seen.insert(identity(&meta, &found.path)) {
                     stack.extend(
-                        self.entries(&found.path)
+                        self.entries(&found.path, before_listing)
                             .map(|level| (level.into_iter(), device(&meta))),
                     );
                 }
@@ -427,7 +439,12 @@ impl Walk {
     }
 
     /// A folder's entries in name order, hidden ones left out; `None` if it cannot be read.
-    fn entries(&mut self, folder: &Path) -> Option<Vec<Found>> {
+    fn entries(
+        &mut self,
+        folder: &Path,
+        before_listing: &mut dyn FnMut(&Path),
+    ) -> Option<Vec<Found>> {
+        before_listing(folder);
         let read = match fs::read_dir(folder) {
             Ok(read) => read,
             Err(e) => {

@@ -108,6 +108,18 @@ pub struct Walked {
     taken_ns: i64,
 }
 
+impl Walked {
+    /// Each file found, with its key.
+    pub fn keyed(&self) -> impl Iterator<Item = (&FileEntry, &FileKey)> {
+        self.found.files.iter().zip(&self.found.keys)
+    }
+
+    /// When the keys were taken (nanoseconds since the epoch).
+    pub fn taken_ns(&self) -> i64 {
+        self.taken_ns
+    }
+}
+
 /// The cache of one corpus for one run.
 pub struct Cache {
     /// The folder and file to write; `None` when caching is off or there are no roots.
@@ -243,6 +255,16 @@ impl Cache {
 
     /// Walks `paths` with a key per file; the moment the keys are taken is the racy rule's.
     pub fn walk(paths: &[PathBuf], options: &LoadOptions) -> Result<Walked, PathError> {
+        Cache::walk_in_folders(paths, options, &mut |_| {})
+    }
+
+    /// [`Cache::walk`], telling `before_listing` of each folder before its listing is read
+    /// (see [`load::discover_keyed_in_folders`]).
+    pub fn walk_in_folders(
+        paths: &[PathBuf],
+        options: &LoadOptions,
+        before_listing: &mut dyn FnMut(&Path),
+    ) -> Result<Walked, PathError> {
         let taken_ns = now_ns();
         let found = if paths.is_empty() {
             Discovered {
@@ -251,7 +273,7 @@ impl Cache {
                 diagnostics: Vec::new(),
             }
         } else {
-            load::discover_keyed(paths, options, FileKey::of)?
+            load::discover_keyed_in_folders(paths, options, FileKey::of, before_listing)?
         };
         Ok(Walked { found, taken_ns })
     }

@@ -10,6 +10,8 @@
 
 pub mod track;
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -58,7 +60,7 @@ enum Incoming {
 /// Held for what it does while it lives: watching stops when it is dropped.
 enum Backend {
     Events {
-        _watcher: Debouncer<RecommendedWatcher, NoCache>,
+        watcher: Debouncer<RecommendedWatcher, NoCache>,
     },
     /// No watcher: the folders are walked again every [`POLL_EVERY`] and every file's key
     /// compared with the one known. A polling watcher compares modification times only, and
@@ -76,6 +78,13 @@ pub struct Watching {
     roots: Vec<(Root, PathBuf)>,
     options: LoadOptions,
     notices: Vec<String>,
+    /// Folders watched one by one, as the file system names them (and events carry them).
+    folders: HashSet<PathBuf>,
+    /// Folders that appeared while watching, watched with everything below them (`notify`
+    /// follows what is made under them).
+    trees: Vec<PathBuf>,
+    /// A folder could not be watched, and said so: one notice is enough.
+    failed: bool,
 }
 
 /// Each PATH that can be resolved, with the path the file system gives it.
@@ -162,20 +171,13 @@ fn handler(tx: Sender<Incoming>) -> impl FnMut(DebounceEventResult) + Send + 'st
 }
 
 impl Watching {
-    /// Starts watching `paths` (the PATH arguments). What changed before, since the load
-    /// began, [`Watching::follow`] finds first. Never fails: what cannot be watched is said in
-    /// a notice.
-    pub fn start(paths: &[PathBuf], options: LoadOptions) -> Watching {
-        let (tx, rx) = mpsc::channel();
-        let roots = resolved(paths);
-        let mut watching = Watching {
-            backend: None,
-            rx,
-            tx,
-            roots,
-            options,
-            notices: Vec::new(),
-        };
+    /// Starts watching for `paths` (the PATH arguments): a PATH that is a file is watched at
+    /// once; the folders, one by one as the walk lists them ([`Watching::folder`]: watching a
+    /// whole tree at once had `notify` look up every file in it, a third of a second of a warm
+    /// start at 100k cards, only to find the folders). Never fails: what cannot be watched is
+    /// said in a notice.
+    pub fn new(paths: &[PathBuf], options: LoadOptions) -> Watching {
+        let mut watching = Watching::unstarted(paths, options);
         let eventless = watching
             .roots
             .iter()
@@ -189,19 +191,103 @@ impl Watching {
         watching
     }
 
-    /// As [`Watching::start`], but polling from the start, as when events cannot be had.
+    /// As [`Watching::new`], but polling from the start, as when events cannot be had.
     pub fn polling(paths: &[PathBuf], options: LoadOptions) -> Watching {
+        let mut watching = Watching::unstarted(paths, options);
+        watching.poll("polling was asked for");
+        watching
+    }
+
+    fn unstarted(paths: &[PathBuf], options: LoadOptions) -> Watching {
         let (tx, rx) = mpsc::channel();
-        let mut watching = Watching {
+        Watching {
             backend: None,
             rx,
             tx,
             roots: resolved(paths),
             options,
             notices: Vec::new(),
+            folders: HashSet::new(),
+            trees: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Watches `folder` (as the walk names it: under a PATH as given), not what is below it:
+    /// called before its listing is read, nothing the listing misses goes unseen.
+    pub fn folder(&mut self, folder: &Path) {
+        let Some(resolved) = self.resolved_path(folder) else {
+            return;
         };
-        watching.poll("polling was asked for");
-        watching
+        if !self.is_watched(&resolved) {
+            self.watch(resolved, RecursiveMode::NonRecursive);
+        }
+    }
+
+    /// `path` (under a PATH as given) as the file system names it, which events carry.
+    fn resolved_path(&self, path: &Path) -> Option<PathBuf> {
+        self.roots.iter().find_map(|(root, canonical)| {
+            let below = path.strip_prefix(&root.path).ok()?;
+            root.is_dir.then(|| canonical.join(below))
+        })
+    }
+
+    fn is_watched(&self, folder: &Path) -> bool {
+        self.folders.contains(folder) || self.trees.iter().any(|t| folder.starts_with(t))
+    }
+
+    /// Sets a watch on `folder`; the system's limit reached means polling from now on.
+    fn watch(&mut self, folder: PathBuf, mode: RecursiveMode) {
+        let Some(Backend::Events { watcher }) = &mut self.backend else {
+            return;
+        };
+        match watcher.watch(&folder, mode) {
+            Ok(()) => match mode {
+                RecursiveMode::Recursive => self.trees.push(folder),
+                RecursiveMode::NonRecursive => {
+                    self.folders.insert(folder);
+                }
+            },
+            Err(e) if is_limit(&e) => {
+                self.poll("the system's limit of watches is reached (fs.inotify.max_user_watches)")
+            }
+            // Gone already: its parent's watch said so, or will.
+            Err(e) if matches!(e.kind, notify::ErrorKind::PathNotFound) => {}
+            Err(e) if !self.failed => {
+                self.failed = true;
+                self.notices
+                    .push(format!("watch: cannot follow {}: {e}", folder.display()));
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Events named `paths` (as the file system names them): a folder that appeared is
+    /// watched, with all below it, before the tracker walks it; one that went is forgotten, so
+    /// a folder made again under its name is watched again.
+    fn folders_changed(&mut self, paths: &[PathBuf]) {
+        if !matches!(self.backend, Some(Backend::Events { .. })) {
+            return;
+        }
+        for path in paths {
+            let is_dir = match self.options.follow {
+                true => std::fs::metadata(path),
+                false => std::fs::symlink_metadata(path),
+            }
+            .map(|m| m.is_dir());
+            match is_dir {
+                Ok(true) if !self.is_watched(path) => {
+                    self.watch(path.clone(), RecursiveMode::Recursive)
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    if self.is_watched(path) {
+                        self.folders.retain(|f| !f.starts_with(path));
+                        self.trees.retain(|t| !t.starts_with(path));
+                    }
+                }
+            }
+        }
     }
 
     /// Sentences to show once.
@@ -209,18 +295,13 @@ impl Watching {
         std::mem::take(&mut self.notices)
     }
 
-    /// What each root's watch is set on: a folder and all below it, or a file's folder (a
-    /// watch on the file itself ends when an editor saves by renaming over it).
-    fn targets(&self) -> Vec<(PathBuf, RecursiveMode)> {
+    /// What the watch of each root that is a file is set on: its folder (a watch on the file
+    /// itself ends when an editor saves by renaming over it). Folders come from the walk.
+    fn targets(&self) -> Vec<PathBuf> {
         self.roots
             .iter()
-            .filter_map(|(root, canonical)| match root.is_dir {
-                true => Some((canonical.clone(), RecursiveMode::Recursive)),
-                false => Some((
-                    canonical.parent()?.to_path_buf(),
-                    RecursiveMode::NonRecursive,
-                )),
-            })
+            .filter(|(root, _)| !root.is_dir)
+            .filter_map(|(_, canonical)| Some(canonical.parent()?.to_path_buf()))
             .collect()
     }
 
@@ -241,9 +322,9 @@ impl Watching {
             self.config(),
         )
         .map_err(|e| (None, e))?;
-        for (target, mode) in self.targets() {
+        for target in self.targets() {
             debouncer
-                .watch(&target, mode)
+                .watch(&target, RecursiveMode::NonRecursive)
                 .map_err(|e| (Some(target), e))?;
         }
         Ok(debouncer)
@@ -252,9 +333,7 @@ impl Watching {
     fn listen(&mut self) {
         match self.watched::<RecommendedWatcher>() {
             Ok(debouncer) => {
-                self.backend = Some(Backend::Events {
-                    _watcher: debouncer,
-                });
+                self.backend = Some(Backend::Events { watcher: debouncer });
             }
             Err((None, e)) if is_limit(&e) => {
                 self.poll("the system's limit of watches is reached");
@@ -294,16 +373,19 @@ impl Watching {
     }
 
     /// Follows the folders until `report` returns `false` (the reader quit). `tracker` knows
-    /// what the load put on screen; `since` is when the load began: files written after it
-    /// are read again first, so nothing written during the load is missed.
+    /// what the load put on screen. With `since` (when the load began), every file is looked
+    /// at first and one written since then read again: for folders watched only after the
+    /// load, so nothing written during it is missed. Without, the folders were watched as the
+    /// load walked them, and their events since say what changed.
     pub fn follow(
         mut self,
         mut tracker: Tracker,
-        since: i64,
+        since: Option<i64>,
         mut report: impl FnMut(Report) -> bool,
     ) {
         let disk = RealDisk {
             options: self.options,
+            folders: RefCell::default(),
         };
         let follow = self.options.follow;
         for notice in self.take_notices() {
@@ -311,10 +393,13 @@ impl Watching {
                 return;
             }
         }
-        let first = tracker.rescan(&disk, Some(since), now_ns());
-        let mut unsaved = !first.is_empty();
-        if !first.is_empty() && !report(Report::Change(first)) {
-            return;
+        let mut unsaved = false;
+        if since.is_some() {
+            let first = tracker.rescan(&disk, since, now_ns());
+            unsaved = !first.is_empty();
+            if !first.is_empty() && !report(Report::Change(first)) {
+                return;
+            }
         }
         let mut next_poll = Instant::now() + POLL_EVERY;
         loop {
@@ -346,6 +431,7 @@ impl Watching {
             {
                 match incoming {
                     Incoming::Paths(found) => {
+                        self.folders_changed(&found);
                         paths.extend(found.iter().filter_map(|p| self.shown_path(p)));
                     }
                     Incoming::Rescan => rescan = true,
@@ -372,6 +458,10 @@ impl Watching {
             } else {
                 tracker.paths_changed(&paths, &disk, follow, now)
             };
+            // Folders a rescan found that no event named (made while events were lost).
+            for folder in disk.folders.take() {
+                self.folder(&folder);
+            }
             let retried = tracker.retry_due(&disk, now);
             change.delta.upserts.extend(retried.delta.upserts);
             change.delta.forget.extend(retried.delta.forget);
@@ -394,6 +484,8 @@ impl Watching {
 /// The disk itself, read with the loader's own walk and parse.
 struct RealDisk {
     options: LoadOptions,
+    /// The folders its walks listed, to be watched if they are not.
+    folders: RefCell<Vec<PathBuf>>,
 }
 
 impl Disk for RealDisk {
@@ -410,19 +502,24 @@ impl Disk for RealDisk {
     fn walk(&self, paths: &[PathBuf]) -> Discovered<FileKey> {
         // A path gone since it was looked at is simply not there.
         let paths: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
-        load::discover_keyed(&paths, &self.options, FileKey::of).unwrap_or(Discovered {
-            files: Vec::new(),
-            keys: Vec::new(),
-            diagnostics: Vec::new(),
-        })
+        let mut folders = self.folders.borrow_mut();
+        let mut listed = |folder: &Path| folders.push(folder.to_path_buf());
+        load::discover_keyed_in_folders(&paths, &self.options, FileKey::of, &mut listed).unwrap_or(
+            Discovered {
+                files: Vec::new(),
+                keys: Vec::new(),
+                diagnostics: Vec::new(),
+            },
+        )
     }
 
     fn read(&self, files: &[FileEntry]) -> Vec<Parsed> {
         let interner = Interner::default();
+        let options = &self.options;
         files
             .par_iter()
             .map(|file| {
-                let mut parsed = load::load_file(file, &self.options, &interner);
+                let mut parsed = load::load_file(file, options, &interner);
                 parsed.card = parsed.card.map(|card| load::leave_extras(card, file));
                 parsed
             })

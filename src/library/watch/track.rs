@@ -65,9 +65,9 @@ impl Change {
 struct Known {
     /// The id its card was read with; `None`: it gave no card.
     id: Option<CardId>,
-    /// Its key when it was read; `None` for files known from the load, until the first
-    /// rescan takes their keys. Boxed: most files never have one, and the tracker holds an
-    /// entry for every file.
+    /// Its key when it was read, or as the load's walk found it; `None` for files the load
+    /// read without a trusted key, until a rescan or an event takes theirs. Boxed: the tracker
+    /// holds an entry for every file, and files it knows only by their cards have none.
     key: Option<Box<FileKey>>,
 }
 
@@ -171,6 +171,22 @@ impl Tracker {
             self.known
                 .entry(PathKey(d.path.as_path().into()))
                 .or_default();
+        }
+    }
+
+    /// Takes note of the keys the load's walk took (taken at `taken_ns`), so a rescan finds
+    /// these files unchanged without reading them: a key is trusted unless its file was
+    /// written within a tick of the walk (the cache's racy rule).
+    pub fn walked<'a>(
+        &mut self,
+        keyed: impl Iterator<Item = (&'a FileEntry, &'a FileKey)>,
+        taken_ns: i64,
+    ) {
+        for (file, key) in keyed.filter(|(_, key)| !key.is_racy(taken_ns)) {
+            self.known
+                .entry(PathKey(file.path.clone()))
+                .or_default()
+                .key = Some(Box::new(*key));
         }
     }
 
@@ -697,6 +713,34 @@ mod tests {
         assert_eq!(*disk.reads.borrow(), 2);
         let again = tracker.rescan(&disk, None, NOW);
         assert!(again.is_empty(), "{again:?}");
+    }
+
+    #[test]
+    fn keys_the_walk_took_spare_a_rescan_unless_written_within_its_tick() {
+        let disk = Fake::default();
+        disk.put("c/old.txt", &card("old"), 10);
+        disk.put("c/racy.txt", &card("racy"), 400);
+        let mut tracker = Tracker::new(vec![Root {
+            path: PathBuf::from("c"),
+            is_dir: true,
+        }]);
+        let walked = disk.walk(&paths(&["c"]));
+        let loaded: Vec<Card> = disk
+            .read(&walked.files)
+            .into_iter()
+            .flat_map(|p| p.card)
+            .collect();
+        tracker.loaded(&loaded, &[]);
+        // Walked in the very second `racy.txt` was written: its key cannot be trusted.
+        tracker.walked(walked.files.iter().zip(&walked.keys), 400 * 1_000_000_000);
+        let reads = *disk.reads.borrow();
+        let change = tracker.rescan(&disk, None, NOW);
+        assert_eq!(titles(&change), ["racy"]);
+        assert_eq!(
+            *disk.reads.borrow() - reads,
+            1,
+            "only the racy file read again"
+        );
     }
 
     #[test]

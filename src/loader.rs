@@ -92,7 +92,7 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
             match &msg {
                 Msg::Loaded {
                     cards, diagnostics, ..
-                } => tracker.loaded(cards, diagnostics),
+                } => tracker.loaded(cards.iter(), diagnostics),
                 Msg::Changed { delta, diagnostics } => {
                     tracker.forgotten(&delta.forget);
                     tracker.loaded(&delta.upserts, diagnostics);
@@ -141,7 +141,7 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
             };
             // The count of files to parse comes first, so the gauge has its total.
             let total = Msg::Loaded {
-                cards: Vec::new(),
+                cards: Default::default(),
                 diagnostics: Vec::new(),
                 progress: Progress {
                     files_total: to_parse,
@@ -218,7 +218,7 @@ fn write_in_background(
 fn demo(options: &LoadOptions, send: &impl Fn(Msg) -> bool) {
     let files = crate::corpus::demo::files();
     let found = Msg::Loaded {
-        cards: Vec::new(),
+        cards: Default::default(),
         diagnostics: Vec::new(),
         progress: Progress {
             files_total: files.len(),

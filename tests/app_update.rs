@@ -50,7 +50,7 @@ fn load(state: &mut State, cards: Vec<Card>) -> Vec<Effect> {
     app::update(
         state,
         Msg::Loaded {
-            cards,
+            cards: cards.into(),
             diagnostics: Vec::new(),
             progress: Progress {
                 files_done: n,
@@ -497,7 +497,7 @@ fn the_diagnostics_view_scrolls_to_its_last_wrapped_row() {
     app::update(
         &mut state,
         Msg::Loaded {
-            cards: Vec::new(),
+            cards: Default::default(),
             diagnostics,
             progress: Progress::default(),
         },
@@ -1564,7 +1564,7 @@ fn first_sightings_wait_for_the_marks_read_off_the_start_up_path() {
 #[test]
 fn load_batches_folded_together_give_the_state_applied_one_by_one() {
     let batch = |cards: Vec<Card>, done: usize| Msg::Loaded {
-        cards,
+        cards: cards.into(),
         diagnostics: Vec::new(),
         progress: Progress {
             files_done: done,

@@ -498,11 +498,11 @@ fn list_options_reach_the_list() {
         provider: None,
         ..Default::default()
     })
-    .collect();
+    .collect::<Vec<_>>();
     app::update(
         &mut state,
         Msg::Loaded {
-            cards,
+            cards: cards.into(),
             diagnostics: Vec::new(),
             progress: Default::default(),
         },

@@ -311,7 +311,7 @@ fn a_sequence_is_held_in_the_footer_until_its_second_key() {
     app::update(
         &mut state,
         Msg::Loaded {
-            cards,
+            cards: cards.into(),
             diagnostics: Vec::new(),
             progress: Default::default(),
         },

@@ -49,7 +49,7 @@ fn loaded(width: u16, height: u16, cards: Vec<Card>, diagnostics: Vec<Diagnostic
     app::update(
         &mut state,
         Msg::Loaded {
-            cards,
+            cards: cards.into(),
             diagnostics,
             progress: Progress {
                 files_done: n,

@@ -86,7 +86,7 @@ fn load_into(state: &mut State, files: &[FileEntry]) {
             } => update(
                 state,
                 Msg::Loaded {
-                    cards,
+                    cards: cards.into(),
                     diagnostics,
                     progress,
                 },
@@ -391,7 +391,7 @@ fn loading() {
         let effects = update(
             &mut state,
             Msg::Loaded {
-                cards,
+                cards: cards.into(),
                 diagnostics: Vec::new(),
                 progress: Progress {
                     files_done: 5,
@@ -593,7 +593,7 @@ fn future_dates_and_missing_values() {
     let effects = update(
         &mut state,
         Msg::Loaded {
-            cards,
+            cards: cards.into(),
             diagnostics: Vec::new(),
             progress: Progress {
                 files_done: 3,

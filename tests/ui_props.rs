@@ -133,7 +133,7 @@ proptest! {
         let all = cards();
         let per = all.len().div_ceil(batches);
         for chunk in all.chunks(per.max(1)) {
-            apply(&mut state, Msg::Loaded { cards: chunk.to_vec(), diagnostics: Vec::new(), progress: Progress::default() });
+            apply(&mut state, Msg::Loaded { cards: chunk.to_vec().into(), diagnostics: Vec::new(), progress: Progress::default() });
             draw_and_check(&state);
         }
         apply(&mut state, Msg::LoadDone);

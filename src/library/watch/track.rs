@@ -163,7 +163,11 @@ impl Tracker {
     }
 
     /// Takes note of a batch the reader was sent by the load.
-    pub fn loaded(&mut self, cards: &[Card], diagnostics: &[Diagnostic]) {
+    pub fn loaded<'a>(
+        &mut self,
+        cards: impl IntoIterator<Item = &'a Card>,
+        diagnostics: &[Diagnostic],
+    ) {
         for card in cards {
             self.known.entry(PathKey(card.path.clone())).or_default().id = Some(card.id);
         }

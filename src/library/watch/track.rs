@@ -141,6 +141,10 @@ pub struct Tracker {
     roots: Vec<Root>,
     /// Ordered, so the files under a folder are one range.
     known: BTreeMap<PathKey, Known>,
+    /// Files the load sent (with their cards' ids), and keys its walk took, not yet in
+    /// `known` (see [`Tracker::settle`]).
+    arrived: Vec<(PathKey, Option<CardId>)>,
+    walked: Vec<(PathKey, FileKey)>,
     waiting: HashMap<PathBuf, Waiting>,
 }
 
@@ -149,33 +153,36 @@ impl Tracker {
         Tracker {
             roots,
             known: BTreeMap::new(),
+            arrived: Vec::new(),
+            walked: Vec::new(),
             waiting: HashMap::new(),
         }
     }
 
     /// Files known.
-    pub fn len(&self) -> usize {
+    pub fn len(&mut self) -> usize {
+        self.settle();
         self.known.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.known.is_empty()
+    pub fn is_empty(&mut self) -> bool {
+        self.len() == 0
     }
 
-    /// Takes note of a batch the reader was sent by the load.
+    /// Takes note of a batch the reader was sent by the load (or a change).
     pub fn loaded<'a>(
         &mut self,
         cards: impl IntoIterator<Item = &'a Card>,
         diagnostics: &[Diagnostic],
     ) {
-        for card in cards {
-            self.known.entry(PathKey(card.path.clone())).or_default().id = Some(card.id);
-        }
-        for d in diagnostics.iter().filter(|d| d.subject == Subject::File) {
-            self.known
-                .entry(PathKey(d.path.as_path().into()))
-                .or_default();
-        }
+        let cards = cards
+            .into_iter()
+            .map(|c| (PathKey(c.path.clone()), Some(c.id)));
+        let reported = diagnostics
+            .iter()
+            .filter(|d| d.subject == Subject::File)
+            .map(|d| (PathKey(d.path.as_path().into()), None));
+        self.arrived.extend(cards.chain(reported));
     }
 
     /// Takes note of the keys the load's walk took (taken at `taken_ns`), so a rescan finds
@@ -186,18 +193,49 @@ impl Tracker {
         keyed: impl Iterator<Item = (&'a FileEntry, &'a FileKey)>,
         taken_ns: i64,
     ) {
-        for (file, key) in keyed.filter(|(_, key)| !key.is_racy(taken_ns)) {
-            self.known
-                .entry(PathKey(file.path.clone()))
-                .or_default()
-                .key = Some(Box::new(*key));
-        }
+        let trusted = keyed.filter(|(_, key)| !key.is_racy(taken_ns));
+        self.walked
+            .extend(trusted.map(|(file, key)| (PathKey(file.path.clone()), *key)));
     }
 
     /// Takes note of files the reader was told to forget by the load.
     pub fn forgotten(&mut self, forget: &[Forget]) {
+        if forget.is_empty() {
+            return;
+        }
+        self.settle();
         for f in forget {
             self.known.remove(bytes(&f.path));
+        }
+    }
+
+    /// Puts what the load sent into `known`. Noted as it came, it was a search of the tree
+    /// per file on the loader's thread, between batches the reader was waiting for; now the
+    /// tree is made once, from the sorted list, when it is first needed (after the load).
+    fn settle(&mut self) {
+        if !self.arrived.is_empty() {
+            let mut arrived = std::mem::take(&mut self.arrived);
+            // Stable: a path that came twice keeps its order, and its last card's id.
+            arrived.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut merged: Vec<(PathKey, Known)> = Vec::with_capacity(arrived.len());
+            for (path, id) in arrived {
+                match merged.last_mut() {
+                    Some((last, known)) if *last == path => known.id = id.or(known.id),
+                    _ => merged.push((path, Known { id, key: None })),
+                }
+            }
+            if self.known.is_empty() {
+                // Built whole from sorted entries, rather than searched for one by one.
+                self.known = merged.into_iter().collect();
+            } else {
+                for (path, Known { id, .. }) in merged {
+                    let known = self.known.entry(path).or_default();
+                    known.id = id.or(known.id);
+                }
+            }
+        }
+        for (path, key) in std::mem::take(&mut self.walked) {
+            self.known.entry(path).or_default().key = Some(Box::new(key));
         }
     }
 
@@ -260,6 +298,7 @@ impl Tracker {
         follow: bool,
         now_ns: i64,
     ) -> Change {
+        self.settle();
         let mut work = Work::default();
         let mut paths = paths.to_vec();
         paths.sort();
@@ -324,6 +363,7 @@ impl Tracker {
     /// again if it was written after the load began (`since`, nanoseconds since the epoch), as
     /// the cache's racy rule says.
     pub fn rescan(&mut self, disk: &impl Disk, since: Option<i64>, now_ns: i64) -> Change {
+        self.settle();
         let roots: Vec<PathBuf> = self.roots.iter().map(|r| r.path.clone()).collect();
         let found = disk.walk(&roots);
         let mut work = Work::default();
@@ -352,6 +392,7 @@ impl Tracker {
     /// Half-written files whose time has come: read again, and reported as they are if their
     /// writes have settled.
     pub fn retry_due(&mut self, disk: &impl Disk, now_ns: i64) -> Change {
+        self.settle();
         let due: Vec<(PathBuf, Waiting)> = self
             .waiting
             .iter()
@@ -717,6 +758,50 @@ mod tests {
         assert_eq!(*disk.reads.borrow(), 2);
         let again = tracker.rescan(&disk, None, NOW);
         assert!(again.is_empty(), "{again:?}");
+    }
+
+    /// What the load sent, noted as it came and put in order later, is what noting each at
+    /// once gave: a file's last card's id, a problem reported of it not undoing that, a file
+    /// forgotten between two readings known by its second.
+    #[test]
+    fn files_noted_during_the_load_keep_their_last_cards_id() {
+        let disk = Fake::default();
+        let mut tracker = Tracker::new(vec![Root {
+            path: PathBuf::from("c"),
+            is_dir: true,
+        }]);
+        let card = |id: u64, path: &str| Card {
+            id: CardId(id),
+            path: path.into(),
+            ..Card::default()
+        };
+        let problem = |path: &str| Diagnostic::file(path, Severity::Error, "broken".to_string());
+        tracker.loaded(&[card(1, "c/a.txt"), card(2, "c/b.txt")], &[]);
+        tracker.loaded(&[], &[problem("c/a.txt"), problem("c/z.txt")]);
+        tracker.forgotten(&[Forget {
+            path: PathBuf::from("c/b.txt"),
+            id: Some(CardId(2)),
+        }]);
+        tracker.loaded(&[card(3, "c/b.txt")], &[]);
+        tracker.loaded(&[card(4, "c/a.txt")], &[]);
+        assert_eq!(tracker.len(), 3);
+        // Every file gone: each forgotten with the id its card has on screen.
+        let change = tracker.rescan(&disk, None, NOW);
+        let mut ids: Vec<(String, Option<u64>)> = change
+            .delta
+            .forget
+            .iter()
+            .map(|f| (f.path.display().to_string(), f.id.map(|id| id.0)))
+            .collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                ("c/a.txt".to_string(), Some(4)),
+                ("c/b.txt".to_string(), Some(3)),
+                ("c/z.txt".to_string(), None)
+            ]
+        );
     }
 
     #[test]

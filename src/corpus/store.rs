@@ -32,6 +32,9 @@ pub struct CardStore {
     /// Made on first use; shared by the clones of one set of slots, made again once slots
     /// are added (a removal leaves it right: dead slots stay in it).
     date_order: Arc<OnceLock<DateOrder>>,
+    /// The last date order made for fewer slots: the next is made from it by merging in the
+    /// slots added since (see [`DateOrder::extended`]).
+    date_base: Option<Arc<OnceLock<DateOrder>>>,
     /// Made and shared like `date_order`.
     title_letters: Arc<OnceLock<Vec<Letters>>>,
 }
@@ -86,9 +89,58 @@ pub struct DateOrder {
     pub newest_first: Vec<CardIx>,
     /// Per slot, its position in `newest_first`.
     pub position: Vec<u32>,
+    /// Per position, the key the slot there sorts by (see [`CardStore::date_key`]): what new
+    /// slots are merged in by, without reading the cards again.
+    keys: Vec<(i64, i32)>,
 }
 
 impl DateOrder {
+    /// The order of `keyed` slots (each with its key), sorted.
+    fn of(keyed: Vec<((i64, i32), CardIx)>) -> DateOrder {
+        let (keys, newest_first): (Vec<(i64, i32)>, Vec<CardIx>) = keyed.into_iter().unzip();
+        let mut position = vec![0u32; newest_first.len()];
+        for (at, &ix) in newest_first.iter().enumerate() {
+            if let Some(p) = position.get_mut(ix as usize) {
+                *p = at as u32;
+            }
+        }
+        DateOrder {
+            newest_first,
+            position,
+            keys,
+        }
+    }
+
+    /// This order with the slots from `first` on of `store` merged in: linear in the slots,
+    /// where sorting them all again for every load batch was not.
+    fn extended(&self, store: &CardStore, first: CardIx) -> DateOrder {
+        let mut fresh: Vec<((i64, i32), CardIx)> = (first..store.slots() as CardIx)
+            .map(|ix| (store.date_key(ix), ix))
+            .collect();
+        fresh.sort_unstable();
+        let old = self
+            .keys
+            .iter()
+            .copied()
+            .zip(self.newest_first.iter().copied());
+        let mut merged = Vec::with_capacity(self.newest_first.len() + fresh.len());
+        let mut old = old.peekable();
+        let mut fresh = fresh.into_iter().peekable();
+        loop {
+            let next = match (old.peek(), fresh.peek()) {
+                (Some(a), Some(b)) if a <= b => old.next(),
+                (Some(_), Some(_)) => fresh.next(),
+                (Some(_), None) => old.next(),
+                (None, _) => fresh.next(),
+            };
+            match next {
+                Some(slot) => merged.push(slot),
+                None => break,
+            }
+        }
+        DateOrder::of(merged)
+    }
+
     /// The slot at `position` newest first.
     pub fn card(&self, position: u32) -> CardIx {
         self.newest_first
@@ -134,12 +186,16 @@ impl CardStore {
             card.topics = card.topics.iter().cloned().collect();
         }
         let chunk_no = self.chunks.len() as u32;
-        self.starts.push(self.chunk_of.len() as CardIx);
+        self.starts.push(self.slots() as CardIx);
         Arc::make_mut(&mut self.chunk_of).extend(std::iter::repeat_n(chunk_no, cards.len()));
         Arc::make_mut(&mut self.dead).extend(std::iter::repeat_n(false, cards.len()));
         cards.shrink_to_fit();
         self.chunks.push(Arc::new(cards));
-        self.date_order = Arc::default();
+        // The order made, if one was, is the base of the next (made when it is asked for).
+        let made = std::mem::take(&mut self.date_order);
+        if made.get().is_some() {
+            self.date_base = Some(made);
+        }
         self.title_letters = Arc::default();
     }
 
@@ -160,27 +216,25 @@ impl CardStore {
     /// the first time it is asked for in this set of slots).
     pub fn date_order(&self) -> &DateOrder {
         self.date_order.get_or_init(|| {
-            // Newer first means a smaller key; no date sorts after every date.
-            let key = |ix: CardIx| {
-                self.slot(ix)
-                    .and_then(|c| c.published_date_time)
-                    .map_or((i64::MAX, 0), |t| (-t.as_second(), -t.subsec_nanosecond()))
-            };
+            // The reader lists the corpus newest first after every load batch: sorting every
+            // slot again each time was most of what listing cost.
+            if let Some(base) = self.date_base.as_ref().and_then(|b| b.get()) {
+                return base.extended(self, base.newest_first.len() as CardIx);
+            }
             let mut keyed: Vec<((i64, i32), CardIx)> = (0..self.slots() as CardIx)
                 .into_par_iter()
-                .map(|ix| (key(ix), ix))
+                .map(|ix| (self.date_key(ix), ix))
                 .collect();
             keyed.par_sort_unstable();
-            let newest_first: Vec<CardIx> = keyed.into_iter().map(|(_, ix)| ix).collect();
-            let mut position = vec![0u32; newest_first.len()];
-            for (at, &ix) in newest_first.iter().enumerate() {
-                position[ix as usize] = at as u32;
-            }
-            DateOrder {
-                newest_first,
-                position,
-            }
+            DateOrder::of(keyed)
         })
+    }
+
+    /// What a slot sorts by newest first: newer is smaller; no date sorts after every date.
+    fn date_key(&self, ix: CardIx) -> (i64, i32) {
+        self.slot(ix)
+            .and_then(|c| c.published_date_time)
+            .map_or((i64::MAX, 0), |t| (-t.as_second(), -t.subsec_nanosecond()))
     }
 
     /// Marks a slot dead; its card is no longer listed or found.
@@ -344,6 +398,35 @@ mod tests {
         store.push_chunk(vec![dated("e", Some(7))]);
         assert_eq!(store.date_order().newest_first, vec![2, 4, 0, 3, 1]);
         assert_eq!(before.date_order().newest_first, vec![2, 0, 3, 1]);
+    }
+
+    /// An order followed chunk by chunk is the order made at once from every slot.
+    #[test]
+    fn the_date_order_followed_chunk_by_chunk_is_the_one_made_at_once() {
+        let days = [3, -1, 7, 3, 0, -1, 9, 7, 7, 1, 3, -1, 12, 0, 5];
+        let card = |i: usize, day: i64| Card {
+            published_date_time: (day >= 0)
+                .then(|| jiff::Timestamp::from_second(day * 86_400 + (i as i64 % 2)).unwrap()),
+            ..titled(&i.to_string())
+        };
+        let cards: Vec<Card> = days.iter().enumerate().map(|(i, d)| card(i, *d)).collect();
+        let mut at_once = CardStore::default();
+        at_once.push_chunk(cards.clone());
+        let mut followed = CardStore::default();
+        for chunk in [&cards[..4], &cards[4..5], &cards[5..11], &cards[11..]] {
+            followed.push_chunk(chunk.to_vec());
+            // Asked for after every chunk, as the reader's list does.
+            followed.date_order();
+        }
+        assert_eq!(
+            followed.date_order().newest_first,
+            at_once.date_order().newest_first
+        );
+        assert_eq!(
+            followed.date_order().position,
+            at_once.date_order().position
+        );
+        assert_eq!(followed.date_order().keys, at_once.date_order().keys);
     }
 
     #[test]

@@ -56,9 +56,9 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     if paths.is_empty() {
         return demo(&options, &send);
     }
-    // When the load began: once the folders are watched, every file is checked against what
-    // the load saw, and one written since then is read again, so nothing written during the
-    // load is missed (see `Watching::follow`).
+    // When the load began: when the folders are watched only after it (a cold start), every
+    // file is then checked against what the load saw, and one written since then is read
+    // again, so nothing written during the load is missed (see `Watching::follow`).
     let since = now_ns();
     let mut tracker = watch.then(|| Tracker::new(watch::roots(&paths)));
     let mut cache = Cache::open(&settings, &paths);

@@ -217,18 +217,22 @@ impl Tracker {
             let mut arrived = std::mem::take(&mut self.arrived);
             // Stable: a path that came twice keeps its order, and its last card's id.
             arrived.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut merged: Vec<(PathKey, Known)> = Vec::with_capacity(arrived.len());
-            for (path, id) in arrived {
-                match merged.last_mut() {
-                    Some((last, known)) if *last == path => known.id = id.or(known.id),
-                    _ => merged.push((path, Known { id, key: None })),
+            // In place: the list is a path per file of the load, held at its memory peak.
+            arrived.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    earlier.1 = later.1.or(earlier.1);
                 }
-            }
+                same
+            });
+            let entries = arrived
+                .into_iter()
+                .map(|(path, id)| (path, Known { id, key: None }));
             if self.known.is_empty() {
                 // Built whole from sorted entries, rather than searched for one by one.
-                self.known = merged.into_iter().collect();
+                self.known = entries.collect();
             } else {
-                for (path, Known { id, .. }) in merged {
+                for (path, Known { id, .. }) in entries {
                     let known = self.known.entry(path).or_default();
                     known.id = id.or(known.id);
                 }

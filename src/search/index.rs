@@ -621,6 +621,19 @@ impl WordIndex {
         Ok(self.reader.searcher().space_usage()?.total().get_bytes())
     }
 
+    /// Counts the slots looked at so far as covered when they only matched documents the
+    /// index already holds (a load from the cache): nothing to commit, and matching them to
+    /// their documents waits for the next [`WordIndex::refresh`] (the next answer's, or the
+    /// commit once caught up). Refreshing at every step of a load went through every
+    /// document each time. `false`, and nothing done, when documents wait for a commit.
+    pub fn cover_matched(&mut self) -> bool {
+        if self.uncommitted {
+            return false;
+        }
+        self.committed = self.slot_ids.len();
+        true
+    }
+
     /// Whether changes are waiting for a commit.
     pub fn has_uncommitted(&self) -> bool {
         self.uncommitted || self.remap || self.committed != self.slot_ids.len()
@@ -902,6 +915,40 @@ mod tests {
             live, 3,
             "what no card holds is dropped once loading settles"
         );
+    }
+
+    /// A load from the cache only matches slots with documents the stored index holds: each
+    /// step counts them covered, and matching takes them in at its next refresh. A step that
+    /// wrote documents is left to a commit.
+    #[test]
+    fn slots_matching_held_documents_are_covered_and_taken_in_at_the_next_refresh() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let all = vec![card(1, "alpha"), card(2, "bravo"), card(3, "charlie")];
+        let mut index = WordIndex::open(dir.path(), 1).expect("opened");
+        caught_up(&mut index, &store(all.clone()), 0);
+        index.close().expect("closed");
+
+        let mut index = WordIndex::open(dir.path(), 1).expect("opened again");
+        let mut loading = store(all[..2].to_vec());
+        index.catch_up(&loading, 1, usize::MAX);
+        assert!(index.cover_matched(), "nothing to write");
+        assert_eq!(index.covers(), (Some(1), 2));
+        assert!(index.has_new_matching(), "matching has yet to take them in");
+        assert!(index.refresh().expect("refreshed"));
+        assert_eq!(found(&index, "bravo"), vec![1]);
+
+        loading.push_chunk(vec![all[2].clone(), card(4, "delta")]);
+        index.catch_up(&loading, 1, usize::MAX);
+        assert!(
+            !index.cover_matched(),
+            "a new card's document waits for a commit"
+        );
+        assert_eq!(index.covers(), (Some(1), 2));
+        index.commit(true).expect("committed");
+        assert_eq!(index.covers(), (Some(1), 4));
+        assert_eq!(found(&index, "charlie"), vec![2]);
+        assert_eq!(found(&index, "delta"), vec![3]);
+        assert_eq!(index.added(), 1);
     }
 
     #[test]

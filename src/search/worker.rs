@@ -341,12 +341,16 @@ fn run(shared: &Shared) {
                     let mut index = lock(&shared.index);
                     let Ok(index) = index.as_mut() else { continue };
                     let progress = index.catch_up(&cards, epoch, SLICE);
+                    // Caught up with this store, but while loading another batch is coming:
+                    // the index has caught up when loading settles (`Work::Settle`).
+                    let loading = !lock(&shared.pending).settled;
+                    let caught_up = progress.done && !loading;
                     // What is indexed is searchable only once committed; a commit costs, so it
                     // waits for the end or a while of indexing. A failed one is tried again.
-                    let due = progress.done || last_commit.elapsed() >= COMMIT_EVERY;
+                    let due = caught_up || last_commit.elapsed() >= COMMIT_EVERY;
                     let committed = due && index.has_uncommitted() && {
                         last_commit = Instant::now();
-                        index.commit(progress.done).is_ok()
+                        (!caught_up && index.cover_matched()) || index.commit(caught_up).is_ok()
                     };
                     let mut pending = lock(&shared.pending);
                     if progress.done {
@@ -376,10 +380,18 @@ fn run(shared: &Shared) {
                 cards.date_order();
                 cards.title_letters();
                 let mut index = lock(&shared.index);
+                let mut report = None;
                 if let Ok(index) = index.as_mut() {
                     index.catch_up(&cards, epoch, usize::MAX);
                     // A failure keeps a few documents no card holds; the next load drops them.
                     let _ = index.settle(&cards, epoch);
+                    // The load's last batches were taken in here (see `Work::Index`): the
+                    // index has caught up.
+                    report = Some(Indexed {
+                        epoch,
+                        slots: index.covers().1,
+                        done: true,
+                    });
                     let mut pending = lock(&shared.pending);
                     pending.merging = index.is_unmerged();
                     pending.settled = true;
@@ -387,6 +399,9 @@ fn run(shared: &Shared) {
                 }
                 drop(index);
                 refill_warm(shared, cards_of(shared));
+                if let Some(indexed) = report {
+                    (lock(&shared.notify))(Report::Indexed(indexed));
+                }
             }
             Work::Warm(first, cards) => {
                 let stop = || shared.interrupt.load(Ordering::Relaxed);
@@ -484,7 +499,15 @@ fn answer(
 
 /// Counts each query's matches in what the index holds; `None` if interrupted.
 fn count(shared: &Shared, request: &CountRequest, interrupt: &AtomicBool) -> Option<Counted> {
-    let index = lock(&shared.index);
+    let mut index = lock(&shared.index);
+    // Slots covered since matching last saw them (see `WordIndex::cover_matched`) are taken
+    // in, as for an answer.
+    if let Ok(index) = index.as_mut()
+        && index.has_new_matching()
+    {
+        // A failure leaves matching as it was: the counts cover what it saw.
+        let _ = index.refresh();
+    }
     let marks = request.marks.as_deref();
     let mut counts = Vec::with_capacity(request.queries.len());
     for query in &request.queries {
@@ -693,7 +716,9 @@ mod tests {
         let worker = FilterWorker::spawn(None, move |r| {
             let _ = tx.send(r);
         });
+        // As a load does: its batches, then the word that it is over.
         worker.catch_up(cards.clone(), 0);
+        worker.settle(cards.clone(), 0);
         let mut reports = Vec::new();
         loop {
             match rx.recv_timeout(WAIT) {

@@ -441,6 +441,7 @@ impl State {
         progress: Progress,
     ) -> Vec<Effect> {
         self.loading = Some(progress);
+        self.corpus.expect(progress.files_total);
         let ids: Vec<_> = cards.iter().map(|c| c.id).collect();
         let deltas = cards.into_batches().into_iter().map(Delta::arrivals);
         let mut effects = self.apply_deltas(deltas, diagnostics).1;

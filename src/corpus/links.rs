@@ -184,6 +184,13 @@ pub struct Links {
 }
 
 impl Links {
+    /// Room for `more` cards, each with a URL of its own and one cited.
+    pub fn reserve(&mut self, more: usize) {
+        self.keys.reserve(more);
+        self.by_url.first.reserve(more);
+        self.cited_by.first.reserve(more);
+    }
+
     /// Adds a card's URLs and related entries; `keys` is [`CardKeys::of`] the card.
     pub fn insert(&mut self, id: CardId, keys: CardKeys) {
         self.remove(id);

@@ -764,6 +764,7 @@ fn finish_batch<'a>(
         cards.extend(p.card.map(|card| leave_extras(card, entry)));
         diagnostics.extend(p.diagnostics);
     }
+    super::store::side_by_side(&mut cards);
     Finished {
         files,
         cards,

@@ -36,7 +36,13 @@ pub(crate) fn sort_view(view: &mut [CardIx], corpus: &Corpus, sort: SortKey) {
     let get = |ix: CardIx| corpus.get(ix);
     // Newest first, by the store's own order: one number per card rather than its time.
     let order = corpus.cards().date_order();
-    let date = |ix: CardIx| order.position.get(ix as usize).copied().unwrap_or(u32::MAX);
+    let date = |ix: CardIx| {
+        order
+            .position()
+            .get(ix as usize)
+            .copied()
+            .unwrap_or(u32::MAX)
+    };
     match sort {
         SortKey::Relevance => {}
         SortKey::Date if view.len() >= order.newest_first.len() / 8 => {

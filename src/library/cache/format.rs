@@ -622,10 +622,22 @@ fn decode_chunk_pages(
         tail_at: chunk.offset + parts.extras,
         tail_len: data.len() - parts.extras,
     };
+    // Every keystroke of a filter reads each card's title and topics: made first, one card
+    // after another, they sit side by side in memory (see `store::side_by_side`).
+    let mut searched = Vec::with_capacity(stored.results.len());
+    for c in stored.results.iter().filter_map(|r| r.card.as_ref()) {
+        let topics: Box<[Arc<str>]> = c
+            .topics
+            .iter()
+            .map(|t| reader.one(*t))
+            .collect::<Result<_, _>>()?;
+        searched.push((c.title.map(Box::from), topics));
+    }
+    let mut searched = searched.into_iter();
     // As the header's records: a vector of the right size.
     let mut results = Vec::with_capacity(stored.results.len());
     for r in stored.results {
-        results.push(reader.result(r)?);
+        results.push(reader.result(r, &mut searched)?);
     }
     Ok(results)
 }
@@ -640,6 +652,9 @@ pub(crate) fn set_path(parsed: &mut Parsed, path: &CardPath) {
         d.path = path.to_path_buf();
     }
 }
+
+/// A card's title and topics, made before the rest of the chunk's cards.
+type Searched = (Option<Box<str>>, Box<[Arc<str>]>);
 
 struct Reader<'s> {
     shared: &'s [Arc<str>],
@@ -666,7 +681,12 @@ impl Reader<'_> {
             .ok_or(Invalid::Corrupt("string index"))
     }
 
-    fn result(&self, r: StoredResult<'_>) -> Result<Parsed, Invalid> {
+    /// A file's result; a card takes the next of `searched` (its title and topics).
+    fn result(
+        &self,
+        r: StoredResult<'_>,
+        searched: &mut impl Iterator<Item = Searched>,
+    ) -> Result<Parsed, Invalid> {
         let diagnostics = r
             .diagnostics
             .into_iter()
@@ -689,7 +709,13 @@ impl Reader<'_> {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let card = r.card.map(|c| self.card(c)).transpose()?;
+        let card = match r.card {
+            Some(c) => {
+                let searched = searched.next().ok_or(Invalid::Corrupt("titles"))?;
+                Some(self.card(c, searched)?)
+            }
+            None => None,
+        };
         Ok(Parsed { card, diagnostics })
     }
 
@@ -717,12 +743,12 @@ impl Reader<'_> {
         Ok(prose.with_stamp(stamp))
     }
 
-    fn card(&self, c: StoredCard<'_>) -> Result<Card, Invalid> {
+    fn card(&self, c: StoredCard<'_>, (title, topics): Searched) -> Result<Card, Invalid> {
         Ok(Card {
             id: CardId(c.id),
             path: CardPath::default(),
             category: self.shared(c.category)?,
-            title: c.title.map(Box::from),
+            title,
             prose: self.prose(c.excerpt, c.body, c.stamp)?,
             published_date_time: time(c.time)?,
             urls: urls(c.urls)?,
@@ -731,11 +757,7 @@ impl Reader<'_> {
             heat: c.heat,
             published: c.published,
             provider: self.provider(c.provider)?,
-            topics: c
-                .topics
-                .into_iter()
-                .map(|t| self.one(t))
-                .collect::<Result<_, _>>()?,
+            topics,
             extras: self.extras_at(c.extras, c.refused_url)?,
             secured: c
                 .secured

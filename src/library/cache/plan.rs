@@ -38,13 +38,11 @@ impl Plan {
             };
         };
         // By a hash of the path's bytes, checked on use: hashing `Path`s (component by
-        // component, with SipHash) was a tenth of a warm `tidings search`.
-        let index: KeyMap<u64, usize> = header
-            .files
-            .iter()
-            .enumerate()
-            .map(|(j, f)| (path_key(f.root, &f.relative), j))
-            .collect();
+        // component, with SipHash) was a tenth of a warm `tidings search`. Made only when
+        // needed: a walk lists the files in the order the cache has them, unless files came
+        // or went, so the entry after the last one taken is looked at first.
+        let mut index: Option<KeyMap<u64, usize>> = None;
+        let mut next = 0;
         // A file at or under both caps gave the same result under either; over one of them,
         // it is read again with the cap of now.
         let cap = header.size_cap.min(size_cap);
@@ -55,12 +53,30 @@ impl Plan {
             .zip(&file_roots)
             .map(|((file, key), root)| {
                 let root = (*root)?;
-                let j = *index.get(&path_key(root, &file.relative))?;
+                let is_at = |j: usize| {
+                    header.files.get(j).is_some_and(|record| {
+                        record.root == root
+                            && path_bytes(&record.relative) == path_bytes(&file.relative)
+                    })
+                };
+                let j = if is_at(next) {
+                    next
+                } else {
+                    let index = index.get_or_insert_with(|| {
+                        header
+                            .files
+                            .iter()
+                            .enumerate()
+                            .map(|(j, f)| (path_key(f.root, &f.relative), j))
+                            .collect()
+                    });
+                    let j = *index.get(&path_key(root, &file.relative))?;
+                    // A hash shared by another path.
+                    is_at(j).then_some(j)?
+                };
+                next = j + 1;
                 let record: &FileRecord = &header.files[j];
-                let same_path = path_bytes(&record.relative) == path_bytes(&file.relative);
-                let holds = record.root == root
-                    && same_path
-                    && record.key == *key
+                let holds = record.key == *key
                     && !key.is_racy(header.taken_ns)
                     && (key.size <= cap || header.size_cap == size_cap)
                     && !kept[j]
@@ -101,4 +117,81 @@ impl Plan {
 /// Which file of which root, as one hash (see [`stable_hash`]); equal paths, equal keys.
 fn path_key(root: u32, relative: &Path) -> u64 {
     stable_hash(path_bytes(relative)) ^ u64::from(root).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::corpus::load::Content;
+
+    fn key(n: u64) -> FileKey {
+        FileKey {
+            dev: 1,
+            ino: n,
+            size: 10,
+            mtime_ns: 1_000_000_000,
+        }
+    }
+
+    fn header(names: &[(&str, u64)]) -> Header {
+        Header {
+            taken_ns: 9_000_000_000,
+            size_cap: 1 << 20,
+            roots: vec![PathBuf::from("/r")],
+            files: names
+                .iter()
+                .map(|(name, n)| FileRecord {
+                    root: 0,
+                    relative: PathBuf::from(name),
+                    key: key(*n),
+                })
+                .collect(),
+            chunks: Vec::new(),
+        }
+    }
+
+    /// A walk in the cache's order takes every entry in turn; files that came, went, changed
+    /// or moved up the list are each matched with their own entry, or none.
+    #[test]
+    fn each_walked_file_takes_its_own_entry_in_any_order() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let roots = Roots::of(&[dir.path().to_path_buf()]).expect("roots");
+        let cached = header(&[("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5), ("f", 6)]);
+        // "b" gone, "new" come, "e" changed, "f" listed first.
+        let walked = [("f", 6), ("a", 1), ("new", 9), ("c", 3), ("d", 4), ("e", 7)];
+        let files: Vec<FileEntry> = walked
+            .iter()
+            .map(|(name, _)| FileEntry {
+                path: dir.path().join(name).into(),
+                relative: PathBuf::from(name),
+                size: 10,
+                content: Content::Disk,
+            })
+            .collect();
+        let keys: Vec<FileKey> = walked.iter().map(|(_, n)| key(*n)).collect();
+        let plan = Plan::new(Some(&cached), &|_| true, &roots, &files, &keys, 1 << 20);
+        assert_eq!(
+            plan.reuse,
+            vec![Some(5), Some(0), None, Some(2), Some(3), None]
+        );
+        assert_eq!(plan.kept, vec![true, false, true, true, false, true]);
+        assert!(plan.changed());
+
+        let same: Vec<FileKey> = (1..=6).map(key).collect();
+        let names = ["a", "b", "c", "d", "e", "f"];
+        let files: Vec<FileEntry> = names
+            .iter()
+            .map(|name| FileEntry {
+                path: dir.path().join(name).into(),
+                relative: PathBuf::from(name),
+                size: 10,
+                content: Content::Disk,
+            })
+            .collect();
+        let plan = Plan::new(Some(&cached), &|_| true, &roots, &files, &same, 1 << 20);
+        assert_eq!(plan.reuse, (0..6).map(Some).collect::<Vec<_>>());
+        assert!(!plan.changed());
+    }
 }

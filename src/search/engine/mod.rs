@@ -409,7 +409,7 @@ impl Evaluator<'_> {
                     cost,
                     scattered: -scattered,
                     proximity: 0,
-                    newest: *self.order.position.get(ix as usize)?,
+                    newest: *self.order.position().get(ix as usize)?,
                 })
             })
             .collect()
@@ -663,7 +663,7 @@ impl Evaluator<'_> {
                         cost: 0,
                         scattered: -scattered,
                         proximity: cost,
-                        newest: *self.order.position.get(ix as usize)?,
+                        newest: *self.order.position().get(ix as usize)?,
                     })
                 })
                 .collect();

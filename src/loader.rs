@@ -74,9 +74,10 @@ pub fn run(start: Start, send: impl Fn(Msg) -> bool + Clone + Send + 'static) {
     let walking = {
         let paths = paths.clone();
         let mut watching = watching.take();
+        let expected = cache.files();
         thread::spawn(move || {
             let mut folders = Vec::new();
-            let walked = Cache::walk_in_folders(&paths, &options, &mut |folder| match (
+            let walked = Cache::walk_in_folders(&paths, &options, expected, &mut |folder| match (
                 &mut watching,
                 watch_as_walked,
             ) {

@@ -1211,6 +1211,29 @@ fn passing_over_cards_reads_none_and_opening_one_reads_it() {
     assert!(state.reading.marks.is_read(other));
 }
 
+/// The count of unread cards looks only at the slots a new batch adds: a read card that comes
+/// again (its file read again) still counts as read, a new one as unread.
+#[test]
+fn the_unread_count_follows_cards_that_come_after_one_was_read() {
+    let (mut state, _) = reading_with(three());
+    user(&mut state, Action::Activate);
+    let read = state.list.selected.expect("selected");
+    assert_eq!(state.unread_count(), 2);
+    // Seen before: the marks stay as they were, and only the new slot is looked at.
+    let marks = state.reading.marks.version();
+    load(&mut state, vec![dated(1, "one", "2024-01-03T00:00:00Z")]);
+    assert_eq!(state.reading.marks.version(), marks);
+    assert_eq!(state.unread_count(), 2);
+    load(&mut state, vec![dated(4, "four", "2024-01-04T00:00:00Z")]);
+    assert_eq!(state.corpus.len(), 4);
+    assert!(state.reading.marks.is_read(read));
+    assert_eq!(state.unread_count(), 3);
+    load(&mut state, vec![dated(5, "five", "2024-01-05T00:00:00Z")]);
+    assert_eq!(state.unread_count(), 4);
+    user(&mut state, Action::MarkAllRead);
+    assert_eq!(state.unread_count(), 0);
+}
+
 #[test]
 fn mark_all_is_one_step_and_undo_goes_several_back() {
     let (mut state, _) = reading_with(three());

@@ -73,9 +73,17 @@ pub struct Reading {
 
 type UnreadKey = (u64, u64, u64, bool, usize);
 
-/// The (marks, corpus) versions a table of read slots was made at, and the table: a bit per
-/// slot (a million slots fit in the processor's cache as bits, not as bytes).
-type ReadSlots = ((u64, u64), Vec<u64>);
+/// Which slots hold a read card: a bit per slot (a million slots fit in the processor's cache
+/// as bits, not as bytes), none while no listed card is read.
+#[derive(Debug)]
+struct ReadSlots {
+    /// The marks' version and the corpus's epoch it holds for: slots keep their cards within
+    /// an epoch, so a new corpus version only adds slots to look at.
+    made_for: (u64, u64),
+    /// The slots looked at.
+    slots: usize,
+    bits: Vec<u64>,
+}
 
 impl Reading {
     pub(super) fn new(loaded: Option<Loaded>) -> (Reading, Option<String>) {
@@ -411,28 +419,49 @@ impl State {
             return n;
         }
         let marks = &self.reading.marks;
-        let versions = (marks.version(), self.corpus.version());
-        let mut slots = self.reading.read_slots.borrow_mut();
-        let read = match &*slots {
-            Some((made_at, read)) if *made_at == versions => read,
-            _ => {
-                let read_slots: Vec<CardIx> = marks
+        let made_for = (marks.version(), self.corpus.epoch());
+        let slots = self.corpus.cards().slots();
+        let mut table = self.reading.read_slots.borrow_mut();
+        let table = match &mut *table {
+            // The same marks and slots, and perhaps new slots (a load's next batch): only the
+            // new ones are looked at.
+            Some(table) if table.made_for == made_for && table.slots <= slots => table,
+            table => table.insert(ReadSlots {
+                made_for,
+                slots: 0,
+                bits: Vec::new(),
+            }),
+        };
+        if table.slots < slots {
+            let fresh = table.slots as CardIx..slots as CardIx;
+            let read: Vec<CardIx> = if table.slots == 0 {
+                // Every slot: from the read marks, fewer than the cards.
+                marks
                     .read_ids()
                     .filter_map(|id| self.corpus.by_id(id))
-                    .collect();
-                // None read: no table, and no list to walk.
-                let mut read = Vec::new();
-                if !read_slots.is_empty() {
-                    read = vec![0u64; self.corpus.cards().slots().div_ceil(64)];
-                    for ix in read_slots {
-                        if let Some(word) = read.get_mut(ix as usize / 64) {
-                            *word |= 1 << (ix % 64);
-                        }
-                    }
-                }
-                &slots.insert((versions, read)).1
+                    .collect()
+            } else {
+                fresh
+                    .filter(|ix| {
+                        self.corpus
+                            .cards()
+                            .get(*ix)
+                            .is_some_and(|c| marks.is_read(c.id))
+                    })
+                    .collect()
+            };
+            // None read: no table, and no list to walk.
+            if !read.is_empty() {
+                table.bits.resize(slots.div_ceil(64), 0);
             }
-        };
+            for ix in read {
+                if let Some(word) = table.bits.get_mut(ix as usize / 64) {
+                    *word |= 1 << (ix % 64);
+                }
+            }
+            table.slots = slots;
+        }
+        let read = &table.bits;
         let view = &self.list.view;
         let read_in_view = if read.is_empty() {
             0

@@ -191,9 +191,17 @@ impl Links {
         self.cited_by.first.reserve(more);
     }
 
-    /// Adds a card's URLs and related entries; `keys` is [`CardKeys::of`] the card.
+    /// Adds a card's URLs and related entries, in place of any it had; `keys` is
+    /// [`CardKeys::of`] the card.
     pub fn insert(&mut self, id: CardId, keys: CardKeys) {
         self.remove(id);
+        self.insert_new(id, keys);
+    }
+
+    /// [`Links::insert`] of a card these links do not hold (a new card, or one removed
+    /// first): a load's hundred thousand cards skip looking for links to drop.
+    pub fn insert_new(&mut self, id: CardId, keys: CardKeys) {
+        debug_assert!(!self.keys.contains_key(&id), "{id} is held already");
         for hash in keys.own() {
             self.by_url.push(*hash, id);
         }

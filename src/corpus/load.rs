@@ -147,22 +147,27 @@ pub fn discover_keyed<K: Send>(
     options: &LoadOptions,
     key: impl Fn(&Metadata) -> K + Sync,
 ) -> Result<Discovered<K>, PathError> {
-    discover_keyed_in_folders(paths, options, key, &mut |_| {})
+    discover_keyed_in_folders(paths, options, key, 0, &mut |_| {})
 }
 
 /// [`discover_keyed`], telling `before_listing` of each folder (as the walk names it, under
 /// its PATH) just before the folder's listing is read: a watch set on the folder then misses
-/// nothing that its listing does not show.
+/// nothing that its listing does not show. `expected` is how many files the caller expects (a
+/// cache's count): the walk's lists are made that long at once, not doubled step by step.
 pub fn discover_keyed_in_folders<K: Send>(
     paths: &[PathBuf],
     options: &LoadOptions,
     key: impl Fn(&Metadata) -> K + Sync,
+    expected: usize,
     before_listing: &mut dyn FnMut(&Path),
 ) -> Result<Discovered<K>, PathError> {
     let mut walk = Walk {
         follow: options.follow,
+        files: Vec::with_capacity(expected),
+        metas: Vec::with_capacity(expected),
         ..Walk::default()
     };
+    walk.seen.reserve(expected);
     for path in paths {
         let meta = fs::metadata(path).map_err(|e| path_error(path, e))?;
         if meta.is_dir() {

@@ -166,12 +166,13 @@ impl Corpus {
                         continue;
                     }
                     self.cards.kill(old);
+                    self.links.remove(card.id);
                     applied.changed.push(card.id);
                 }
                 None => applied.added.push(card.id),
             }
             self.ids.insert(card.id, slot);
-            self.links.insert(card.id, keys);
+            self.links.insert_new(card.id, keys);
             // (A swap in place still copies the card, 392 bytes, three times.)
             if kept != i {
                 cards.swap(kept, i);

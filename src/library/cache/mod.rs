@@ -255,14 +255,16 @@ impl Cache {
 
     /// Walks `paths` with a key per file; the moment the keys are taken is the racy rule's.
     pub fn walk(paths: &[PathBuf], options: &LoadOptions) -> Result<Walked, PathError> {
-        Cache::walk_in_folders(paths, options, &mut |_| {})
+        Cache::walk_in_folders(paths, options, 0, &mut |_| {})
     }
 
-    /// [`Cache::walk`], telling `before_listing` of each folder before its listing is read
-    /// (see [`load::discover_keyed_in_folders`]).
+    /// [`Cache::walk`] of about `expected` files (the cache's count), telling
+    /// `before_listing` of each folder before its listing is read (see
+    /// [`load::discover_keyed_in_folders`]).
     pub fn walk_in_folders(
         paths: &[PathBuf],
         options: &LoadOptions,
+        expected: usize,
         before_listing: &mut dyn FnMut(&Path),
     ) -> Result<Walked, PathError> {
         let taken_ns = now_ns();
@@ -273,7 +275,7 @@ impl Cache {
                 diagnostics: Vec::new(),
             }
         } else {
-            load::discover_keyed_in_folders(paths, options, FileKey::of, before_listing)?
+            load::discover_keyed_in_folders(paths, options, FileKey::of, expected, before_listing)?
         };
         Ok(Walked { found, taken_ns })
     }
@@ -286,7 +288,11 @@ impl Cache {
         options: &LoadOptions,
     ) -> Result<(Loaded, Vec<Diagnostic>, Update), PathError> {
         // The keys are checked while the cache decodes; both use every core.
-        let (walked, decoded) = rayon::join(|| Cache::walk(paths, options), || self.decode_all());
+        let expected = self.files();
+        let (walked, decoded) = rayon::join(
+            || Cache::walk_in_folders(paths, options, expected, &mut |_| {}),
+            || self.decode_all(),
+        );
         let Walked { found, taken_ns } = walked?;
         let mut decoded = decoded.unwrap_or_else(|problem| {
             self.drop_old(problem);

@@ -504,13 +504,12 @@ impl Disk for RealDisk {
         let paths: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
         let mut folders = self.folders.borrow_mut();
         let mut listed = |folder: &Path| folders.push(folder.to_path_buf());
-        load::discover_keyed_in_folders(&paths, &self.options, FileKey::of, &mut listed).unwrap_or(
-            Discovered {
+        load::discover_keyed_in_folders(&paths, &self.options, FileKey::of, 0, &mut listed)
+            .unwrap_or(Discovered {
                 files: Vec::new(),
                 keys: Vec::new(),
                 diagnostics: Vec::new(),
-            },
-        )
+            })
     }
 
     fn read(&self, files: &[FileEntry]) -> Vec<Parsed> {

@@ -345,7 +345,9 @@ impl Cache {
                 .par_iter()
                 .map(|chunk| format::decode_chunk(old, chunk, &interner))
                 .collect();
-            let mut cards = Vec::new();
+            // At its full length at once: grown card by card, the list was copied again and
+            // again (a card is 392 bytes) on the thread the batches wait for.
+            let mut cards = Vec::with_capacity(chunks.iter().map(|c| c.files).sum());
             let mut diagnostics = Vec::new();
             for (chunk, results) in chunks.iter().zip(decoded) {
                 let entries = first_entry..first_entry + chunk.files;

@@ -347,11 +347,14 @@ fn run(shared: &Shared) {
                     let caught_up = progress.done && !loading;
                     // What is indexed is searchable only once committed; a commit costs, so it
                     // waits for the end or a while of indexing. A failed one is tried again.
+                    // Slots that only matched held documents cost nothing to cover: at once.
                     let due = caught_up || last_commit.elapsed() >= COMMIT_EVERY;
-                    let committed = due && index.has_uncommitted() && {
-                        last_commit = Instant::now();
-                        (!caught_up && index.cover_matched()) || index.commit(caught_up).is_ok()
-                    };
+                    let committed = index.has_uncommitted()
+                        && ((!caught_up && index.cover_matched())
+                            || (due && {
+                                last_commit = Instant::now();
+                                index.commit(caught_up).is_ok()
+                            }));
                     let mut pending = lock(&shared.pending);
                     if progress.done {
                         pending.merging = index.is_unmerged();

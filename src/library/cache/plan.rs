@@ -152,46 +152,41 @@ mod tests {
         }
     }
 
-    /// A walk in the cache's order takes every entry in turn; files that came, went, changed
-    /// or moved up the list are each matched with their own entry, or none.
-    #[test]
-    fn each_walked_file_takes_its_own_entry_in_any_order() {
-        let dir = tempfile::tempdir().expect("a folder");
-        let roots = Roots::of(&[dir.path().to_path_buf()]).expect("roots");
-        let cached = header(&[("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5), ("f", 6)]);
-        // "b" gone, "new" come, "e" changed, "f" listed first.
-        let walked = [("f", 6), ("a", 1), ("new", 9), ("c", 3), ("d", 4), ("e", 7)];
+    /// The plan for files walked under `root` (named, with the number of their key).
+    fn plan(cached: &Header, root: &Path, walked: &[(&str, u64)]) -> Plan {
+        let roots = Roots::of(&[root.to_path_buf()]).expect("roots");
         let files: Vec<FileEntry> = walked
             .iter()
             .map(|(name, _)| FileEntry {
-                path: dir.path().join(name).into(),
+                path: root.join(name).into(),
                 relative: PathBuf::from(name),
                 size: 10,
                 content: Content::Disk,
             })
             .collect();
         let keys: Vec<FileKey> = walked.iter().map(|(_, n)| key(*n)).collect();
-        let plan = Plan::new(Some(&cached), &|_| true, &roots, &files, &keys, 1 << 20);
+        Plan::new(Some(cached), &|_| true, &roots, &files, &keys, 1 << 20)
+    }
+
+    /// A walk in the cache's order takes every entry in turn; files that came, went, changed
+    /// or moved up the list are each matched with their own entry, or none.
+    #[test]
+    fn each_walked_file_takes_its_own_entry_in_any_order() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let files = [("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5), ("f", 6)];
+        let cached = header(&files);
+        // "b" gone, "new" come, "e" changed, "f" listed first.
+        let walked = [("f", 6), ("a", 1), ("new", 9), ("c", 3), ("d", 4), ("e", 7)];
+        let changed = plan(&cached, dir.path(), &walked);
         assert_eq!(
-            plan.reuse,
+            changed.reuse,
             vec![Some(5), Some(0), None, Some(2), Some(3), None]
         );
-        assert_eq!(plan.kept, vec![true, false, true, true, false, true]);
-        assert!(plan.changed());
+        assert_eq!(changed.kept, vec![true, false, true, true, false, true]);
+        assert!(changed.changed());
 
-        let same: Vec<FileKey> = (1..=6).map(key).collect();
-        let names = ["a", "b", "c", "d", "e", "f"];
-        let files: Vec<FileEntry> = names
-            .iter()
-            .map(|name| FileEntry {
-                path: dir.path().join(name).into(),
-                relative: PathBuf::from(name),
-                size: 10,
-                content: Content::Disk,
-            })
-            .collect();
-        let plan = Plan::new(Some(&cached), &|_| true, &roots, &files, &same, 1 << 20);
-        assert_eq!(plan.reuse, (0..6).map(Some).collect::<Vec<_>>());
-        assert!(!plan.changed());
+        let same = plan(&cached, dir.path(), &files);
+        assert_eq!(same.reuse, (0..6).map(Some).collect::<Vec<_>>());
+        assert!(!same.changed());
     }
 }

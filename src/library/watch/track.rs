@@ -91,6 +91,20 @@ impl PathKey {
     }
 }
 
+/// Sorts `list` by path and keeps each path once, `fold` taking the value of a later entry
+/// for the path into the one kept. Stable, so "later" is the order noted; in place, as the list
+/// holds a path per file of a load, at its memory peak.
+fn sort_once<V: Copy>(list: &mut Vec<(PathKey, V)>, fold: impl Fn(&mut V, V)) {
+    list.sort_by(|a, b| a.0.cmp(&b.0));
+    list.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            fold(&mut kept.1, later.1);
+        }
+        same
+    });
+}
+
 /// The files a walk found, and those it reported (a FIFO, a socket: still there, with the
 /// problem it had). The walk's own paths, shared, not copied: a rescan runs as a load ends,
 /// when memory is at its peak.
@@ -216,27 +230,11 @@ impl Tracker {
         if self.arrived.is_empty() && self.walked.is_empty() {
             return;
         }
-        // Each list sorted, a path in it once. Stable: a path that came twice keeps its
-        // order, and its last card's id (or key). In place: the lists hold a path per file of
-        // the load, at its memory peak.
+        // A path that came twice keeps its last card's id, and its last key.
         let mut arrived = std::mem::take(&mut self.arrived);
-        arrived.sort_by(|a, b| a.0.cmp(&b.0));
-        arrived.dedup_by(|later, earlier| {
-            let same = later.0 == earlier.0;
-            if same {
-                earlier.1 = later.1.or(earlier.1);
-            }
-            same
-        });
+        sort_once(&mut arrived, |kept, later| *kept = later.or(*kept));
         let mut walked = std::mem::take(&mut self.walked);
-        walked.sort_by(|a, b| a.0.cmp(&b.0));
-        walked.dedup_by(|later, earlier| {
-            let same = later.0 == earlier.0;
-            if same {
-                earlier.1 = later.1;
-            }
-            same
-        });
+        sort_once(&mut walked, |kept, later| *kept = later);
         if !self.known.is_empty() {
             for (path, id) in arrived {
                 let known = self.known.entry(path).or_default();

@@ -133,10 +133,12 @@ impl DateOrder {
         })
     }
 
-    /// This order with the slots from `first` on of `store` merged in: linear in the slots,
-    /// where sorting them all again for every load batch was not. Merged straight into the
-    /// two lists: an order of 100k slots made again per batch is megabytes of fresh pages.
-    fn extended(&self, store: &CardStore, first: CardIx) -> DateOrder {
+    /// This order with the slots of `store` it does not have (those added since it was made)
+    /// merged in: linear in the slots, where sorting them all again for every load batch was
+    /// not. Merged straight into the two lists: an order of 100k slots made again per batch is
+    /// megabytes of fresh pages.
+    fn extended(&self, store: &CardStore) -> DateOrder {
+        let first = self.newest_first.len() as CardIx;
         let mut fresh: Vec<((i64, i32), CardIx)> = (first..store.slots() as CardIx)
             .map(|ix| (store.date_key(ix), ix))
             .collect();
@@ -239,7 +241,7 @@ impl CardStore {
             // The reader lists the corpus newest first after every load batch: sorting every
             // slot again each time was most of what listing cost.
             if let Some(base) = self.date_base.as_ref().and_then(|b| b.get()) {
-                return base.extended(self, base.newest_first.len() as CardIx);
+                return base.extended(self);
             }
             let mut keyed: Vec<((i64, i32), CardIx)> = (0..self.slots() as CardIx)
                 .into_par_iter()

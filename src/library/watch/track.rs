@@ -235,18 +235,7 @@ impl Tracker {
         sort_once(&mut arrived, |kept, later| *kept = later.or(*kept));
         let mut walked = std::mem::take(&mut self.walked);
         sort_once(&mut walked, |kept, later| *kept = later);
-        if !self.known.is_empty() {
-            for (path, id) in arrived {
-                let known = self.known.entry(path).or_default();
-                known.id = id.or(known.id);
-            }
-            for (path, key) in walked {
-                self.known.entry(path).or_default().key = Some(Box::new(key));
-            }
-            return;
-        }
-        // The first time (the load's end): the two sorted lists merged, and the tree built
-        // whole from them, rather than searched for each file (a tenth of a second at 100k).
+        // The two sorted lists merged: a file's card's id and its key.
         let mut arrived = arrived.into_iter().peekable();
         let mut walked = walked.into_iter().peekable();
         let merged = std::iter::from_fn(|| {
@@ -275,7 +264,19 @@ impl Tracker {
             };
             Some((path, known))
         });
-        self.known = merged.collect();
+        if self.known.is_empty() {
+            // The first time (the load's end): the tree built whole from the sorted list,
+            // rather than searched for each file (a tenth of a second at 100k).
+            self.known = merged.collect();
+            return;
+        }
+        for (path, Known { id, key }) in merged {
+            let known = self.known.entry(path).or_default();
+            known.id = id.or(known.id);
+            if key.is_some() {
+                known.key = key;
+            }
+        }
     }
 
     /// The earliest time a half-written file is to be looked at again.

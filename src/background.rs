@@ -1,5 +1,6 @@
-//! Work nobody waits for (indexing, merging, writing the cache) runs at a lower priority than
-//! the rest of tidings, so the cards' load, the screen and the answers to keys go first.
+//! Work nobody waits for (merging the word index, writing the cache) runs at a lower priority
+//! than the rest of tidings, so the cards' load, the screen and the answers to keys go first.
+//! Indexing is paced by the filter worker instead (`search::worker`): somebody may wait for it.
 
 /// Runs `work` on a thread of lower priority, for the threads it starts to inherit it
 /// (tantivy starts its indexing threads with the writer and again at each commit).

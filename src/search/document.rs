@@ -7,6 +7,8 @@
 //! the index has; the indexing threads read the texts where the card keeps them.
 
 use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::Document;
 use tantivy::schema::Field;
@@ -26,6 +28,9 @@ pub struct CardDocument {
     /// The card's texts that it cannot lend as they are (a mapped text whose bytes are not
     /// UTF-8: a cache file changed under its map), made once here.
     made: Vec<(Field, String)>,
+    /// The documents made and not yet dropped (indexed, or refused by a closed writer):
+    /// this one counts itself in when made and out when dropped.
+    queued: Arc<AtomicUsize>,
 }
 
 impl CardDocument {
@@ -34,6 +39,7 @@ impl CardDocument {
         id: Field,
         stamp: (Field, u64),
         places: [Field; Place::ALL.len()],
+        queued: &Arc<AtomicUsize>,
     ) -> CardDocument {
         let mut made = Vec::new();
         for (place, field) in Place::ALL.into_iter().zip(places) {
@@ -43,13 +49,21 @@ impl CardDocument {
                 }
             }
         }
+        queued.fetch_add(1, Ordering::Relaxed);
         CardDocument {
             card,
             id,
             stamp,
             places,
             made,
+            queued: Arc::clone(queued),
         }
+    }
+}
+
+impl Drop for CardDocument {
+    fn drop(&mut self) {
+        self.queued.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

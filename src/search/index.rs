@@ -27,6 +27,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -180,6 +181,9 @@ pub struct WordIndex {
     uncommitted: bool,
     /// Documents added since the index was opened.
     added: usize,
+    /// Documents handed to the writer that its indexing threads have not yet indexed (each
+    /// [`CardDocument`] counts itself in and out).
+    queued: Arc<AtomicUsize>,
     /// Slots matched or dropped since the segments' slot tables were made.
     remap: bool,
     /// Slots the committed index covers: matching looks no further.
@@ -220,6 +224,8 @@ pub struct Progress {
     /// Slots of the store looked at, all of them when `done`.
     pub slots: usize,
     pub done: bool,
+    /// It stopped short for want of room for more documents.
+    pub full: bool,
 }
 
 impl WordIndex {
@@ -287,7 +293,7 @@ impl WordIndex {
 
     fn with_writer(
         index: Index,
-        writer: IndexWriter<CardDocument>,
+        mut writer: IndexWriter<CardDocument>,
         fields: Fields,
         stored: bool,
         borrowed: Option<IndexReader>,
@@ -297,6 +303,10 @@ impl WordIndex {
         // is all in (see `commit`), and a merge tantivy started meanwhile would keep some of
         // them from that one.
         writer.set_merge_policy(Box::new(NoMergePolicy));
+        // Tantivy starts its indexing threads with the writer, at the idle priority of the
+        // thread that made it, and again at each commit, from the committing thread: a first
+        // commit, of nothing, starts them at the usual priority (see `make_writer`).
+        writer.commit()?;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -321,6 +331,7 @@ impl WordIndex {
             live: KeyMap::default(),
             uncommitted: false,
             added: 0,
+            queued: Arc::default(),
             remap: true,
             committed: 0,
             merged_once: false,
@@ -346,6 +357,19 @@ impl WordIndex {
     /// this call (so a caller can answer a query in between); dead slots are always dropped
     /// in full. Call [`WordIndex::commit`] for matching to see the changes.
     pub fn catch_up(&mut self, cards: &CardStore, epoch: u64, budget: usize) -> Progress {
+        self.catch_up_within(cards, epoch, budget, usize::MAX)
+    }
+
+    /// [`WordIndex::catch_up`], handing the writer at most `room` new documents: it stops at
+    /// the first slot whose card no document holds once that many are added. Slots whose
+    /// cards are held are matched whatever the room (that costs no indexing).
+    pub fn catch_up_within(
+        &mut self,
+        cards: &CardStore,
+        epoch: u64,
+        budget: usize,
+        room: usize,
+    ) -> Progress {
         if self.epoch != Some(epoch) {
             // Slots of another epoch mean other cards: match them again. The documents stay;
             // those no card holds any more go when the index settles.
@@ -387,18 +411,30 @@ impl WordIndex {
             .into_par_iter()
             .map(|ix| cards.get(ix as CardIx).map(stamp))
             .collect();
+        let added_before = self.added;
+        let mut full = false;
         for (ix, stamp) in (start..end).zip(stamps) {
             let ix = ix as CardIx;
-            let id = match (cards.shared(ix), stamp) {
+            let card = cards.shared(ix);
+            if let (Some(card), Some(stamp)) = (&card, stamp)
+                && !self.holds(card.id.0, stamp)
+                && self.added - added_before >= room
+            {
+                full = true;
+                break;
+            }
+            let id = match (card, stamp) {
                 (Some(card), Some(stamp)) => Some(self.take_in(ix, card, stamp)),
                 _ => None,
             };
             self.vacant += usize::from(id.is_none());
             self.slot_ids.push(id);
         }
+        let looked = self.slot_ids.len();
         Progress {
-            slots: end,
-            done: end == slots,
+            slots: looked,
+            done: looked == slots,
+            full,
         }
     }
 
@@ -406,9 +442,7 @@ impl WordIndex {
     /// it when none does. Its id.
     fn take_in(&mut self, ix: CardIx, card: SharedCard, stamp: u64) -> u64 {
         let id = card.id.0;
-        let held =
-            self.docs.get(&id) == Some(&stamp) || self.borrowed_docs.get(&id) == Some(&stamp);
-        if !held {
+        if !self.holds(id, stamp) {
             self.forget(id);
             if let Some(map) = card.prose.map()
                 && self
@@ -427,6 +461,16 @@ impl WordIndex {
         self.live.insert(id, (ix, stamp));
         self.remap = true;
         id
+    }
+
+    /// Whether a document holds the texts of card `id` as of `stamp`.
+    fn holds(&self, id: u64, stamp: u64) -> bool {
+        self.docs.get(&id) == Some(&stamp) || self.borrowed_docs.get(&id) == Some(&stamp)
+    }
+
+    /// Documents handed to the writer and not yet indexed: a commit waits for them all.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
     }
 
     /// Deletes the documents of card `id` this index writes.
@@ -468,9 +512,9 @@ impl WordIndex {
     /// a load leaves); [`WordIndex::refresh`] picks the merged segment up.
     pub fn commit(&mut self, caught_up: bool) -> Result<(), IndexError> {
         if self.uncommitted {
-            // A commit starts the indexing threads again, from the committing thread.
-            let writer = &mut self.writer;
-            background::in_background(|| writer.commit())?;
+            // A commit starts the indexing threads again, from the committing thread: at the
+            // usual priority (see `make_writer`).
+            self.writer.commit()?;
             self.uncommitted = false;
             for map in self.read_maps.drain(..) {
                 prose::give_back(&map, 0, map.len());
@@ -634,6 +678,11 @@ impl WordIndex {
         true
     }
 
+    /// Whether documents added or deleted wait for a commit.
+    pub fn has_uncommitted_documents(&self) -> bool {
+        self.uncommitted
+    }
+
     /// Whether changes are waiting for a commit.
     pub fn has_uncommitted(&self) -> bool {
         self.uncommitted || self.remap || self.committed != self.slot_ids.len()
@@ -665,13 +714,15 @@ impl WordIndex {
             id,
             stamp: stamp_field,
         } = self.fields;
-        CardDocument::new(card, id, (stamp_field, stamp), words)
+        CardDocument::new(card, id, (stamp_field, stamp), words, &self.queued)
     }
 }
 
-/// A writer indexing on `threads` threads, which run at a lower priority than the rest of
-/// tidings: indexing is background work, and the cards' load, the screen and the answers to
-/// keys go first.
+/// A writer indexing on `threads` threads. Its merging threads run at a lower priority than
+/// the rest of tidings (a merge is background work: the screen and the answers to keys go
+/// first); its indexing threads at the usual one, as they index only what the filter worker
+/// hands them, when it chooses (see `search::worker`): at an idle priority they ran only
+/// when a load left a core free, and the worker, waiting on them, could not answer.
 fn make_writer(index: &Index, threads: usize) -> Result<IndexWriter<CardDocument>, TantivyError> {
     let threads = threads.max(1);
     background::in_background(|| index.writer_with_num_threads(threads, threads * THREAD_MEMORY))

@@ -99,8 +99,18 @@ type Notify = Box<dyn Fn(Report) + Send>;
 const INDEXING_THREADS: usize = 1;
 /// Cards indexed between two looks for a newer request: a few tens of milliseconds.
 const SLICE: usize = 1024;
-/// While indexing, how often what is indexed is committed (made searchable).
+/// While indexing a load, how often what is indexed is committed (made searchable).
 const COMMIT_EVERY: Duration = Duration::from_millis(300);
+/// The same once the load is over and only what it held back is left: each commit writes a
+/// segment, and a few big ones are written (and later merged) sooner than many small ones.
+const COMMIT_AFTER_LOAD_EVERY: Duration = Duration::from_secs(1);
+/// Documents handed to the index's writer and not yet indexed, at most: a tenth of a second
+/// of its work. The writer blocks once its own queue is full, and a commit waits for every
+/// queued document; the worker must stay free to answer.
+const QUEUED_AT_MOST: usize = 2 * SLICE;
+/// How soon the worker looks again when indexing waits on the writer (a full queue, or a
+/// commit waiting for it to empty).
+const RETRY: Duration = Duration::from_millis(20);
 
 /// A background thread that filters the cards, always working on the newest request.
 pub struct FilterWorker {
@@ -137,6 +147,12 @@ struct Pending {
     warm: Vec<char>,
     /// The index is merging its segments: look now and then whether it is done.
     merging: bool,
+    /// A question came while loading: somebody waits for the cards still to be indexed, so
+    /// from then on this load's cards are indexed as they come. Until then, a load's new
+    /// documents wait for its end: the cards' load goes first.
+    asked_while_loading: bool,
+    /// Indexing waits on the writer: `store` and `settle` are taken up again from then on.
+    retry_at: Option<Instant>,
     stop: bool,
 }
 
@@ -168,7 +184,18 @@ impl FilterWorker {
             .spawn(move || {
                 // Before anything else, so no work ever finds the index unopened.
                 *lock(&for_thread.index) = WordIndex::at(opening.as_deref(), INDEXING_THREADS);
-                run(&for_thread);
+                // Its own threads for the work it spreads over the cores: in the shared pool,
+                // that work waited behind the load's parsing, and a key typed while loading
+                // was answered only once the load was over.
+                let cores = std::thread::available_parallelism().map_or(2, usize::from);
+                match rayon::ThreadPoolBuilder::new()
+                    .num_threads(cores)
+                    .thread_name(|i| format!("tidings-filter-{i}"))
+                    .build()
+                {
+                    Ok(pool) => pool.install(|| run(&for_thread)),
+                    Err(_) => run(&for_thread),
+                }
             })
             .ok();
         if thread.is_none() {
@@ -294,11 +321,17 @@ fn run(shared: &Shared) {
                     shared.interrupt.store(false, Ordering::Relaxed);
                     break Work::Count(request);
                 }
-                if let Some((cards, epoch)) = pending.store.take() {
-                    break Work::Index(cards, epoch);
-                }
-                if let Some((cards, epoch)) = pending.settle.take() {
-                    break Work::Settle(cards, epoch);
+                let retry_in = pending
+                    .retry_at
+                    .map(|at| at.saturating_duration_since(Instant::now()));
+                if retry_in.is_none_or(|wait| wait.is_zero()) {
+                    pending.retry_at = None;
+                    if let Some((cards, epoch)) = pending.store.take() {
+                        break Work::Index(cards, epoch);
+                    }
+                    if let Some((cards, epoch)) = pending.settle.take() {
+                        break Work::Settle(cards, epoch);
+                    }
                 }
                 if let Some(cards) = pending.latest.clone()
                     && let Some(first) = pending.warm.pop()
@@ -307,10 +340,10 @@ fn run(shared: &Shared) {
                 }
                 let (guard, timeout) = shared
                     .wake
-                    .wait_timeout(pending, IDLE)
+                    .wait_timeout(pending, retry_in.unwrap_or(IDLE).min(IDLE))
                     .unwrap_or_else(PoisonError::into_inner);
                 pending = guard;
-                if timeout.timed_out() && pending.merging {
+                if timeout.timed_out() && pending.retry_at.is_none() && pending.merging {
                     break Work::Idle;
                 }
             }
@@ -340,29 +373,58 @@ fn run(shared: &Shared) {
                 let report = {
                     let mut index = lock(&shared.index);
                     let Ok(index) = index.as_mut() else { continue };
-                    let progress = index.catch_up(&cards, epoch, SLICE);
+                    let (loading, asked) = {
+                        let pending = lock(&shared.pending);
+                        (!pending.settled, pending.asked_while_loading)
+                    };
+                    let held_back = loading && !asked;
+                    // What is indexed is searchable only once committed; a commit costs, so it
+                    // waits for a while of indexing (or the end), and for the writer to have
+                    // indexed what it was given (else it would wait for that here): once one
+                    // is due, the writer is given nothing more until then.
+                    let every = if loading {
+                        COMMIT_EVERY
+                    } else {
+                        COMMIT_AFTER_LOAD_EVERY
+                    };
+                    let due = last_commit.elapsed() >= every && index.has_uncommitted();
+                    let room = if held_back || due {
+                        0
+                    } else {
+                        QUEUED_AT_MOST.saturating_sub(index.queued())
+                    };
+                    let progress = index.catch_up_within(&cards, epoch, SLICE, room);
                     // Caught up with this store, but while loading another batch is coming:
                     // the index has caught up when loading settles (`Work::Settle`).
-                    let loading = !lock(&shared.pending).settled;
                     let caught_up = progress.done && !loading;
-                    // What is indexed is searchable only once committed; a commit costs, so it
-                    // waits for the end or a while of indexing. A failed one is tried again.
-                    // Slots that only matched held documents cost nothing to cover: at once.
-                    let due = caught_up || last_commit.elapsed() >= COMMIT_EVERY;
+                    // A failed commit is tried again. Slots that only matched held documents
+                    // cost nothing to cover: at once.
+                    let due = due || caught_up;
                     let committed = index.has_uncommitted()
                         && ((!caught_up && index.cover_matched())
-                            || (due && {
+                            || (due && index.queued() == 0 && {
                                 last_commit = Instant::now();
                                 index.commit(caught_up).is_ok()
                             }));
                     let mut pending = lock(&shared.pending);
                     if progress.done {
                         pending.merging = index.is_unmerged();
-                        pending.latest = Some(cards);
-                    } else if pending.store.is_none() {
-                        // The rest after any request that came meanwhile, unless a newer store
-                        // did.
-                        pending.store = Some((cards, epoch));
+                        pending.latest = Some(cards.clone());
+                    }
+                    // The rest, or the commit, after any request that came meanwhile (unless a
+                    // newer store did); soon, when waiting on the writer. Slots held back for
+                    // the load wait for a question or for the load's end.
+                    let held = held_back && progress.full;
+                    let more = !progress.done && !held;
+                    let uncommitted =
+                        index.has_uncommitted_documents() || (caught_up && index.has_uncommitted());
+                    if more || uncommitted {
+                        if pending.store.is_none() {
+                            pending.store = Some((cards, epoch));
+                        }
+                        if progress.full || uncommitted {
+                            pending.retry_at = Some(Instant::now() + RETRY);
+                        }
                     }
                     committed.then_some(Indexed {
                         epoch,
@@ -385,6 +447,22 @@ fn run(shared: &Shared) {
                 let mut index = lock(&shared.index);
                 let mut report = None;
                 if let Ok(index) = index.as_mut() {
+                    {
+                        let mut pending = lock(&shared.pending);
+                        pending.settled = true;
+                        pending.asked_while_loading = false;
+                        // What the load held back is indexed first, slice by slice (the
+                        // worker answering in between), and then the index settles.
+                        if index.backlog(&cards, epoch) > 0 || index.queued() > 0 {
+                            if pending.store.is_none() {
+                                pending.store = Some((cards.clone(), epoch));
+                            }
+                            if pending.settle.is_none() {
+                                pending.settle = Some((cards, epoch));
+                            }
+                            continue;
+                        }
+                    }
                     index.catch_up(&cards, epoch, usize::MAX);
                     // A failure keeps a few documents no card holds; the next load drops them.
                     let _ = index.settle(&cards, epoch);
@@ -465,6 +543,7 @@ fn answer(
                 if pending.store.is_none() {
                     pending.store = Some((cards.clone(), epoch));
                 }
+                pending.asked_while_loading |= !pending.settled;
             }
             covered = index.covers().1;
             // Slots matched since the last commit are taken in. A merge finished meanwhile is
@@ -662,6 +741,31 @@ mod tests {
         s
     }
 
+    /// Asks for "market" (as question `generation`) and checks that every card holding it is
+    /// found: the index covers them all.
+    fn assert_answers_every_card(
+        worker: &FilterWorker,
+        rx: &mpsc::Receiver<Report>,
+        cards: &CardStore,
+        generation: u64,
+    ) {
+        worker.submit(request(generation, "market", cards));
+        let holding = cards
+            .iter()
+            .filter(|(_, c)| c.display_title().contains("market"))
+            .count();
+        assert_eq!(hits(&filtered(rx)).len(), holding);
+    }
+
+    /// A worker in memory, and what it reports.
+    fn spawned() -> (FilterWorker, mpsc::Receiver<Report>) {
+        let (tx, rx) = mpsc::channel();
+        let worker = FilterWorker::spawn(None, move |r| {
+            let _ = tx.send(r);
+        });
+        (worker, rx)
+    }
+
     fn request(generation: u64, query: &str, cards: &CardStore) -> FilterRequest {
         FilterRequest {
             generation,
@@ -700,10 +804,7 @@ mod tests {
     #[test]
     fn the_worker_answers_as_a_one_shot_search_does() {
         let cards = corpus(500);
-        let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(None, move |r| {
-            let _ = tx.send(r);
-        });
+        let (worker, rx) = spawned();
         worker.submit(request(7, "lup", &cards));
         let r = filtered(&rx);
         assert_eq!(r.generation, 7);
@@ -715,10 +816,7 @@ mod tests {
     #[test]
     fn the_index_catches_up_in_the_background_and_says_when_it_is_done() {
         let cards = corpus(10_000);
-        let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(None, move |r| {
-            let _ = tx.send(r);
-        });
+        let (worker, rx) = spawned();
         // As a load does: its batches, then the word that it is over.
         worker.catch_up(cards.clone(), 0);
         worker.settle(cards.clone(), 0);
@@ -736,21 +834,42 @@ mod tests {
             }
         }
         assert_eq!(reports.last().map(|i| i.slots), Some(10_000));
+        assert_answers_every_card(&worker, &rx, &cards, 1);
+    }
+
+    #[test]
+    fn a_load_is_indexed_as_it_comes_only_once_somebody_asks() {
+        let cards = corpus(10_000);
+        let (worker, rx) = spawned();
+        let added = || match lock(&worker.shared.index).as_ref() {
+            Ok(index) => index.added(),
+            Err(e) => panic!("{e}"),
+        };
+        // A load's batch, nobody asking: its cards wait for the load's end.
+        worker.catch_up(cards.clone(), 0);
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(added(), 0, "the load goes first");
+        // A question while it loads is answered at once, from what is indexed (nothing yet)...
         worker.submit(request(1, "market", &cards));
-        let holding = cards
-            .iter()
-            .filter(|(_, c)| c.display_title().contains("market"))
-            .count();
-        assert_eq!(hits(&filtered(&rx)).len(), holding);
+        let first = filtered(&rx);
+        assert_eq!(first.covered, 0);
+        // ...and from then on the load's cards are indexed, committed as they go.
+        let mut covered = 0;
+        while covered < 10_000 {
+            match rx.recv_timeout(WAIT) {
+                Ok(Report::Indexed(i)) => covered = i.slots,
+                Ok(_) => continue,
+                Err(e) => panic!("indexing never went on: {e}"),
+            }
+        }
+        assert_eq!(added(), 10_000);
+        assert_answers_every_card(&worker, &rx, &cards, 2);
     }
 
     #[test]
     fn removed_cards_leave_the_index() {
         let mut cards = corpus(100);
-        let (tx, rx) = mpsc::channel();
-        let worker = FilterWorker::spawn(None, move |r| {
-            let _ = tx.send(r);
-        });
+        let (worker, rx) = spawned();
         worker.submit(request(1, "lupus", &cards));
         let before = hits(&filtered(&rx));
         assert!(before.contains(&0));

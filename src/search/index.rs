@@ -218,6 +218,9 @@ const REMEMBERED: usize = 128;
 /// Other lookups [`WordIndex::remember`] keeps: the most recent ones.
 const RECENT: usize = 8;
 
+/// The fewest slots [`WordIndex::catch_up_within`] stamps at once.
+const STAMP_WINDOW: usize = 64;
+
 /// How far [`WordIndex::catch_up`] got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -406,29 +409,39 @@ impl WordIndex {
         }
         let start = self.slot_ids.len();
         let end = slots.min(start.saturating_add(budget));
-        // Stamping reads every text of every card: on all cores.
-        let stamps: Vec<Option<u64>> = (start..end)
-            .into_par_iter()
-            .map(|ix| cards.get(ix as CardIx).map(stamp))
-            .collect();
         let added_before = self.added;
         let mut full = false;
-        for (ix, stamp) in (start..end).zip(stamps) {
-            let ix = ix as CardIx;
-            let card = cards.shared(ix);
-            if let (Some(card), Some(stamp)) = (&card, stamp)
-                && !self.holds(card.id.0, stamp)
-                && self.added - added_before >= room
-            {
-                full = true;
-                break;
+        // Stamping reads every text of every card: on all cores, a window of slots at a time.
+        // The first window is about as wide as the room left (slots past the room would be
+        // stamped for nothing, as the writer is kept busy with a few at a time), and each one
+        // whose cards the index all held doubles the next (a load from the cache).
+        let mut window = room.clamp(STAMP_WINDOW, budget.max(STAMP_WINDOW));
+        let mut from = start;
+        'windows: while from < end && !full {
+            let to = end.min(from.saturating_add(window));
+            let stamps: Vec<Option<u64>> = (from..to)
+                .into_par_iter()
+                .map(|ix| cards.get(ix as CardIx).map(stamp))
+                .collect();
+            for (ix, stamp) in (from..to).zip(stamps) {
+                let ix = ix as CardIx;
+                let card = cards.shared(ix);
+                if let (Some(card), Some(stamp)) = (&card, stamp)
+                    && !self.holds(card.id.0, stamp)
+                    && self.added - added_before >= room
+                {
+                    full = true;
+                    break 'windows;
+                }
+                let id = match (card, stamp) {
+                    (Some(card), Some(stamp)) => Some(self.take_in(ix, card, stamp)),
+                    _ => None,
+                };
+                self.vacant += usize::from(id.is_none());
+                self.slot_ids.push(id);
             }
-            let id = match (card, stamp) {
-                (Some(card), Some(stamp)) => Some(self.take_in(ix, card, stamp)),
-                _ => None,
-            };
-            self.vacant += usize::from(id.is_none());
-            self.slot_ids.push(id);
+            from = to;
+            window = window.saturating_mul(2);
         }
         let looked = self.slot_ids.len();
         Progress {

@@ -3,7 +3,7 @@
 //! Indexing is paced by the filter worker instead (`search::worker`): somebody may wait for it.
 
 /// Runs `work` on a thread of lower priority, for the threads it starts to inherit it
-/// (tantivy starts its indexing threads with the writer and again at each commit).
+/// (tantivy starts its merging threads with the writer).
 pub fn in_background<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     let mut work = Some(work);
     let done = std::thread::scope(|scope| {

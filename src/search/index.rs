@@ -184,6 +184,8 @@ pub struct WordIndex {
     /// Documents handed to the writer that its indexing threads have not yet indexed (each
     /// [`CardDocument`] counts itself in and out).
     queued: Arc<AtomicUsize>,
+    /// The writer's indexing threads run at the usual priority (see `make_writer`).
+    threads_restarted: bool,
     /// Slots matched or dropped since the segments' slot tables were made.
     remap: bool,
     /// Slots the committed index covers: matching looks no further.
@@ -296,7 +298,7 @@ impl WordIndex {
 
     fn with_writer(
         index: Index,
-        mut writer: IndexWriter<CardDocument>,
+        writer: IndexWriter<CardDocument>,
         fields: Fields,
         stored: bool,
         borrowed: Option<IndexReader>,
@@ -306,10 +308,6 @@ impl WordIndex {
         // is all in (see `commit`), and a merge tantivy started meanwhile would keep some of
         // them from that one.
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        // Tantivy starts its indexing threads with the writer, at the idle priority of the
-        // thread that made it, and again at each commit, from the committing thread: a first
-        // commit, of nothing, starts them at the usual priority (see `make_writer`).
-        writer.commit()?;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -335,6 +333,7 @@ impl WordIndex {
             uncommitted: false,
             added: 0,
             queued: Arc::default(),
+            threads_restarted: false,
             remap: true,
             committed: 0,
             merged_once: false,
@@ -456,6 +455,7 @@ impl WordIndex {
     fn take_in(&mut self, ix: CardIx, card: SharedCard, stamp: u64) -> u64 {
         let id = card.id.0;
         if !self.holds(id, stamp) {
+            self.restart_threads();
             self.forget(id);
             if let Some(map) = card.prose.map()
                 && self
@@ -474,6 +474,19 @@ impl WordIndex {
         self.live.insert(id, (ix, stamp));
         self.remap = true;
         id
+    }
+
+    /// Before the first document is handed to the writer: its indexing threads, started with
+    /// it at the idle priority of the thread that made it, are started again at the usual one
+    /// by a commit from this thread (tantivy starts them anew at each commit, from the
+    /// committing thread). Only what was deleted so far is committed with it: documents of
+    /// cards gone. Nothing for an index that indexes nothing (a warm start, a headless search
+    /// from the cache). A failure leaves the threads as they were: indexing goes on, behind
+    /// everything else.
+    fn restart_threads(&mut self) {
+        if !std::mem::replace(&mut self.threads_restarted, true) {
+            let _ = self.writer.commit();
+        }
     }
 
     /// Whether a document holds the texts of card `id` as of `stamp`.
@@ -528,6 +541,7 @@ impl WordIndex {
             // A commit starts the indexing threads again, from the committing thread: at the
             // usual priority (see `make_writer`).
             self.writer.commit()?;
+            self.threads_restarted = true;
             self.uncommitted = false;
             for map in self.read_maps.drain(..) {
                 prose::give_back(&map, 0, map.len());
@@ -733,9 +747,10 @@ impl WordIndex {
 
 /// A writer indexing on `threads` threads. Its merging threads run at a lower priority than
 /// the rest of tidings (a merge is background work: the screen and the answers to keys go
-/// first); its indexing threads at the usual one, as they index only what the filter worker
-/// hands them, when it chooses (see `search::worker`): at an idle priority they ran only
-/// when a load left a core free, and the worker, waiting on them, could not answer.
+/// first); its indexing threads at the usual one from the first document on
+/// ([`WordIndex::restart_threads`]), as they index only what the filter worker hands them,
+/// when it chooses (see `search::worker`): at an idle priority they ran only when a load left
+/// a core free, and the worker, waiting on them, could not answer.
 fn make_writer(index: &Index, threads: usize) -> Result<IndexWriter<CardDocument>, TantivyError> {
     let threads = threads.max(1);
     background::in_background(|| index.writer_with_num_threads(threads, threads * THREAD_MEMORY))

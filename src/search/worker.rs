@@ -104,7 +104,7 @@ const COMMIT_EVERY: Duration = Duration::from_millis(300);
 /// The same once the load is over and only what it held back is left: each commit writes a
 /// segment, and a few big ones are written (and later merged) sooner than many small ones.
 const COMMIT_AFTER_LOAD_EVERY: Duration = Duration::from_secs(1);
-/// Documents handed to the index's writer and not yet indexed, at most: a tenth of a second
+/// Documents handed to the index's writer and not yet indexed, at most: a fifth of a second
 /// of its work. The writer blocks once its own queue is full, and a commit waits for every
 /// queued document; the worker must stay free to answer.
 const QUEUED_AT_MOST: usize = 2 * SLICE;
@@ -154,6 +154,16 @@ struct Pending {
     /// Indexing waits on the writer: `store` and `settle` are taken up again from then on.
     retry_at: Option<Instant>,
     stop: bool,
+}
+
+impl Pending {
+    /// Leaves `cards` of `epoch` to be indexed further, after any request that came
+    /// meanwhile, unless a newer store came.
+    fn keep_store(&mut self, cards: &CardStore, epoch: u64) {
+        if self.store.is_none() {
+            self.store = Some((cards.clone(), epoch));
+        }
+    }
 }
 
 /// Locks, carrying on through poisoning: the guarded data stays consistent in this module
@@ -387,8 +397,9 @@ fn run(shared: &Shared) {
                     } else {
                         COMMIT_AFTER_LOAD_EVERY
                     };
-                    let due = last_commit.elapsed() >= every && index.has_uncommitted_documents();
-                    let room = if held_back || due {
+                    let commit_due =
+                        last_commit.elapsed() >= every && index.has_uncommitted_documents();
+                    let room = if held_back || commit_due {
                         0
                     } else {
                         QUEUED_AT_MOST.saturating_sub(index.queued())
@@ -399,7 +410,7 @@ fn run(shared: &Shared) {
                     let caught_up = progress.done && !loading;
                     // A failed commit is tried again. Slots that only matched held documents
                     // cost nothing to cover: at once.
-                    let due = due || caught_up;
+                    let due = commit_due || caught_up;
                     let committed = index.has_uncommitted()
                         && ((!caught_up && index.cover_matched())
                             || (due && index.queued() == 0 && {
@@ -419,9 +430,7 @@ fn run(shared: &Shared) {
                     let uncommitted =
                         index.has_uncommitted_documents() || (caught_up && index.has_uncommitted());
                     if more || uncommitted {
-                        if pending.store.is_none() {
-                            pending.store = Some((cards, epoch));
-                        }
+                        pending.keep_store(&cards, epoch);
                         if progress.full || uncommitted {
                             pending.retry_at = Some(Instant::now() + RETRY);
                         }
@@ -454,9 +463,7 @@ fn run(shared: &Shared) {
                         // What the load held back is indexed first, slice by slice (the
                         // worker answering in between), and then the index settles.
                         if index.backlog(&cards, epoch) > 0 || index.queued() > 0 {
-                            if pending.store.is_none() {
-                                pending.store = Some((cards.clone(), epoch));
-                            }
+                            pending.keep_store(&cards, epoch);
                             if pending.settle.is_none() {
                                 pending.settle = Some((cards, epoch));
                             }
@@ -540,9 +547,7 @@ fn answer(
             }
             if index.covers() != (Some(epoch), cards.slots()) {
                 let mut pending = lock(&shared.pending);
-                if pending.store.is_none() {
-                    pending.store = Some((cards.clone(), epoch));
-                }
+                pending.keep_store(&cards, epoch);
                 pending.asked_while_loading |= !pending.settled;
             }
             covered = index.covers().1;

@@ -25,13 +25,15 @@ pub struct Grades {
     form: Form,
 }
 
+/// Shared as built: an `Arc<[T]>` made from a vector is a copy of it, a table of a million
+/// grades per look-up.
 #[derive(Clone, Debug)]
 enum Form {
     /// The matched slots, ascending, each once, with their grades.
-    Sparse(Arc<[(CardIx, Grade)]>),
+    Sparse(Arc<Vec<(CardIx, Grade)>>),
     /// A grade per slot, [`NONE`] where the term did not match; and how many matched.
     Dense {
-        grades: Arc<[Grade]>,
+        grades: Arc<Vec<Grade>>,
         matched: usize,
     },
 }
@@ -45,7 +47,7 @@ impl Grades {
     pub fn none(slots: usize) -> Grades {
         Grades {
             slots,
-            form: Form::Sparse(Arc::from([])),
+            form: Form::Sparse(Arc::default()),
         }
     }
 
@@ -160,7 +162,7 @@ impl Grades {
         let matched = grades.iter().filter(|&&g| g != NONE).count();
         if Grades::is_dense(matched, slots) {
             let form = Form::Dense {
-                grades: grades.into(),
+                grades: Arc::new(grades),
                 matched,
             };
             return Grades { slots, form };
@@ -180,7 +182,7 @@ impl Grades {
         if !Grades::is_dense(list.len(), slots) {
             return Grades {
                 slots,
-                form: Form::Sparse(list.into()),
+                form: Form::Sparse(Arc::new(list)),
             };
         }
         let mut grades = vec![NONE; slots];

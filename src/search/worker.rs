@@ -14,7 +14,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::engine::{Found, find, warm};
+use super::engine::{Found, Hit, find, find_into, warm};
 use super::index::{IndexError, WordIndex};
 use super::syntax::Query;
 use crate::corpus::CardStore;
@@ -227,7 +227,7 @@ impl FilterWorker {
                 // next request tries again.
                 let _ = index.commit(false);
             }
-            if let Some((result, _)) = answer(&self.shared, request, &never) {
+            if let Some((result, _)) = answer(&self.shared, request, &never, Vec::new()) {
                 (lock(&self.shared.notify))(Report::Filtered(result));
             }
             return;
@@ -310,11 +310,49 @@ enum Work {
     Idle,
 }
 
-/// How long the thread waits, idle, before it looks whether a merge has finished.
+/// How long the thread waits, idle, before it looks whether a merge has finished (and lets
+/// go of the answers it kept to write the next ones over).
 const IDLE: Duration = Duration::from_secs(1);
+
+/// The answers sent lately, whose memory the next answer is written over once the reader has
+/// let go of them: the reader keeps the answer it shows until the next one comes, so the one
+/// before it is free when a key comes after that. Let go of when the worker is idle, so no
+/// memory is kept from the system for long.
+#[derive(Default)]
+struct Recycled {
+    sent: Vec<Arc<Found>>,
+}
+
+impl Recycled {
+    /// The reader was sent `found`.
+    fn sent(&mut self, found: &Arc<Found>) {
+        // The reader holds one; two more cover answers it dropped unshown.
+        const KEPT: usize = 3;
+        if self.sent.len() >= KEPT {
+            self.sent.remove(0);
+        }
+        self.sent.push(Arc::clone(found));
+    }
+
+    /// The biggest memory for hits that nobody else holds any more, emptied; the answers the
+    /// reader still holds are kept.
+    fn spare(&mut self) -> Vec<Hit> {
+        let mut spare: Vec<Hit> = Vec::new();
+        for found in std::mem::take(&mut self.sent) {
+            match Arc::try_unwrap(found) {
+                Ok(found) if found.hits.capacity() > spare.capacity() => spare = found.hits,
+                Ok(_) => {}
+                Err(held) => self.sent.push(held),
+            }
+        }
+        spare.clear();
+        spare
+    }
+}
 
 fn run(shared: &Shared) {
     let mut last_commit = Instant::now();
+    let mut recycled = Recycled::default();
     loop {
         let work = {
             let mut pending = lock(&shared.pending);
@@ -353,6 +391,10 @@ fn run(shared: &Shared) {
                     .wait_timeout(pending, retry_in.unwrap_or(IDLE).min(IDLE))
                     .unwrap_or_else(PoisonError::into_inner);
                 pending = guard;
+                if timeout.timed_out() && retry_in.is_none() {
+                    // A whole while without work.
+                    recycled = Recycled::default();
+                }
                 if timeout.timed_out() && pending.retry_at.is_none() && pending.merging {
                     break Work::Idle;
                 }
@@ -360,7 +402,16 @@ fn run(shared: &Shared) {
         };
         match work {
             Work::Answer(request) => {
-                let result = answer(shared, request, &shared.interrupt);
+                let result = answer(shared, request, &shared.interrupt, recycled.spare());
+                if let Some((
+                    FilterResult {
+                        found: Ok(found), ..
+                    },
+                    _,
+                )) = &result
+                {
+                    recycled.sent(found);
+                }
                 if result.as_ref().is_some_and(|(_, changed)| *changed) {
                     refill_warm(shared, cards_of(shared));
                 }
@@ -523,6 +574,7 @@ fn answer(
     shared: &Shared,
     request: FilterRequest,
     interrupt: &AtomicBool,
+    spare: Vec<Hit>,
 ) -> Option<(FilterResult, bool)> {
     let FilterRequest {
         generation,
@@ -564,12 +616,13 @@ fn answer(
                 Err(e) => Err(e),
                 Ok(refreshed) => {
                     changed = refreshed;
-                    Ok(Arc::new(find(
+                    Ok(Arc::new(find_into(
                         &query,
                         index,
                         &cards,
                         marks.as_deref(),
                         interrupt,
+                        spare,
                     )?))
                 }
             }
@@ -698,6 +751,36 @@ mod tests {
     use crate::search::syntax::{Group, Scope, Term, TermKind};
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
+
+    /// The next answer is written over the memory of one the reader let go of, never over one
+    /// it still shows.
+    #[test]
+    fn answers_are_written_over_those_the_reader_let_go_of() {
+        let answer = |n: usize| {
+            let hit = Hit {
+                ix: 1,
+                score: 0,
+                tier: crate::search::engine::Tier::Words,
+            };
+            Arc::new(Found {
+                hits: vec![hit; n],
+                words: n,
+            })
+        };
+        let mut recycled = Recycled::default();
+        let (first, second) = (answer(10), answer(1000));
+        recycled.sent(&first);
+        recycled.sent(&second);
+        // The reader shows both still: nothing to write over.
+        assert_eq!(recycled.spare().capacity(), 0);
+        let at = second.hits.as_ptr();
+        drop(second);
+        let spare = recycled.spare();
+        assert!(spare.is_empty() && spare.capacity() >= 1000 && spare.as_ptr() == at);
+        // The one still shown stays kept, and only it.
+        assert_eq!(recycled.sent.len(), 1);
+        assert_eq!(Arc::strong_count(&first), 2);
+    }
 
     const WAIT: Duration = Duration::from_secs(20);
 

@@ -135,6 +135,20 @@ pub fn find(
     marks: Option<&Marks>,
     interrupt: &AtomicBool,
 ) -> Option<Found> {
+    find_into(query, index, cards, marks, interrupt, Vec::new())
+}
+
+/// [`find`], writing the hits into `spare`'s memory (emptied first) as far as it goes: a
+/// letter matches most of a million cards, eight megabytes of hits that would otherwise be
+/// fresh pages from the system at every key.
+pub fn find_into(
+    query: &Query,
+    index: &WordIndex,
+    cards: &CardStore,
+    marks: Option<&Marks>,
+    interrupt: &AtomicBool,
+    spare: Vec<Hit>,
+) -> Option<Found> {
     // Cards loaded but not yet indexed are left out until they are.
     let slots = cards.slots().min(index.covers().1);
     let stop = || interrupt.load(Ordering::Relaxed);
@@ -205,7 +219,8 @@ pub fn find(
         checks: &checks,
         order,
     };
-    let mut word_hits = evaluator.matches(slots, Tier::Words, &stop)?;
+    let mut word_hits = spare;
+    evaluator.matches(slots, Tier::Words, &stop, &mut word_hits)?;
     if query.is_empty() {
         // Every card, newest first, and none better than another.
         word_hits.iter_mut().for_each(|h| h.score = 0);
@@ -248,7 +263,8 @@ pub fn find(
             order,
         };
         let seen: std::collections::HashSet<CardIx> = hits.iter().map(|h| h.ix).collect();
-        let typo_hits = evaluator.matches(slots, Tier::Typos, &stop)?;
+        let mut typo_hits = Vec::new();
+        evaluator.matches(slots, Tier::Typos, &stop, &mut typo_hits)?;
         hits.extend(typo_hits.into_iter().filter(|h| !seen.contains(&h.ix)));
         let seen: std::collections::HashSet<CardIx> = hits.iter().map(|h| h.ix).collect();
         let scattered = evaluator.scattered(slots, &plain, &seen, &stop)?;
@@ -359,22 +375,24 @@ impl Evaluator<'_> {
         Some(cost)
     }
 
-    /// The slots matching with the lookups as they are, ranked, as hits of `tier`.
+    /// The slots matching with the lookups as they are, ranked, as hits of `tier`, written
+    /// over `hits`. `None` if `stop` said so meanwhile.
     fn matches(
         &self,
         slots: usize,
         tier: Tier,
         stop: &(dyn Fn() -> bool + Sync),
-    ) -> Option<Vec<Hit>> {
+        hits: &mut Vec<Hit>,
+    ) -> Option<()> {
         let leading = self.leading();
         let walkable = self.reads_no_card();
         if walkable
             && leading.listed.is_none()
             && walk_pays(leading.at_most, slots)
-            && let Some(hits) = self.walked(&self.costs_of_every_slot(slots), tier)
+            && self.walked(&self.costs_of_every_slot(slots), tier, hits)
         {
             // Many slots may match, and each one's grades say whether it does.
-            return Some(hits);
+            return Some(());
         }
         // Slots no positive word group can hold are skipped without looking at the card.
         let candidates = self.candidates(slots, leading);
@@ -383,36 +401,46 @@ impl Evaluator<'_> {
         }
         if walkable
             && walk_pays(candidates.len(), slots)
-            && let Some(hits) = self.walked(&self.costs_of(&candidates, slots), tier)
+            && self.walked(&self.costs_of(&candidates, slots), tier, hits)
         {
-            return Some(hits);
+            return Some(());
         }
         let ranked = self.ranked(&candidates, tier);
         if stop() {
             return None;
         }
-        Some(self.finish(ranked))
+        self.finish(ranked, hits);
+        Some(())
     }
 
-    /// The candidates that match, with their ranks (unsorted).
-    fn ranked(&self, candidates: &Candidates, tier: Tier) -> Vec<Rank> {
-        candidates
+    /// The candidates that match, as packed ranks ([`Rank::packed`]), unsorted. Eight bytes a
+    /// candidate, written in place: a hundred thousand candidates per key, each rank a struct
+    /// gathered piece by piece, was three times the memory, fresh from the system every key.
+    fn ranked(&self, candidates: &Candidates, tier: Tier) -> Vec<u64> {
+        let mut keys: Vec<u64> = candidates
             .slots
             .par_iter()
             .enumerate()
-            .filter_map(|(at, &ix)| {
+            .map(|(at, &ix)| {
                 let mut scattered = 0;
                 let graded = |term| candidates.grade(term, at);
-                let cost = self.cost(ix, &graded, &mut |_, _| None, &mut scattered)?;
-                Some(Rank {
-                    tier,
-                    cost,
-                    scattered: -scattered,
-                    proximity: 0,
-                    newest: *self.order.position().get(ix as usize)?,
-                })
+                let cost = self.cost(ix, &graded, &mut |_, _| None, &mut scattered);
+                let newest = self.order.position().get(ix as usize);
+                match (cost, newest) {
+                    (Some(cost), Some(&newest)) => Rank {
+                        tier,
+                        cost,
+                        scattered: -scattered,
+                        proximity: 0,
+                        newest,
+                    }
+                    .packed(),
+                    _ => NO_RANK,
+                }
             })
-            .collect()
+            .collect();
+        keys.retain(|&key| key != NO_RANK);
+        keys
     }
 
     /// Whether every term is looked up in the index, so a card's cost needs nothing of the
@@ -526,11 +554,14 @@ impl Evaluator<'_> {
     /// [`Evaluator::matches`] for many matches whose rank is their cost, then newest first
     /// (nothing read from a card: see [`Evaluator::reads_no_card`]; and too many for proximity
     /// to count), given each slot's cost. Rather than sorting them all, the date order is cut
-    /// into stretches, each stretch's slots are counting-sorted by cost, and the stretches are
-    /// read cost by cost, one after the other: the same order in two passes.
-    /// `None` when so few match that proximity would count: [`Evaluator::finish`] ranks them.
-    fn walked(&self, cost_of: &[Cost], tier: Tier) -> Option<Vec<Hit>> {
-        self.walked_in_stretches(cost_of, tier, STRETCH)
+    /// into stretches; each stretch counts its slots of each cost, which says where each
+    /// stretch's slots of each cost go among the hits (cost by cost, stretch by stretch within
+    /// a cost), and each stretch then writes its slots there, in date order: a counting sort
+    /// on every core, straight into the hits.
+    /// The hits are written over `hits`; false (and `hits` untouched) when so few match that
+    /// proximity would count: [`Evaluator::finish`] ranks them.
+    fn walked(&self, cost_of: &[Cost], tier: Tier, hits: &mut Vec<Hit>) -> bool {
+        self.walked_in_stretches(cost_of, tier, STRETCH, hits)
     }
 
     /// [`Evaluator::walked`], the date order cut every `stretch` slots.
@@ -539,66 +570,85 @@ impl Evaluator<'_> {
         cost_of: &[Cost],
         tier: Tier,
         stretch: usize,
-    ) -> Option<Vec<Hit>> {
-        let (top, matched) = cost_of
-            .par_iter()
-            .filter(|&&c| c != UNMATCHED)
-            .map(|&c| (usize::from(c), 1))
-            .reduce(|| (0, 0), |a, b| (a.0.max(b.0), a.1 + b.1));
+        hits: &mut Vec<Hit>,
+    ) -> bool {
+        let matched = cost_of.par_iter().filter(|&&c| c != UNMATCHED).count();
         if matched <= PROXIMITY_LIMIT {
-            return None;
+            return false;
         }
         // A cost is one byte and UNMATCHED its last value: the slots are read in date order,
         // at random places of `cost_of`, and neither a test nor a clamp is made per slot (a
         // branch taken for about every other one, mispredicted as often, stalled those reads:
         // 2.6 times slower over a million slots).
-        let stretches: Vec<CountingSorted> = self
+        let level_of =
+            |ix: &CardIx| usize::from(cost_of.get(*ix as usize).copied().unwrap_or(UNMATCHED));
+        let counts: Vec<[usize; LEVELS]> = self
             .order
             .newest_first
             .par_chunks(stretch)
             .map(|slots| {
-                let levels_of: Vec<Cost> = slots
-                    .iter()
-                    .map(|&ix| cost_of.get(ix as usize).copied().unwrap_or(UNMATCHED))
-                    .collect();
-                // starts[l]..starts[l + 1]: where level l's slots go.
-                let mut starts = vec![0usize; LEVELS + 1];
-                for &l in &levels_of {
-                    starts[usize::from(l) + 1] += 1;
+                let mut count = [0; LEVELS];
+                for ix in slots {
+                    count[level_of(ix)] += 1;
                 }
-                for l in 1..=LEVELS {
-                    starts[l] += starts[l - 1];
-                }
-                let mut next = starts.clone();
-                let mut sorted: Vec<CardIx> = vec![0; slots.len()];
-                for (&ix, &l) in slots.iter().zip(&levels_of) {
-                    let at = &mut next[usize::from(l)];
-                    sorted[*at] = ix;
-                    *at += 1;
-                }
-                CountingSorted { sorted, starts }
+                count
             })
             .collect();
-        let mut hits = Vec::with_capacity(matched);
-        for cost in 0..=top {
-            let rank = Rank {
-                tier,
-                cost: cost as u32,
-                scattered: 0,
-                proximity: 0,
-                newest: 0,
-            };
-            let score = score(&rank);
-            for stretch in &stretches {
-                hits.extend(
-                    stretch
-                        .level(cost)
-                        .iter()
-                        .map(|&ix| Hit { ix, score, tier }),
-                );
+        let scores: Vec<i16> = (0..LEVELS)
+            .map(|cost| {
+                score(&Rank {
+                    tier,
+                    cost: cost as u32,
+                    scattered: 0,
+                    proximity: 0,
+                    newest: 0,
+                })
+            })
+            .collect();
+        let blank = Hit {
+            ix: 0,
+            score: 0,
+            tier,
+        };
+        hits.clear();
+        hits.resize(matched, blank);
+        // Each stretch's place for each cost: cut from the hits, cost by cost; the unmatched
+        // slots of a stretch all go to one hit of its own, written over and over, so the
+        // loop below has no branch either.
+        let mut sinks = vec![blank; counts.len()];
+        let mut places: Vec<Vec<&mut [Hit]>> =
+            counts.iter().map(|_| Vec::with_capacity(LEVELS)).collect();
+        let mut rest = hits.as_mut_slice();
+        for level in 0..usize::from(UNMATCHED) {
+            for (count, place) in counts.iter().zip(places.iter_mut()) {
+                let (run, tail) = std::mem::take(&mut rest).split_at_mut(count[level]);
+                place.push(run);
+                rest = tail;
             }
         }
-        Some(hits)
+        for (place, sink) in places.iter_mut().zip(sinks.iter_mut()) {
+            place.push(std::slice::from_mut(sink));
+        }
+        self.order
+            .newest_first
+            .par_chunks(stretch)
+            .zip(places)
+            .for_each(|(slots, mut place)| {
+                let mut next = [0usize; LEVELS];
+                for ix in slots {
+                    let level = level_of(ix);
+                    let at = next[level];
+                    if let Some(hit) = place.get_mut(level).and_then(|run| run.get_mut(at)) {
+                        *hit = Hit {
+                            ix: *ix,
+                            score: scores[level],
+                            tier,
+                        };
+                    }
+                    next[level] += usize::from(level != usize::from(UNMATCHED));
+                }
+            });
+        true
     }
 
     /// The cards matching only once some relaxable term is taken as letters scattered through
@@ -630,13 +680,13 @@ impl Evaluator<'_> {
             })
             .collect();
         let letters = self.cards.title_letters();
-        let mut found: Vec<Rank> = Vec::new();
+        let mut found: Vec<u64> = Vec::new();
         for start in (0..slots).step_by(WAVE) {
             if stop() {
                 return None;
             }
             let wave = start as CardIx..slots.min(start + WAVE) as CardIx;
-            let ranked: Vec<Rank> = wave
+            let ranked: Vec<u64> = wave
                 .into_par_iter()
                 .filter(|ix| !seen.contains(ix) && self.cards.is_live(*ix))
                 .filter_map(|ix| {
@@ -658,13 +708,14 @@ impl Evaluator<'_> {
                     let mut scattered = 0;
                     let graded = |term: usize| self.lookups[term].as_ref().map(|g| g.get(ix));
                     let cost = self.cost(ix, &graded, &mut relax, &mut scattered)?;
-                    Some(Rank {
+                    let rank = Rank {
                         tier: Tier::Scattered,
                         cost: 0,
                         scattered: -scattered,
                         proximity: cost,
                         newest: *self.order.position().get(ix as usize)?,
-                    })
+                    };
+                    Some(rank.packed())
                 })
                 .collect();
             found.extend(ranked);
@@ -672,7 +723,9 @@ impl Evaluator<'_> {
                 break;
             }
         }
-        Some(self.finish(found))
+        let mut hits = Vec::new();
+        self.finish(found, &mut hits);
+        Some(hits)
     }
 
     /// [`Evaluator::candidates`] when some group narrows them; `None` when every slot is one.
@@ -783,8 +836,9 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Sorts, adds title proximity where it decides, and makes hits.
-    fn finish(&self, mut ranked: Vec<Rank>) -> Vec<Hit> {
+    /// Sorts packed ranks ([`Rank::packed`]), adding title proximity where it decides, and
+    /// makes hits of them, written over `hits`.
+    fn finish(&self, mut keys: Vec<u64>, hits: &mut Vec<Hit>) {
         let title_terms: Vec<&[String]> = self
             .query
             .terms()
@@ -799,18 +853,19 @@ impl Evaluator<'_> {
             })
             .collect();
         // Proximity only separates cards whose terms all matched in the title: find those.
-        if title_terms.len() > 1 && ranked.len() <= PROXIMITY_LIMIT {
-            ranked.par_iter_mut().for_each(|rank| {
+        if title_terms.len() > 1 && keys.len() <= PROXIMITY_LIMIT {
+            keys.par_iter_mut().for_each(|key| {
+                let mut rank = Rank::unpacked(*key);
                 if rank.tier == Tier::Words
                     && let Some(card) = self.cards.get(self.order.card(rank.newest))
                 {
                     rank.proximity = proximity(card.display_title(), &title_terms);
+                    *key = rank.packed();
                 }
             });
         }
         // One integer per hit sorts several times faster than the struct compared field by
         // field, which matters when a letter or two match most of the corpus.
-        let mut keys: Vec<u64> = ranked.par_iter().map(Rank::packed).collect();
         keys.par_sort_unstable();
         keys.into_par_iter()
             .map(|key| {
@@ -821,7 +876,7 @@ impl Evaluator<'_> {
                     tier: r.tier,
                 }
             })
-            .collect()
+            .collect_into_vec(hits);
     }
 }
 
@@ -872,6 +927,8 @@ const UNMATCHED: Cost = Cost::MAX;
 const LEVELS: usize = Cost::MAX as usize + 1;
 /// The cost's bits in a packed rank.
 const COST_FIELD: u64 = 1023;
+/// No packed rank: its two top bits would be a fourth tier.
+const NO_RANK: u64 = u64::MAX;
 
 /// From this many candidates on, [`Evaluator::walked`] may rank them (more than
 /// [`PROXIMITY_LIMIT`], so proximity never counts there).
@@ -890,23 +947,6 @@ fn walk_pays(candidates: usize, slots: usize) -> bool {
 const COSTS_PER_TASK: usize = 1 << 16;
 /// Slots of the date order [`Evaluator::walked`] sorts in one task.
 const STRETCH: usize = 1 << 16;
-
-/// A stretch of the date order sorted by cost (stably, so newest first within a cost).
-struct CountingSorted {
-    sorted: Vec<CardIx>,
-    /// Where each cost's slots start in `sorted`, and one more for the end of the last.
-    starts: Vec<usize>,
-}
-
-impl CountingSorted {
-    /// The slots of cost `level`.
-    fn level(&self, level: usize) -> &[CardIx] {
-        match (self.starts.get(level), self.starts.get(level + 1)) {
-            (Some(&start), Some(&end)) => self.sorted.get(start..end).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-}
 
 /// Above this many hits, proximity is not worked out: cutting every title into words costs
 /// more than a frame, and in so long a list the cost and the date order it well enough.
@@ -1032,12 +1072,22 @@ mod tests {
             };
             let candidates = evaluator.candidates(n as usize, evaluator.leading());
             assert!(candidates.len() > PROXIMITY_LIMIT && evaluator.reads_no_card());
-            let sorted = evaluator.finish(evaluator.ranked(&candidates, Tier::Words));
+            let mut sorted = Vec::new();
+            evaluator.finish(evaluator.ranked(&candidates, Tier::Words), &mut sorted);
+            let walked_in = |costs: &[Cost], stretch| {
+                // Written over a spare longer than the hits, as the reader's worker gives.
+                let old = Hit {
+                    ix: 7,
+                    score: 1,
+                    tier: Tier::Typos,
+                };
+                let mut hits = vec![old; n as usize + 3];
+                evaluator
+                    .walked_in_stretches(costs, Tier::Words, stretch, &mut hits)
+                    .then_some(hits)
+            };
             let costs = evaluator.costs_of(&candidates, n as usize);
-            assert_eq!(
-                evaluator.walked(&costs, Tier::Words).as_ref(),
-                Some(&sorted)
-            );
+            assert_eq!(walked_in(&costs, STRETCH).as_ref(), Some(&sorted));
             let every = evaluator.costs_of_every_slot(n as usize);
             // Read from the tables or slot by slot, the costs are those of the one rule.
             let one_by_one: Vec<Cost> = (0..n)
@@ -1048,16 +1098,11 @@ mod tests {
                 })
                 .collect();
             assert_eq!(every, one_by_one, "{text}");
-            assert_eq!(
-                evaluator.walked(&every, Tier::Words).as_ref(),
-                Some(&sorted)
-            );
+            assert_eq!(walked_in(&every, STRETCH).as_ref(), Some(&sorted));
             // Cut into stretches of every size around the levels' boundaries.
             for stretch in [1, 7, 1_000, 4_999] {
                 assert_eq!(
-                    evaluator
-                        .walked_in_stretches(&every, Tier::Words, stretch)
-                        .as_ref(),
+                    walked_in(&every, stretch).as_ref(),
                     Some(&sorted),
                     "{text} in stretches of {stretch}"
                 );

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use tidings::search::engine::{find, warm};
 use tidings::search::index::WordIndex;
-use tidings::search::syntax::{Clock, parse};
+use tidings::search::syntax::{Clock, Scope, parse};
 
 mod common;
 
@@ -81,7 +81,13 @@ fn main() {
         bytes_on_disk as f64 / 1048576.0,
     );
     for first in ('a'..='z').chain('0'..='9') {
-        warm(&index, corpus.cards(), first, &|| false);
+        warm(
+            &index,
+            corpus.cards(),
+            Scope::Any,
+            &first.to_string(),
+            &|| false,
+        );
     }
 
     let clock = Clock {

@@ -14,9 +14,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::engine::{Found, Hit, find, find_into, warm};
-use super::index::{IndexError, WordIndex};
-use super::syntax::Query;
+use super::engine::{Found, Hit, find, find_into, likely_next, warm};
+use super::index::{IndexError, LEAD_LETTERS, WordIndex};
+use super::syntax::{Query, Scope, TermKind};
 use crate::corpus::CardStore;
 use crate::library::state::Marks;
 
@@ -145,6 +145,11 @@ struct Pending {
     settled: bool,
     /// One-letter terms still to look up ahead of the user (see [`super::engine::warm`]).
     warm: Vec<char>,
+    /// What the next key likely makes of the two-letter term being typed, to look up ahead of
+    /// it in the store the last answer searched, most likely last (see
+    /// [`super::engine::likely_next`]); dropped once a key comes.
+    next: Vec<(Scope, String)>,
+    next_cards: Option<CardStore>,
     /// The index is merging its segments: look now and then whether it is done.
     merging: bool,
     /// A question came while loading: somebody waits for the cards still to be indexed, so
@@ -306,6 +311,8 @@ enum Work {
     Settle(CardStore, u64),
     /// Look up one one-letter term ahead of the user.
     Warm(char, CardStore),
+    /// Look up one likely next prefix of the term being typed ahead of the user.
+    Ahead(Scope, String, CardStore),
     /// Nothing asked for a while: pick up merges the index finished meanwhile.
     Idle,
 }
@@ -363,6 +370,8 @@ fn run(shared: &Shared) {
                 if let Some(request) = pending.request.take() {
                     // Under the lock, so a submit racing with this take is never missed.
                     shared.interrupt.store(false, Ordering::Relaxed);
+                    pending.next.clear();
+                    pending.next_cards = None;
                     break Work::Answer(request);
                 }
                 if let Some(request) = pending.counts.take() {
@@ -380,6 +389,14 @@ fn run(shared: &Shared) {
                     if let Some((cards, epoch)) = pending.settle.take() {
                         break Work::Settle(cards, epoch);
                     }
+                }
+                if let Some((scope, word)) = pending.next.pop()
+                    && let Some(cards) = pending.next_cards.clone()
+                {
+                    if pending.next.is_empty() {
+                        pending.next_cards = None;
+                    }
+                    break Work::Ahead(scope, word, cards);
                 }
                 if let Some(cards) = pending.latest.clone()
                     && let Some(first) = pending.warm.pop()
@@ -402,6 +419,8 @@ fn run(shared: &Shared) {
         };
         match work {
             Work::Answer(request) => {
+                let typing = typed_prefix(&request.query);
+                let cards = request.cards.clone();
                 let result = answer(shared, request, &shared.interrupt, recycled.spare());
                 if let Some((
                     FilterResult {
@@ -421,6 +440,9 @@ fn run(shared: &Shared) {
                     && !shared.interrupt.load(Ordering::Relaxed)
                 {
                     (lock(&shared.notify))(Report::Filtered(result));
+                    if let Some((scope, word)) = typing {
+                        look_ahead(shared, scope, &word, cards);
+                    }
                 }
             }
             Work::Count(request) => match count(shared, &request, &shared.interrupt) {
@@ -545,12 +567,19 @@ fn run(shared: &Shared) {
             Work::Warm(first, cards) => {
                 let stop = || shared.interrupt.load(Ordering::Relaxed);
                 let finished = match lock(&shared.index).as_ref() {
-                    Ok(index) => warm(index, &cards, first, &stop),
+                    Ok(index) => warm(index, &cards, Scope::Any, &first.to_string(), &stop),
                     Err(_) => true,
                 };
                 if !finished {
                     // A key came: it goes first, and this letter after it.
                     lock(&shared.pending).warm.push(first);
+                }
+            }
+            Work::Ahead(scope, word, cards) => {
+                // Interrupted, it is left: the key it was for came.
+                let stop = || shared.interrupt.load(Ordering::Relaxed);
+                if let Ok(index) = lock(&shared.index).as_ref() {
+                    warm(index, &cards, scope, &word, &stop);
                 }
             }
             Work::Idle => {
@@ -684,6 +713,43 @@ fn cards_of(shared: &Shared) -> Option<CardStore> {
 /// The letters and digits looked up ahead of the user, in order.
 const WARM_ORDER: &str = "scpdmatbrfhegilwonuvkjyqzx0123456789";
 
+/// How many likely next prefixes of a two-letter term are looked up ahead of the next key: at
+/// a million cards each takes 10-30 ms, and a person's next key comes 100-300 ms later.
+const LIKELY_NEXT: usize = 2;
+
+/// The term being typed, when it is a plain term of two letters: the last of `query`.
+fn typed_prefix(query: &Query) -> Option<(Scope, String)> {
+    let term = query.terms().last()?;
+    match &term.kind {
+        TermKind::Words {
+            scope,
+            words,
+            last_is_prefix: true,
+        } if !term.negated => match words.as_slice() {
+            [word] if word.chars().count() == LEAD_LETTERS => Some((*scope, word.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Queues the likely next prefixes of `word` to look up, in `cards`, ahead of the next key.
+fn look_ahead(shared: &Shared, scope: Scope, word: &str, cards: CardStore) {
+    let likely = match lock(&shared.index).as_ref() {
+        Ok(index) => likely_next(index, scope, word, LIKELY_NEXT, &|| {
+            shared.interrupt.load(Ordering::Relaxed)
+        }),
+        Err(_) => return,
+    };
+    let mut pending = lock(&shared.pending);
+    // A key came meanwhile: what it makes of the term is known.
+    if pending.request.is_some() || !pending.settled {
+        return;
+    }
+    pending.next = likely.into_iter().rev().map(|next| (scope, next)).collect();
+    pending.next_cards = Some(cards);
+}
+
 /// Queues the one-letter terms to look up ahead of the user, once loading has settled.
 fn refill_warm(shared: &Shared, cards: Option<CardStore>) {
     if cards.is_none() {
@@ -751,6 +817,29 @@ mod tests {
     use crate::search::syntax::{Group, Scope, Term, TermKind};
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
+
+    /// The term looked ahead for is the last, plain and of two letters.
+    #[test]
+    fn the_term_typed_is_the_last_plain_one_of_two_letters() {
+        let clock = crate::search::syntax::Clock {
+            now: jiff::Timestamp::UNIX_EPOCH,
+            zone: jiff::tz::TimeZone::UTC,
+        };
+        let typed = |text: &str| typed_prefix(&crate::search::parse(text, &clock).expect(text));
+        assert_eq!(typed("climate ch"), Some((Scope::Any, "ch".to_string())));
+        assert_eq!(typed("title:Ch"), Some((Scope::Title, "ch".to_string())));
+        for text in [
+            "climate c",
+            "climate cha",
+            "ch climate",
+            "!ch",
+            "'ch",
+            "ch$",
+            "\"ch\"",
+        ] {
+            assert_eq!(typed(text), None, "{text}");
+        }
+    }
 
     /// The next answer is written over the memory of one the reader let go of, never over one
     /// it still shows.

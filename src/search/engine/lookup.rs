@@ -298,14 +298,15 @@ fn look_up(
     grades.finish()
 }
 
-/// Looks up, ahead of the user, the plain terms of one letter or digit (the costliest to look
-/// up, and the first key of nearly every query), so they answer from what is kept. Gives up
-/// as soon as `stop` says a key came (a look-up takes tens of milliseconds, which that key
-/// must not wait); whether it finished.
+/// Looks up, ahead of the user, the plain term `word` in `scope` (a letter or digit: the
+/// first key of nearly every query; or a likely next prefix, see [`likely_next`]), so that
+/// its key answers from what is kept. Gives up as soon as `stop` says a key came (a look-up
+/// takes tens of milliseconds, which that key must not wait); whether it finished.
 pub fn warm(
     index: &WordIndex,
     cards: &CardStore,
-    first: char,
+    scope: Scope,
+    word: &str,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> bool {
     let slots = cards.slots().min(index.covers().1);
@@ -313,8 +314,8 @@ pub fn warm(
         index,
         slots,
         cards,
-        Scope::Any,
-        &[first.to_string()],
+        scope,
+        &[word.to_string()],
         true,
         None,
         stop,
@@ -322,10 +323,102 @@ pub fn warm(
     !stop()
 }
 
+/// The `how_many` prefixes one letter longer than `word` whose words the most documents hold
+/// in `scope`, most first: what the next key likely makes of a term of two letters. Past two
+/// letters no lead stands for the words a term starts, and at a million cards looking up the
+/// hundreds of words `pro` starts takes tens of milliseconds, which the pause before that key
+/// has time for. Cut short once `stop` says a key came.
+pub fn likely_next(
+    index: &WordIndex,
+    scope: Scope,
+    word: &str,
+    how_many: usize,
+    stop: &dyn Fn() -> bool,
+) -> Vec<String> {
+    let mut upper = word.as_bytes().to_vec();
+    upper.push(0xFF);
+    let mut held: Vec<(char, u64)> = Vec::new();
+    for &place in places(scope).iter() {
+        let field = index.field(place);
+        for segment in index.segments() {
+            let Ok(inverted) = segment.reader.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().range().ge(word).lt(&upper).into_stream() else {
+                continue;
+            };
+            while !stop() && stream.advance() {
+                // A word's term is text, and `word` ends at a letter's end.
+                let rest = stream.key().get(word.len()..).unwrap_or_default();
+                let next = std::str::from_utf8(rest)
+                    .ok()
+                    .and_then(|t| t.chars().next());
+                let Some(next) = next else { continue };
+                let docs = u64::from(stream.value().doc_freq);
+                match held.iter_mut().find(|(c, _)| *c == next) {
+                    Some((_, n)) => *n += docs,
+                    None => held.push((next, docs)),
+                }
+            }
+        }
+    }
+    held.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    held.into_iter()
+        .take(how_many)
+        .map(|(next, _)| format!("{word}{next}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::corpus::{CardId, Prose, Provider};
+
+    /// The cards in a store, and indexed.
+    fn indexed(cards: Vec<Card>) -> (CardStore, WordIndex) {
+        let mut store = CardStore::default();
+        store.push_chunk(cards);
+        let mut index = WordIndex::new().expect("an index");
+        index.catch_up(&store, 0, usize::MAX);
+        index.commit(true).expect("committed");
+        (store, index)
+    }
+
+    /// The likely next prefixes of a two-letter term are those whose words most documents
+    /// hold; looked up ahead, the next key finds them kept.
+    #[test]
+    fn the_likely_next_prefixes_are_the_most_held_and_are_kept_once_warmed() {
+        let titles = ["Protest program", "protest", "Press", "Print", "Apple"];
+        let cards: Vec<Card> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, title)| Card {
+                id: CardId(i as u64 + 1),
+                title: Some((*title).into()),
+                ..Card::default()
+            })
+            .collect();
+        let (store, index) = indexed(cards);
+        // "pro": three documents (protest twice, program once); "pre" and "pri" one each,
+        // the tie broken by the letter.
+        assert_eq!(
+            likely_next(&index, Scope::Any, "pr", 2, &|| false),
+            ["pro", "pre"]
+        );
+        assert_eq!(
+            likely_next(&index, Scope::Any, "pr", 9, &|| false),
+            ["pro", "pre", "pri"]
+        );
+        assert!(likely_next(&index, Scope::Any, "zz", 2, &|| false).is_empty());
+        let key = format!("{:?}\u{0}pro\u{0}true", Scope::Any);
+        assert!(index.remembered(&key).is_none());
+        assert!(warm(&index, &store, Scope::Any, "pro", &|| false));
+        let kept = index.remembered(&key).expect("kept");
+        assert_eq!(
+            (kept.matched(), kept.get(0), kept.get(2)),
+            (2, grade(Place::Title, PREFIX), NONE)
+        );
+    }
 
     /// A term of a letter or two reads the leads the index keeps beside the words; its grades
     /// are those of the index's words read one by one, and of the cards' own text.
@@ -355,11 +448,7 @@ mod tests {
                 ..Card::default()
             })
             .collect();
-        let mut store = CardStore::default();
-        store.push_chunk(cards);
-        let mut index = WordIndex::new().expect("an index");
-        index.catch_up(&store, 0, usize::MAX);
-        index.commit(true).expect("committed");
+        let (store, index) = indexed(cards);
         // The leads are in the index themselves: a letter and two, no more.
         let title = index.field(Place::Title);
         let holds = |term: &str| {

@@ -38,8 +38,8 @@ mod lookup;
 
 use check::Check;
 pub(crate) use lookup::phrase_at;
-pub use lookup::warm;
 use lookup::{NARROW_ENOUGH, graded_by_text, word_grades};
+pub use lookup::{likely_next, warm};
 
 /// Below this many word matches, approximate matches are added. A fixed number, so `tidings
 /// search` and the reader list the same cards.

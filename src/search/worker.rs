@@ -146,10 +146,8 @@ struct Pending {
     /// One-letter terms still to look up ahead of the user (see [`super::engine::warm`]).
     warm: Vec<char>,
     /// What the next key likely makes of the two-letter term being typed, to look up ahead of
-    /// it in the store the last answer searched, most likely last (see
-    /// [`super::engine::likely_next`]); dropped once a key comes.
-    next: Vec<(Scope, String)>,
-    next_cards: Option<CardStore>,
+    /// it; dropped once a key comes.
+    ahead: Option<LookAhead>,
     /// The index is merging its segments: look now and then whether it is done.
     merging: bool,
     /// A question came while loading: somebody waits for the cards still to be indexed, so
@@ -303,6 +301,13 @@ impl Drop for FilterWorker {
     }
 }
 
+/// Terms to look up ahead of the next key (see [`super::engine::likely_next`]), most likely
+/// last, in the store the last answer searched.
+struct LookAhead {
+    terms: Vec<(Scope, String)>,
+    cards: CardStore,
+}
+
 /// What the thread does next.
 enum Work {
     Answer(FilterRequest),
@@ -370,8 +375,7 @@ fn run(shared: &Shared) {
                 if let Some(request) = pending.request.take() {
                     // Under the lock, so a submit racing with this take is never missed.
                     shared.interrupt.store(false, Ordering::Relaxed);
-                    pending.next.clear();
-                    pending.next_cards = None;
+                    pending.ahead = None;
                     break Work::Answer(request);
                 }
                 if let Some(request) = pending.counts.take() {
@@ -390,11 +394,12 @@ fn run(shared: &Shared) {
                         break Work::Settle(cards, epoch);
                     }
                 }
-                if let Some((scope, word)) = pending.next.pop()
-                    && let Some(cards) = pending.next_cards.clone()
+                if let Some(ahead) = pending.ahead.as_mut()
+                    && let Some((scope, word)) = ahead.terms.pop()
                 {
-                    if pending.next.is_empty() {
-                        pending.next_cards = None;
+                    let cards = ahead.cards.clone();
+                    if ahead.terms.is_empty() {
+                        pending.ahead = None;
                     }
                     break Work::Ahead(scope, word, cards);
                 }
@@ -419,8 +424,8 @@ fn run(shared: &Shared) {
         };
         match work {
             Work::Answer(request) => {
-                let typing = typed_prefix(&request.query);
-                let cards = request.cards.clone();
+                let typing =
+                    typed_prefix(&request.query).map(|typed| (typed, request.cards.clone()));
                 let result = answer(shared, request, &shared.interrupt, recycled.spare());
                 if let Some((
                     FilterResult {
@@ -440,7 +445,7 @@ fn run(shared: &Shared) {
                     && !shared.interrupt.load(Ordering::Relaxed)
                 {
                     (lock(&shared.notify))(Report::Filtered(result));
-                    if let Some((scope, word)) = typing {
+                    if let Some(((scope, word), cards)) = typing {
                         look_ahead(shared, scope, &word, cards);
                     }
                 }
@@ -746,8 +751,8 @@ fn look_ahead(shared: &Shared, scope: Scope, word: &str, cards: CardStore) {
     if pending.request.is_some() || !pending.settled {
         return;
     }
-    pending.next = likely.into_iter().rev().map(|next| (scope, next)).collect();
-    pending.next_cards = Some(cards);
+    let terms = likely.into_iter().rev().map(|next| (scope, next)).collect();
+    pending.ahead = Some(LookAhead { terms, cards });
 }
 
 /// Queues the one-letter terms to look up ahead of the user, once loading has settled.

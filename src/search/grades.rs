@@ -178,8 +178,14 @@ impl Grades {
 
     /// Grades from the matched slots, ascending and each once, in the form their number calls
     /// for.
-    fn from_list(slots: usize, list: Vec<(CardIx, Grade)>) -> Grades {
+    fn from_list(slots: usize, mut list: Vec<(CardIx, Grade)>) -> Grades {
         if !Grades::is_dense(list.len(), slots) {
+            // Gathered with room for every document of every word, then cut to one per slot:
+            // kept among the remembered look-ups, it gives back what it does not hold when
+            // that is most of it.
+            if list.capacity() > 2 * list.len() {
+                list.shrink_to_fit();
+            }
             return Grades {
                 slots,
                 form: Form::Sparse(Arc::new(list)),
